@@ -1,0 +1,1 @@
+//! wechat-inspect: a read-only map of a WeChat for macOS data container.
