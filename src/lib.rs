@@ -1,1 +1,66 @@
 //! wechat-inspect: a read-only map of a WeChat for macOS data container.
+//!
+//! Pipeline: [`locate`] finds the roots → [`walk`] visits every entry in parallel →
+//! [`classify`] places each file → [`aggregate`] folds them into the [`model::Report`]
+//! → a [`report`] renderer writes it. Only `locate`, `walk` and `output` touch the
+//! filesystem; nothing ever writes under a scanned folder.
+
+pub mod aggregate;
+pub mod classify;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod exit;
+pub mod human;
+pub mod locate;
+pub mod model;
+pub mod output;
+pub mod paths;
+pub mod report;
+pub mod scan;
+pub mod sniff;
+pub mod walk;
+
+use config::{Config, Output, ScanConfig, Target};
+use error::Result;
+use exit::Exit;
+use std::io::Write;
+
+/// Run a validated command, writing the report to `stdout` unless it goes to a file.
+pub fn run(config: &Config, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
+    match config {
+        Config::Scan(c) => run_scan(c, stdout, stderr),
+    }
+}
+
+fn run_scan(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
+    let (roots, base) = match &c.target {
+        Target::Home(home) => (locate::discover(home)?, "~".to_string()),
+        Target::Path(p) => (vec![locate::detect(p, c.any)?], p.display().to_string()),
+    };
+    if let Output::File(out) = &c.output {
+        let paths: Vec<_> = roots.iter().map(|r| r.path.clone()).collect();
+        output::check_outside(out, &paths)?;
+    }
+    let opts = scan::ScanOptions {
+        threads: c.threads,
+        top: c.top,
+        generated_at: c.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        base,
+    };
+    let report = scan::scan(&roots, &opts);
+    let style = report::Style { color: c.color };
+    match &c.output {
+        Output::Stdout => report::render(c.format, &report, style, stdout)
+            .map_err(|source| error::Error::Output { path: "<stdout>".into(), source })?,
+        Output::File(path) => output::write_file(path, |w| report::render(c.format, &report, style, w))?,
+    }
+    if !c.quiet && !report.issues.is_empty() {
+        let _ = writeln!(
+            stderr,
+            "wechat-inspect: {} issue(s) while scanning; they are listed in the report",
+            report.issues.len()
+        );
+    }
+    Ok(if report.issues.is_empty() { Exit::Clean } else { Exit::Issues })
+}

@@ -1,0 +1,456 @@
+//! One-pass aggregation: each walker thread folds files into an [`Accumulator`];
+//! the accumulators are merged and turned into the [`Report`] model.
+//!
+//! Memory is bounded by what the report keeps: per-category, per-account, per-chat,
+//! per-month and per-type maps, a top-N heap, and the inodes with several links
+//! (those are decided at the end, so a hard-linked file is counted once, under its
+//! lexicographically first path, whatever order the threads met its links in).
+
+use crate::classify::{classify, Category, Layout};
+use crate::model::{self, Issue, Report, Size};
+use crate::sniff::{file_type, image_variant, Variant};
+use crate::walk::{FileEntry, FileMeta, Visitor};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+
+/// What the aggregation needs to know besides the files.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How many largest files to keep.
+    pub top: usize,
+}
+
+#[derive(Debug, Default, Clone)]
+struct ChatAcc {
+    size: Size,
+    categories: [u64; Category::ALL.len()],
+}
+
+/// A file counted once: everything but the per-chat view.
+#[derive(Debug, Clone)]
+struct Counted {
+    root: usize,
+    rel: String,
+    category: Category,
+    layout: Layout,
+    account: Option<String>,
+    kind: String,
+    variant: Option<Variant>,
+    meta: FileMeta,
+}
+
+/// An inode with several links, until the walk is over.
+#[derive(Debug, Clone)]
+struct LinkGroup {
+    /// The link with the smallest path so far.
+    first: Counted,
+    seen: u64,
+    /// (account, chat, category) of every link in a chat.
+    chats: Vec<(String, String, Category)>,
+}
+
+/// Per-worker state; see the module docs.
+#[derive(Debug)]
+pub struct Accumulator {
+    opts: Options,
+    roots: usize,
+    totals: model::Totals,
+    categories: [Size; Category::ALL.len()],
+    layouts: BTreeMap<(usize, Layout), Size>,
+    accounts: HashMap<(String, Layout), Size>,
+    chats: HashMap<(String, String), ChatAcc>,
+    months: BTreeMap<i64, Size>,
+    types: HashMap<String, Size>,
+    variants: BTreeMap<(Layout, Variant), Size>,
+    /// Min-heap of the largest files: (size, reversed path) so ties keep the smaller path.
+    largest: BinaryHeap<Reverse<(u64, Reverse<String>, LargeInfo)>>,
+    links: HashMap<(u64, u64), LinkGroup>,
+    issues: Vec<Issue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct LargeInfo {
+    category: Category,
+    account: String,
+    allocated: u64,
+    mtime: i64,
+}
+
+const SHARED: &str = "shared";
+
+impl Accumulator {
+    /// An empty accumulator for a scan of `roots` roots.
+    pub fn new(opts: Options, roots: usize) -> Self {
+        Accumulator {
+            opts,
+            roots,
+            totals: model::Totals::default(),
+            categories: [Size::default(); Category::ALL.len()],
+            layouts: BTreeMap::new(),
+            accounts: HashMap::new(),
+            chats: HashMap::new(),
+            months: BTreeMap::new(),
+            types: HashMap::new(),
+            variants: BTreeMap::new(),
+            largest: BinaryHeap::new(),
+            links: HashMap::new(),
+            issues: Vec::new(),
+        }
+    }
+
+    fn count_once(&mut self, c: Counted) {
+        let (size, alloc) = (c.meta.size, c.meta.allocated);
+        self.totals.files += 1;
+        self.totals.apparent_bytes += size;
+        self.totals.allocated_bytes += alloc;
+        self.categories[c.category.index()].add(size, alloc);
+        self.layouts.entry((c.root, c.layout)).or_default().add(size, alloc);
+        let account_key = match &c.account {
+            Some(a) => (a.clone(), c.layout),
+            None => (SHARED.to_string(), Layout::Shared),
+        };
+        self.accounts.entry(account_key).or_default().add(size, alloc);
+        self.months.entry(month_key(c.meta.mtime)).or_default().add(size, alloc);
+        match self.types.get_mut(&c.kind) {
+            Some(s) => s.add(size, alloc),
+            None => {
+                let mut s = Size::default();
+                s.add(size, alloc);
+                self.types.insert(c.kind.clone(), s);
+            }
+        }
+        if let Some(v) = c.variant {
+            self.variants.entry((c.layout, v)).or_default().add(size, alloc);
+        }
+        if self.opts.top > 0 {
+            let info = LargeInfo {
+                category: c.category,
+                account: c.account.unwrap_or_else(|| SHARED.to_string()),
+                allocated: alloc,
+                mtime: c.meta.mtime,
+            };
+            self.largest.push(Reverse((size, Reverse(c.rel), info)));
+            if self.largest.len() > self.opts.top {
+                self.largest.pop();
+            }
+        }
+    }
+
+    fn count_chat(&mut self, account: &str, chat: &str, category: Category, meta: &FileMeta) {
+        let key = (account.to_string(), chat.to_string());
+        let acc = self.chats.entry(key).or_default();
+        acc.size.add(meta.size, meta.allocated);
+        acc.categories[category.index()] += meta.size;
+    }
+
+    /// Fold another worker's accumulator into this one.
+    pub fn merge(&mut self, other: Accumulator) {
+        let t = &mut self.totals;
+        let o = other.totals;
+        t.files += o.files;
+        t.dirs += o.dirs;
+        t.symlinks += o.symlinks;
+        t.special_files += o.special_files;
+        t.apparent_bytes += o.apparent_bytes;
+        t.allocated_bytes += o.allocated_bytes;
+        t.dir_allocated_bytes += o.dir_allocated_bytes;
+        t.symlink_bytes += o.symlink_bytes;
+        for (mine, theirs) in self.categories.iter_mut().zip(other.categories.iter()) {
+            mine.merge(theirs);
+        }
+        for (k, v) in other.layouts {
+            self.layouts.entry(k).or_default().merge(&v);
+        }
+        for (k, v) in other.accounts {
+            self.accounts.entry(k).or_default().merge(&v);
+        }
+        for (k, v) in other.chats {
+            let mine = self.chats.entry(k).or_default();
+            mine.size.merge(&v.size);
+            for (a, b) in mine.categories.iter_mut().zip(v.categories.iter()) {
+                *a += b;
+            }
+        }
+        for (k, v) in other.months {
+            self.months.entry(k).or_default().merge(&v);
+        }
+        for (k, v) in other.types {
+            self.types.entry(k).or_default().merge(&v);
+        }
+        for (k, v) in other.variants {
+            self.variants.entry(k).or_default().merge(&v);
+        }
+        for item in other.largest {
+            self.largest.push(item);
+            if self.largest.len() > self.opts.top {
+                self.largest.pop();
+            }
+        }
+        for (k, g) in other.links {
+            match self.links.get_mut(&k) {
+                None => {
+                    self.links.insert(k, g);
+                }
+                Some(mine) => {
+                    mine.seen += g.seen;
+                    mine.chats.extend(g.chats);
+                    if (g.first.rel.as_str(), g.first.root) < (mine.first.rel.as_str(), mine.first.root) {
+                        mine.first = g.first;
+                    }
+                }
+            }
+        }
+        self.issues.extend(other.issues);
+    }
+
+    /// Settle the hard-linked files and build the report.
+    pub fn finish(mut self, header: ReportHeader) -> Report {
+        let mut hard_links = model::HardLinks::default();
+        let links = std::mem::take(&mut self.links);
+        let mut groups: Vec<LinkGroup> = links.into_values().collect();
+        groups.sort_by(|a, b| a.first.rel.cmp(&b.first.rel));
+        for mut g in groups {
+            if g.seen > 1 {
+                hard_links.inodes += 1;
+                hard_links.extra_links += g.seen - 1;
+                hard_links.shared_apparent_bytes += g.first.meta.size * (g.seen - 1);
+                hard_links.shared_allocated_bytes += g.first.meta.allocated * (g.seen - 1);
+            }
+            g.chats.sort();
+            g.chats.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+            let meta = g.first.meta;
+            for (account, chat, category) in &g.chats {
+                self.count_chat(account, chat, *category, &meta);
+            }
+            self.count_once(g.first);
+        }
+        self.build(header, hard_links)
+    }
+
+    fn build(self, header: ReportHeader, hard_links: model::HardLinks) -> Report {
+        let categories = Category::ALL
+            .iter()
+            .map(|c| model::CategoryTotals {
+                id: c.id().to_string(),
+                label: c.label().to_string(),
+                size: self.categories[c.index()],
+            })
+            .collect();
+
+        let mut chat_counts: HashMap<&str, u64> = HashMap::new();
+        for (account, _) in self.chats.keys() {
+            *chat_counts.entry(account.as_str()).or_default() += 1;
+        }
+        let mut accounts: Vec<model::AccountTotals> = self
+            .accounts
+            .iter()
+            .map(|((id, layout), size)| model::AccountTotals {
+                id: id.clone(),
+                layout: layout.id().to_string(),
+                size: *size,
+                chats: chat_counts.get(id.as_str()).copied().unwrap_or(0),
+            })
+            .collect();
+        accounts.sort_by(|a, b| {
+            b.size.apparent_bytes.cmp(&a.size.apparent_bytes).then_with(|| (&a.id, &a.layout).cmp(&(&b.id, &b.layout)))
+        });
+
+        let mut chats: Vec<model::ChatTotals> = self
+            .chats
+            .iter()
+            .map(|((account, chat), acc)| model::ChatTotals {
+                account: account.clone(),
+                chat: chat.clone(),
+                size: acc.size,
+                categories: Category::ALL
+                    .iter()
+                    .filter(|c| acc.categories[c.index()] > 0)
+                    .map(|c| (c.id().to_string(), acc.categories[c.index()]))
+                    .collect(),
+            })
+            .collect();
+        chats.sort_by(|a, b| {
+            b.size
+                .apparent_bytes
+                .cmp(&a.size.apparent_bytes)
+                .then_with(|| (&a.account, &a.chat).cmp(&(&b.account, &b.chat)))
+        });
+
+        let months = self
+            .months
+            .iter()
+            .map(|(k, size)| model::MonthTotals { month: month_label(*k), size: *size })
+            .collect();
+
+        let mut file_types: Vec<model::TypeTotals> =
+            self.types.iter().map(|(k, size)| model::TypeTotals { kind: k.clone(), size: *size }).collect();
+        file_types.sort_by(|a, b| b.size.apparent_bytes.cmp(&a.size.apparent_bytes).then_with(|| a.kind.cmp(&b.kind)));
+
+        let image_variants = self
+            .variants
+            .iter()
+            .map(|((layout, variant), size)| model::VariantTotals {
+                layout: layout.id().to_string(),
+                variant: variant.id().to_string(),
+                size: *size,
+            })
+            .collect();
+
+        let mut largest: Vec<_> = self.largest.into_vec();
+        largest.sort();
+        // Sorting the `Reverse` wrappers ascending puts the largest first, ties by path.
+        let largest = largest
+            .into_iter()
+            .map(|Reverse((size, Reverse(path), info))| model::LargeFile {
+                path,
+                category: info.category.id().to_string(),
+                account: info.account,
+                apparent_bytes: size,
+                allocated_bytes: info.allocated,
+                modified: rfc3339(info.mtime),
+            })
+            .collect();
+
+        let mut issues = self.issues;
+        issues.sort();
+        issues.dedup();
+
+        let roots = header
+            .roots
+            .into_iter()
+            .enumerate()
+            .take(self.roots)
+            .map(|(i, (path, kind, container_path))| {
+                let layouts: Vec<model::LayoutTotals> = self
+                    .layouts
+                    .range((i, Layout::Wechat3)..=(i, Layout::Shared))
+                    .map(|((_, l), size)| model::LayoutTotals { layout: l.id().to_string(), size: *size })
+                    .collect();
+                let mut size = Size::default();
+                for l in &layouts {
+                    size.merge(&l.size);
+                }
+                model::Root { path, kind, container_path, size, layouts }
+            })
+            .collect();
+
+        Report {
+            schema_version: model::SCHEMA_VERSION,
+            tool: model::Tool { name: "wechat-inspect".into(), version: env!("CARGO_PKG_VERSION").into() },
+            generated_at: header.generated_at,
+            base: header.base,
+            roots,
+            totals: self.totals,
+            hard_links,
+            categories,
+            accounts,
+            chats,
+            months,
+            file_types,
+            image_variants,
+            largest,
+            issues,
+        }
+    }
+}
+
+/// What the report says about the scan itself.
+#[derive(Debug, Clone)]
+pub struct ReportHeader {
+    pub generated_at: String,
+    pub base: String,
+    /// Per root: path relative to base, kind id, container path.
+    pub roots: Vec<(String, String, String)>,
+}
+
+impl Visitor for Accumulator {
+    fn file(&mut self, e: &FileEntry<'_>) {
+        let p = classify(e.canonical);
+        let kind = file_type(e.name, e.meta.size, e.head);
+        let variant = match p.category {
+            Category::ChatImages => image_variant(p.layout, e.name),
+            _ => None,
+        };
+        let counted = Counted {
+            root: e.root,
+            rel: e.rel.to_string(),
+            category: p.category,
+            layout: p.layout,
+            account: p.account.map(str::to_string),
+            kind,
+            variant,
+            meta: e.meta,
+        };
+        let chat = p.chat.map(|chat| (p.account.unwrap_or(SHARED).to_string(), chat.to_string(), p.category));
+        if e.meta.nlink > 1 {
+            let key = (e.meta.dev, e.meta.ino);
+            match self.links.get_mut(&key) {
+                None => {
+                    self.links.insert(key, LinkGroup { first: counted, seen: 1, chats: chat.into_iter().collect() });
+                }
+                Some(g) => {
+                    g.seen += 1;
+                    g.chats.extend(chat);
+                    if (counted.rel.as_str(), counted.root) < (g.first.rel.as_str(), g.first.root) {
+                        g.first = counted;
+                    }
+                }
+            }
+            return;
+        }
+        if let Some((account, chat, category)) = chat {
+            self.count_chat(&account, &chat, category, &e.meta);
+        }
+        self.count_once(counted);
+    }
+
+    fn dir(&mut self, _root: usize, meta: &FileMeta) {
+        self.totals.dirs += 1;
+        self.totals.dir_allocated_bytes += meta.allocated;
+    }
+
+    fn symlink(&mut self, _root: usize, meta: &FileMeta) {
+        self.totals.symlinks += 1;
+        self.totals.symlink_bytes += meta.size;
+    }
+
+    fn special(&mut self, _root: usize, _meta: &FileMeta) {
+        self.totals.special_files += 1;
+    }
+
+    fn issue(&mut self, issue: Issue) {
+        self.issues.push(issue);
+    }
+}
+
+/// Months since year 0, as a sortable key.
+fn month_key(mtime: i64) -> i64 {
+    use chrono::Datelike;
+    match chrono::DateTime::from_timestamp(mtime, 0) {
+        Some(t) => i64::from(t.year()) * 12 + i64::from(t.month0()),
+        None => 0,
+    }
+}
+
+fn month_label(key: i64) -> String {
+    format!("{:04}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1)
+}
+
+/// RFC 3339 (UTC, seconds) for a Unix time.
+pub fn rfc3339(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_else(|| secs.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months() {
+        assert_eq!(month_label(month_key(0)), "1970-01");
+        assert_eq!(month_label(month_key(1_676_858_120)), "2023-02");
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+    }
+}

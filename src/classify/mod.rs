@@ -1,0 +1,225 @@
+//! Pure classification: a container-relative path → category, layout, account and chat.
+//!
+//! Every path is first made *canonical*: relative to the app's sandbox container
+//! (`Data/Library/...`, `Data/Documents/...`), whatever level the user pointed us at
+//! (see [`crate::locate`]). This module then finds which part of the tree the path is
+//! in (its [`Scope`]), applies the ordered rule table in [`rules`], and reads the
+//! account and chat folders off the path. No I/O happens here.
+
+pub mod category;
+pub mod pattern;
+pub mod rules;
+
+pub use category::Category;
+
+use pattern::{is_md5, Pattern};
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+/// Which part of the tree a rule pattern is relative to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole container-relative path.
+    Any,
+    /// `Data/Library/Application Support/com.tencent.xinWeChat/<version>/` (WeChat 3.x).
+    V3,
+    /// `Data/Documents/xwechat_files/<account>/` (WeChat 4.x).
+    V4,
+    /// `Data/Documents/xwechat_files/` (WeChat 4.x, app-wide).
+    V4Root,
+    /// The container's `Data/`.
+    Data,
+}
+
+/// Which WeChat generation wrote a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// WeChat 2.x/3.x (`Application Support/com.tencent.xinWeChat`, its caches).
+    Wechat3,
+    /// WeChat 4.x (`Documents/xwechat_files`, `Documents/app_data`).
+    Wechat4,
+    /// App-wide files used by both (preferences, mini-programs, system caches).
+    Shared,
+}
+
+impl Layout {
+    /// Stable id, as in the JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Layout::Wechat3 => "wechat3",
+            Layout::Wechat4 => "wechat4",
+            Layout::Shared => "shared",
+        }
+    }
+}
+
+/// Where a file sits in the WeChat model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement<'a> {
+    /// Its category.
+    pub category: Category,
+    /// Which generation's tree it is in.
+    pub layout: Layout,
+    /// The account folder it belongs to, if any (`None` = app-wide, "shared").
+    pub account: Option<&'a str>,
+    /// The chat folder (an md5 of the conversation's username), if any.
+    pub chat: Option<&'a str>,
+    /// Index of the matching rule in [`rules::RULES`], `None` for the fallback.
+    pub rule: Option<usize>,
+}
+
+/// Compiled patterns, in table order.
+fn compiled() -> &'static [Pattern] {
+    static COMPILED: OnceLock<Vec<Pattern>> = OnceLock::new();
+    COMPILED.get_or_init(|| rules::RULES.iter().map(|r| Pattern::new(r.pattern)).collect())
+}
+
+/// The folders that sit beside 4.x account folders in `xwechat_files/` and are not accounts.
+const V4_NON_ACCOUNTS: [&str; 3] = ["all_users", "Backup", "old_backup"];
+
+/// Strip a database sidecar suffix so `-wal`, `-shm` and `-journal` follow their database.
+pub fn strip_sidecar(name: &str) -> &str {
+    for suffix in ["-wal", "-shm", "-journal"] {
+        if let Some(stem) = name.strip_suffix(suffix) {
+            if !stem.is_empty() {
+                return stem;
+            }
+        }
+    }
+    name
+}
+
+/// The parts of a canonical path, split by scope.
+struct Split<'p, 'a> {
+    /// Segments after `Data/`, if the path is inside `Data/`.
+    data: Option<&'p [&'a str]>,
+    v3: Option<&'p [&'a str]>,
+    v4: Option<(&'a str, &'p [&'a str])>,
+    v4root: Option<&'p [&'a str]>,
+}
+
+fn split<'p, 'a>(segs: &'p [&'a str]) -> Split<'p, 'a> {
+    let data = match segs.first() {
+        Some(&"Data") => Some(&segs[1..]),
+        _ => None,
+    };
+    let mut out = Split { data, v3: None, v4: None, v4root: None };
+    let Some(d) = data else { return out };
+    if d.len() >= 5 && d[0] == "Library" && d[1] == "Application Support" && d[2] == "com.tencent.xinWeChat" {
+        out.v3 = Some(&d[4..]);
+    }
+    if d.len() >= 3 && d[0] == "Documents" && d[1] == "xwechat_files" {
+        out.v4root = Some(&d[2..]);
+        if d.len() >= 4 && !V4_NON_ACCOUNTS.contains(&d[2]) {
+            out.v4 = Some((d[2], &d[3..]));
+        }
+    }
+    out
+}
+
+/// Classify one regular file by its canonical (container-relative, `/`-separated) path.
+pub fn classify(canonical: &str) -> Placement<'_> {
+    let mut segs: Vec<&str> = canonical.split('/').filter(|s| !s.is_empty()).collect();
+    if let Some(last) = segs.last_mut() {
+        *last = strip_sidecar(last);
+    }
+    let parts = split(&segs);
+
+    let mut found = None;
+    for (i, (rule, pat)) in rules::RULES.iter().zip(compiled()).enumerate() {
+        let rel = match rule.scope {
+            Scope::Any => Some(&segs[..]),
+            Scope::V3 => parts.v3,
+            Scope::V4 => parts.v4.map(|(_, rel)| rel),
+            Scope::V4Root => parts.v4root,
+            Scope::Data => parts.data,
+        };
+        if rel.is_some_and(|rel| pat.matches(rel)) {
+            found = Some(i);
+            break;
+        }
+    }
+    let category = found.map_or(Category::Other, |i| rules::RULES[i].category);
+
+    // Re-borrow the account/chat names from `canonical` itself so they outlive `segs`.
+    let orig: Vec<&str> = canonical.split('/').filter(|s| !s.is_empty()).collect();
+    let parts = split(&orig);
+    let (layout, account, chat) = if let Some(rel) = parts.v3 {
+        let account = match rel {
+            [acct, _, ..] if is_md5(acct) => Some(*acct),
+            ["Backup" | "KeyValue", acct, _, ..] if is_md5(acct) => Some(*acct),
+            _ => None,
+        };
+        let chat = match rel {
+            [acct, "Message", "MessageTemp", chat, _, ..] if is_md5(acct) => Some(*chat),
+            _ => None,
+        };
+        (Layout::Wechat3, account, chat)
+    } else if let Some((acct, rel)) = parts.v4 {
+        let chat = match rel {
+            ["msg", "attach", chat, _, ..] => Some(*chat),
+            ["temp", "RWTemp", _, chat, _, ..] => Some(*chat),
+            ["cache", _, "Message", chat, _, ..] => Some(*chat),
+            _ => None,
+        };
+        (Layout::Wechat4, Some(acct), chat)
+    } else if parts.v4root.is_some() {
+        (Layout::Wechat4, None, None)
+    } else {
+        let layout = match parts.data {
+            Some(["Documents", "app_data", ..]) => Layout::Wechat4,
+            Some(["Library", "Application Support" | "Caches" | "HTTPStorages", "com.tencent.xinWeChat", ..]) => {
+                Layout::Wechat3
+            }
+            _ => Layout::Shared,
+        };
+        (layout, None, None)
+    };
+    Placement { category, layout, account, chat, rule: found }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_example_maps_to_its_own_rule() {
+        for (i, rule) in rules::RULES.iter().enumerate() {
+            let p = classify(rule.example);
+            assert_eq!(p.rule, Some(i), "example of rule {i} ({}) matched {:?}", rule.pattern, p.rule);
+            assert_eq!(p.category, rule.category, "{}", rule.example);
+        }
+    }
+
+    #[test]
+    fn unmatched_is_other() {
+        let p = classify("Data/tmp/x");
+        assert_eq!(p.category, Category::Other);
+        assert_eq!(p.rule, None);
+        assert_eq!(p.layout, Layout::Shared);
+    }
+
+    #[test]
+    fn accounts_and_chats() {
+        let p = classify("Data/Library/Application Support/com.tencent.xinWeChat/2.0b4.0.9/1d35a41b3adb8b335cc59362ad55ee88/Message/MessageTemp/9e20f478899dc29eb19741386f9343c8/Image/1_.pic.jpg");
+        assert_eq!(p.account, Some("1d35a41b3adb8b335cc59362ad55ee88"));
+        assert_eq!(p.chat, Some("9e20f478899dc29eb19741386f9343c8"));
+        assert_eq!(p.layout, Layout::Wechat3);
+        let p = classify("Data/Documents/xwechat_files/wxid_a1_9f3c/temp/RWTemp/2026-09/9e20f478899dc29eb19741386f9343c8/x.pdf");
+        assert_eq!((p.account, p.chat, p.category), (Some("wxid_a1_9f3c"), Some("9e20f478899dc29eb19741386f9343c8"), Category::Caches));
+        let p = classify("Data/Documents/xwechat_files/all_users/login/wxid_a1/key_info.db");
+        assert_eq!((p.account, p.layout, p.category), (None, Layout::Wechat4, Category::Config));
+        let p = classify("Data/Library/Application Support/com.tencent.xinWeChat/2.0b4.0.9/Backup/1d35a41b3adb8b335cc59362ad55ee88/0123/Backup.db");
+        assert_eq!((p.account, p.category), (Some("1d35a41b3adb8b335cc59362ad55ee88"), Category::Backups));
+    }
+
+    #[test]
+    fn sidecars_follow_their_database() {
+        let base = "Data/Documents/xwechat_files/wxid_a1_9f3c/db_storage/message/media_0.db";
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            assert_eq!(classify(&format!("{base}{suffix}")).category, Category::ChatVoice);
+        }
+        assert_eq!(strip_sidecar("-wal"), "-wal");
+    }
+}

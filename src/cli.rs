@@ -1,0 +1,89 @@
+//! Command-line definition (clap). These types never leave this module and
+//! [`crate::config`]; the rest of the program sees a validated `Config`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Map a WeChat for macOS data container: what is stored where, and how big. Read-only.
+#[derive(Debug, Parser)]
+#[command(name = "wechat-inspect", version, max_term_width = 98)]
+#[command(after_long_help = "Examples:\n  wechat-inspect scan\n  wechat-inspect scan ~/copy/com.tencent.xinWeChat --format json -o report.json\n  wechat-inspect scan ./xwechat_files/wxid_abc_1a2b --format csv\n\nExit codes: 0 clean, 1 complete with issues, 2 fatal.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan WeChat's data and report sizes by category, account, chat, month and type.
+    Scan(ScanArgs),
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Json,
+    Csv,
+}
+
+/// When to colour the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// `scan` options.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Folder to scan: a container, its Data, com.tencent.xinWeChat, a version or
+    /// account folder, xwechat_files or a 4.x account folder. Without it, WeChat's
+    /// folders under your home folder are found and scanned.
+    pub path: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+
+    /// Write the report to FILE instead of standard output (`-` = stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// How many of the largest files to list.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+
+    /// Scan PATH even if it does not look like WeChat data.
+    #[arg(long)]
+    pub any: bool,
+
+    /// Worker threads (default: available cores; at most 8 on macOS).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Colour the table: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+
+    /// Print nothing on standard error (no progress, no summary).
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Pin the report's timestamp (RFC 3339), for reproducible output.
+    #[arg(long, hide = true, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}

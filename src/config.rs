@@ -1,0 +1,115 @@
+//! The validated runtime configuration, built from the parsed command line and the
+//! environment. Nothing past this point sees clap types.
+
+use crate::cli::{Cli, ColorArg, Command, FormatArg, ScanArgs};
+use crate::error::{Error, Result};
+use crate::report::Format;
+use chrono::{DateTime, Utc};
+use std::path::PathBuf;
+
+/// What the environment contributes (read once in `main`, faked in tests).
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    pub home: Option<PathBuf>,
+    pub no_color: bool,
+    pub stdout_is_tty: bool,
+    pub stderr_is_tty: bool,
+}
+
+/// Where to look.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Find WeChat's folders under this home folder.
+    Home(PathBuf),
+    /// Scan this folder.
+    Path(PathBuf),
+}
+
+/// Where the report goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    Stdout,
+    File(PathBuf),
+}
+
+/// A validated `scan`.
+#[derive(Debug, Clone)]
+pub struct ScanConfig {
+    pub target: Target,
+    pub any: bool,
+    pub format: Format,
+    pub output: Output,
+    pub top: usize,
+    pub threads: usize,
+    pub color: bool,
+    pub quiet: bool,
+    pub now: DateTime<Utc>,
+}
+
+/// A validated command.
+#[derive(Debug, Clone)]
+pub enum Config {
+    Scan(ScanConfig),
+}
+
+/// Default worker count: the available cores, capped on macOS where more threads
+/// make metadata calls slower (see peers.md: dua's 16-thread numbers).
+pub fn default_threads() -> usize {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(4);
+    if cfg!(target_os = "macos") {
+        cores.min(8)
+    } else {
+        cores
+    }
+}
+
+impl Config {
+    /// Validate the command line against the environment.
+    pub fn from_cli(cli: Cli, env: &Env) -> Result<Config> {
+        match cli.command {
+            Command::Scan(args) => Ok(Config::Scan(scan_config(args, env)?)),
+        }
+    }
+}
+
+fn scan_config(a: ScanArgs, env: &Env) -> Result<ScanConfig> {
+    let target = match a.path {
+        Some(p) => Target::Path(p),
+        None => Target::Home(env.home.clone().ok_or(Error::NoHome)?),
+    };
+    let output = match a.output {
+        Some(p) if p.as_os_str() != "-" => Output::File(p),
+        _ => Output::Stdout,
+    };
+    let color = match a.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => output == Output::Stdout && env.stdout_is_tty && !env.no_color,
+    };
+    let now = match a.now {
+        Some(s) => DateTime::parse_from_rfc3339(&s)
+            .map_err(|e| Error::Usage(format!("--now {s:?}: {e}")))?
+            .with_timezone(&Utc),
+        None => Utc::now(),
+    };
+    let threads = match a.threads {
+        Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
+        Some(n) => n,
+        None => default_threads(),
+    };
+    Ok(ScanConfig {
+        target,
+        any: a.any,
+        format: match a.format {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+        },
+        output,
+        top: a.top,
+        threads,
+        color,
+        quiet: a.quiet || !env.stderr_is_tty,
+        now,
+    })
+}

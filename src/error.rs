@@ -1,0 +1,75 @@
+//! Errors that stop a run (exit 2), and the mapping of per-file I/O errors to issues.
+
+use crate::model::Issue;
+use std::io;
+use std::path::PathBuf;
+
+/// A fatal problem: the run stops with exit code 2 and this one line.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}{hint}", path = path.display(), hint = fda_hint(source))]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{}: not a folder", path.display())]
+    NotADirectory { path: PathBuf },
+    #[error("{}: this does not look like WeChat data (no container, Data, com.tencent.xinWeChat, version, account or xwechat_files folder found); pass --any to scan it anyway", path.display())]
+    NotWeChat { path: PathBuf },
+    #[error("no WeChat data found under {}: looked for {looked}; pass a folder to scan, e.g. `wechat-inspect scan PATH`", home.display())]
+    NothingFound { home: PathBuf, looked: String },
+    #[error("HOME is not set; pass a folder to scan, e.g. `wechat-inspect scan PATH`")]
+    NoHome,
+    #[error("cannot write {}: {source}", path.display())]
+    Output { path: PathBuf, source: io::Error },
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Result alias for fallible library calls.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The Full Disk Access hint for a macOS "Operation not permitted" (EPERM, TCC).
+pub fn fda_hint(err: &io::Error) -> &'static str {
+    if cfg!(target_os = "macos") {
+        fda_hint_for(err)
+    } else {
+        ""
+    }
+}
+
+/// The hint itself, independent of the OS so it can be tested anywhere.
+pub fn fda_hint_for(err: &io::Error) -> &'static str {
+    if err.raw_os_error() == Some(libc::EPERM) {
+        " (macOS blocks this folder: give your terminal Full Disk Access in System Settings → Privacy & Security → Full Disk Access, then restart it)"
+    } else {
+        ""
+    }
+}
+
+/// Turn a per-entry I/O error into a report issue.
+pub fn io_issue(path: &str, err: &io::Error) -> Issue {
+    let kind = match err.kind() {
+        io::ErrorKind::PermissionDenied => "permission",
+        io::ErrorKind::NotFound => "vanished",
+        _ if err.raw_os_error() == Some(libc::EPERM) => "permission",
+        _ if err.raw_os_error() == Some(libc::ENOTDIR) => "vanished",
+        _ => "io",
+    };
+    let message = match kind {
+        "vanished" => "disappeared during the scan".to_string(),
+        _ => format!("{err}{}", fda_hint(err)),
+    };
+    Issue { path: path.to_string(), kind: kind.to_string(), message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eperm_gets_the_full_disk_access_hint() {
+        let e = io::Error::from_raw_os_error(libc::EPERM);
+        assert!(fda_hint_for(&e).contains("Full Disk Access"));
+        assert_eq!(fda_hint_for(&io::Error::from_raw_os_error(libc::EACCES)), "");
+        assert_eq!(io_issue("a", &e).kind, "permission");
+        assert_eq!(io_issue("a", &io::Error::from_raw_os_error(libc::ENOENT)).kind, "vanished");
+    }
+}

@@ -1,0 +1,196 @@
+//! The report model: what every output format renders, and what `--format json` is.
+//!
+//! Plain data with a fixed, documented order (see `docs/report-schema.json`). Sizes are
+//! integer bytes, times RFC 3339, paths `/`-separated and relative to the path given.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Version of the JSON layout. Bump on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A full scan report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    /// When the scan ran (RFC 3339, UTC).
+    pub generated_at: String,
+    /// The path given (or `~` when scanning the home folder); every other path is relative to it.
+    pub base: String,
+    pub roots: Vec<Root>,
+    pub totals: Totals,
+    pub hard_links: HardLinks,
+    pub categories: Vec<CategoryTotals>,
+    pub accounts: Vec<AccountTotals>,
+    pub chats: Vec<ChatTotals>,
+    pub months: Vec<MonthTotals>,
+    pub file_types: Vec<TypeTotals>,
+    pub image_variants: Vec<VariantTotals>,
+    pub largest: Vec<LargeFile>,
+    pub issues: Vec<Issue>,
+}
+
+/// Which program wrote the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+/// Files, bytes on both measures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Size {
+    pub files: u64,
+    pub apparent_bytes: u64,
+    pub allocated_bytes: u64,
+}
+
+impl Size {
+    /// Add one file.
+    pub fn add(&mut self, apparent: u64, allocated: u64) {
+        self.files += 1;
+        self.apparent_bytes += apparent;
+        self.allocated_bytes += allocated;
+    }
+
+    /// Add another total.
+    pub fn merge(&mut self, other: &Size) {
+        self.files += other.files;
+        self.apparent_bytes += other.apparent_bytes;
+        self.allocated_bytes += other.allocated_bytes;
+    }
+}
+
+/// One scanned root folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Root {
+    /// Relative to `base` (`.` for the path given itself).
+    pub path: String,
+    /// What the folder was recognised as (`container`, `data`, `wechat3-account`, ...).
+    pub kind: String,
+    /// Where the folder sits in a container, e.g. `Data/Documents/xwechat_files`.
+    pub container_path: String,
+    #[serde(flatten)]
+    pub size: Size,
+    /// Per layout found under this root, non-empty ones only.
+    pub layouts: Vec<LayoutTotals>,
+}
+
+/// Totals for one layout within a root.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayoutTotals {
+    pub layout: String,
+    #[serde(flatten)]
+    pub size: Size,
+}
+
+/// Whole-scan totals. Regular files count once per inode.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub files: u64,
+    pub dirs: u64,
+    pub symlinks: u64,
+    /// FIFOs, sockets, devices: counted, never opened.
+    pub special_files: u64,
+    pub apparent_bytes: u64,
+    pub allocated_bytes: u64,
+    /// Blocks held by the folders themselves (not in `allocated_bytes`).
+    pub dir_allocated_bytes: u64,
+    /// Bytes held by symlinks (their `st_size`; not in `apparent_bytes`).
+    pub symlink_bytes: u64,
+}
+
+/// Files with several hard links, counted once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HardLinks {
+    /// Inodes seen under more than one path in this scan.
+    pub inodes: u64,
+    /// Paths beyond the first for those inodes.
+    pub extra_links: u64,
+    /// Bytes a per-path sum would have counted again.
+    pub shared_apparent_bytes: u64,
+    pub shared_allocated_bytes: u64,
+}
+
+/// One category's totals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryTotals {
+    pub id: String,
+    pub label: String,
+    #[serde(flatten)]
+    pub size: Size,
+}
+
+/// One account's totals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountTotals {
+    /// The account folder (3.x md5, 4.x `<wxid>_<4hex>`), or `shared` for app-wide files.
+    pub id: String,
+    pub layout: String,
+    #[serde(flatten)]
+    pub size: Size,
+    /// Chats found for this account.
+    pub chats: u64,
+}
+
+/// One chat's totals. A hard-linked file counts in every chat that links it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatTotals {
+    pub account: String,
+    /// The chat folder name (md5 of the conversation's username).
+    pub chat: String,
+    #[serde(flatten)]
+    pub size: Size,
+    /// Apparent bytes per category id.
+    pub categories: BTreeMap<String, u64>,
+}
+
+/// Files last modified in one month (UTC).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonthTotals {
+    /// `YYYY-MM`.
+    pub month: String,
+    #[serde(flatten)]
+    pub size: Size,
+}
+
+/// One file type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypeTotals {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(flatten)]
+    pub size: Size,
+}
+
+/// One image variant in one layout.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariantTotals {
+    pub layout: String,
+    /// `thumbnail`, `original` or `hd`.
+    pub variant: String,
+    #[serde(flatten)]
+    pub size: Size,
+}
+
+/// One of the largest files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LargeFile {
+    pub path: String,
+    pub category: String,
+    pub account: String,
+    pub apparent_bytes: u64,
+    pub allocated_bytes: u64,
+    /// Last modification (RFC 3339, UTC).
+    pub modified: String,
+}
+
+/// A per-file problem: the scan went on without it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Issue {
+    pub path: String,
+    /// `permission`, `vanished`, `io`, `non-utf8-name`, `not-a-directory`.
+    pub kind: String,
+    pub message: String,
+}

@@ -1,0 +1,55 @@
+//! Writing the report: to standard output, or to a file that appears whole or not at
+//! all (written beside the target, then renamed), never inside a scanned folder.
+
+use crate::error::{Error, Result};
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Refuse an output path inside any of the scanned roots (read-only guarantee).
+pub fn check_outside(output: &Path, roots: &[PathBuf]) -> Result<()> {
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(parent) = fs::canonicalize(&parent) else { return Ok(()) };
+    for root in roots {
+        if let Ok(root) = fs::canonicalize(root) {
+            if parent.starts_with(&root) {
+                return Err(Error::Output {
+                    path: output.to_path_buf(),
+                    source: io::Error::other(format!(
+                        "it is inside the scanned folder {}; wechat-inspect never writes there",
+                        root.display()
+                    )),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Write with `render` into `path` atomically: a temporary file in the same folder,
+/// renamed over the target only once everything was written.
+pub fn write_file(path: &Path, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let err = |source| Error::Output { path: path.to_path_buf(), source };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| -> io::Result<()> {
+        let file = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let mut w = BufWriter::new(file);
+        render(&mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(err(e));
+    }
+    Ok(())
+}

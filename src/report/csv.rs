@@ -1,0 +1,72 @@
+//! `--format csv`: one flat table, RFC 4180 quoting.
+//!
+//! Columns: `section,id,detail,files,apparent_bytes,allocated_bytes`. Sections and what
+//! `id`/`detail` hold: `totals` (`all`), `root` (path, kind), `layout` (root path,
+//! layout), `category` (id, label), `account` (id, layout), `chat` (account/chat),
+//! `chat-category` (account/chat, category id; bytes only), `month` (YYYY-MM),
+//! `file-type` (type), `image-variant` (layout, variant), `largest` (path, category),
+//! `hard-links` (`shared`), `issue` (path, `kind: message`; no numbers).
+
+use crate::model::{Report, Size};
+use std::io::{self, Write};
+
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn row(out: &mut dyn Write, section: &str, id: &str, detail: &str, nums: [Option<u64>; 3]) -> io::Result<()> {
+    let n = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
+    writeln!(out, "{},{},{},{},{},{}", section, field(id), field(detail), n(nums[0]), n(nums[1]), n(nums[2]))
+}
+
+fn size(s: &Size) -> [Option<u64>; 3] {
+    [Some(s.files), Some(s.apparent_bytes), Some(s.allocated_bytes)]
+}
+
+/// Write the report as CSV.
+pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "section,id,detail,files,apparent_bytes,allocated_bytes")?;
+    let t = &r.totals;
+    row(out, "totals", "all", "", [Some(t.files), Some(t.apparent_bytes), Some(t.allocated_bytes)])?;
+    let h = &r.hard_links;
+    row(out, "hard-links", "shared", "", [Some(h.extra_links), Some(h.shared_apparent_bytes), Some(h.shared_allocated_bytes)])?;
+    for root in &r.roots {
+        row(out, "root", &root.path, &root.kind, size(&root.size))?;
+        for l in &root.layouts {
+            row(out, "layout", &root.path, &l.layout, size(&l.size))?;
+        }
+    }
+    for c in &r.categories {
+        row(out, "category", &c.id, &c.label, size(&c.size))?;
+    }
+    for a in &r.accounts {
+        row(out, "account", &a.id, &a.layout, size(&a.size))?;
+    }
+    for c in &r.chats {
+        let id = format!("{}/{}", c.account, c.chat);
+        row(out, "chat", &id, "", size(&c.size))?;
+        for (cat, bytes) in &c.categories {
+            row(out, "chat-category", &id, cat, [None, Some(*bytes), None])?;
+        }
+    }
+    for m in &r.months {
+        row(out, "month", &m.month, "", size(&m.size))?;
+    }
+    for ft in &r.file_types {
+        row(out, "file-type", &ft.kind, "", size(&ft.size))?;
+    }
+    for v in &r.image_variants {
+        row(out, "image-variant", &v.layout, &v.variant, size(&v.size))?;
+    }
+    for f in &r.largest {
+        row(out, "largest", &f.path, &f.category, [Some(1), Some(f.apparent_bytes), Some(f.allocated_bytes)])?;
+    }
+    for i in &r.issues {
+        row(out, "issue", &i.path, &format!("{}: {}", i.kind, i.message), [None, None, None])?;
+    }
+    Ok(())
+}

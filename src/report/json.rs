@@ -1,0 +1,10 @@
+//! `--format json`: the model as pretty-printed, versioned JSON.
+
+use crate::model::Report;
+use std::io::{self, Write};
+
+/// Write the report as JSON followed by a newline.
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}

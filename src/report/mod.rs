@@ -1,0 +1,36 @@
+//! Reporters: each renders the [`Report`] model into one format on a `&mut dyn Write`.
+//! The format switch lives here and nowhere else.
+
+pub mod csv;
+pub mod json;
+pub mod table;
+
+use crate::model::Report;
+use std::io::{self, Write};
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable sections, 80 columns.
+    Table,
+    /// The versioned JSON model (`docs/report-schema.json`).
+    Json,
+    /// Flat rows (columns documented in the README).
+    Csv,
+}
+
+/// Rendering choices that are not part of the model.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// ANSI colour (table only).
+    pub color: bool,
+}
+
+/// Render `report` as `format` into `out`.
+pub fn render(format: Format, report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Table => table::write(report, style, out),
+        Format::Json => json::write(report, out),
+        Format::Csv => csv::write(report, out),
+    }
+}

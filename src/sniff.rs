@@ -1,0 +1,228 @@
+//! File types from names, and from the first bytes where names don't tell.
+//!
+//! Pure functions: the walker decides (with [`needs_head`]) whether to read a file's
+//! first [`HEAD_LEN`] bytes and passes them in. Only `.dat`, database-like and
+//! extension-less files are sniffed, so most files cost no read at all.
+
+use crate::classify::Layout;
+use serde::{Deserialize, Serialize};
+
+/// How many leading bytes the sniffers look at.
+pub const HEAD_LEN: usize = 16;
+
+/// The extension of a file name, lowercased, or `None` if it has none worth the name.
+pub fn extension(name: &str) -> Option<String> {
+    let dot = name.rfind('.')?;
+    let ext = &name[dot + 1..];
+    if dot == 0 || ext.is_empty() || ext.len() > 12 || !ext.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    Some(ext.to_ascii_lowercase())
+}
+
+/// Whether [`file_type`] wants the file's first bytes.
+pub fn needs_head(name: &str) -> bool {
+    if name.ends_with("-wal") || name.ends_with("-shm") || name.ends_with("-journal") {
+        return false;
+    }
+    match extension(name).as_deref() {
+        None => true,
+        Some(ext) => matches!(ext, "dat" | "db" | "sqlite" | "sqlite3" | "archive"),
+    }
+}
+
+const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
+
+/// Image kinds recognisable from their magic, possibly under single-byte XOR.
+const IMAGE_MAGICS: [(&[u8], &str); 7] = [
+    (&[0xFF, 0xD8, 0xFF], "jpeg"),
+    (&[0x89, 0x50, 0x4E, 0x47], "png"),
+    (b"GIF8", "gif"),
+    (b"wxgf", "wxgf"),
+    (&[0x49, 0x49, 0x2A, 0x00], "tiff"),
+    (&[0x4D, 0x4D, 0x00, 0x2A], "tiff"),
+    (b"BM", "bmp"),
+];
+
+/// The 4.x `.dat` image scheme, from the first bytes (see the layout doc §3.5).
+pub fn dat_scheme(head: &[u8]) -> &'static str {
+    if head.starts_with(&[0x07, 0x08, 0x56, 0x31, 0x08, 0x07]) {
+        return "dat-v1";
+    }
+    if head.starts_with(&[0x07, 0x08, 0x56, 0x32, 0x08, 0x07]) {
+        return "dat-v2";
+    }
+    if let Some(&first) = head.first() {
+        for (magic, _) in IMAGE_MAGICS {
+            // BMP's 2-byte magic is too weak to call XOR on its own.
+            if magic.len() >= 3 && head.len() >= magic.len() {
+                let key = first ^ magic[0];
+                if head.iter().zip(magic).all(|(b, m)| b ^ key == *m) {
+                    return "dat-xor";
+                }
+            }
+        }
+    }
+    "dat"
+}
+
+/// The type of a file without a telling extension, from its magic.
+fn sniff_magic(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(SQLITE_MAGIC) {
+        return Some("sqlite");
+    }
+    if head.starts_with(b"bplist00") {
+        return Some("plist");
+    }
+    if head.starts_with(b"<?xml") || head.starts_with(b"<plist") {
+        return Some("xml");
+    }
+    for (magic, kind) in IMAGE_MAGICS {
+        if magic.len() >= 3 && head.starts_with(magic) {
+            return Some(kind);
+        }
+    }
+    if head.len() >= 8 && &head[4..8] == b"ftyp" {
+        return Some("mp4");
+    }
+    if head.starts_with(b"#!SILK") || head.starts_with(b"\x02#!SILK") {
+        return Some("silk");
+    }
+    if head.starts_with(b"%PDF") {
+        return Some("pdf");
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Some("zip");
+    }
+    if head.starts_with(b"RIFF") {
+        return Some("riff");
+    }
+    None
+}
+
+/// The file-type id used in the report: the extension, or a sniffed id where the name
+/// does not tell (`dat-v1`, `dat-v2`, `dat-xor`, `sqlite`, `sqlcipher`, `plist`, ...).
+pub fn file_type(name: &str, size: u64, head: Option<&[u8]>) -> String {
+    for (suffix, id) in [("-wal", "sqlite-wal"), ("-shm", "sqlite-shm"), ("-journal", "sqlite-journal")] {
+        if name.ends_with(suffix) && name.len() > suffix.len() {
+            return id.to_string();
+        }
+    }
+    let head = head.unwrap_or(&[]);
+    match extension(name) {
+        Some(ext) if ext == "dat" => dat_scheme(head).to_string(),
+        Some(ext) if matches!(ext.as_str(), "db" | "sqlite" | "sqlite3") => {
+            if head.starts_with(SQLITE_MAGIC) {
+                "sqlite".to_string()
+            } else if size == 0 {
+                "empty-db".to_string()
+            } else {
+                "sqlcipher".to_string()
+            }
+        }
+        Some(ext) if ext == "archive" && head.starts_with(b"bplist00") => "plist".to_string(),
+        Some(ext) => ext,
+        None => match sniff_magic(head) {
+            Some(kind) => kind.to_string(),
+            None if size == 0 => "(empty)".to_string(),
+            None => "(none)".to_string(),
+        },
+    }
+}
+
+/// Image variant: thumbnail, original or HD.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Variant {
+    /// `_.pic_thumb.*` (3.x), `*_t.dat` (4.x).
+    Thumbnail,
+    /// `_.pic.*` (3.x), `*.dat` (4.x).
+    Original,
+    /// `_.pic_hd.*` (3.x), `*_h.dat` (4.x).
+    Hd,
+}
+
+impl Variant {
+    /// Stable id, as in the JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Variant::Thumbnail => "thumbnail",
+            Variant::Original => "original",
+            Variant::Hd => "hd",
+        }
+    }
+}
+
+/// The variant of a chat image by its name, for the layout it is in.
+pub fn image_variant(layout: Layout, name: &str) -> Option<Variant> {
+    let lower = name.to_ascii_lowercase();
+    match layout {
+        Layout::Wechat3 => {
+            if lower.contains("_.pic_thumb") {
+                Some(Variant::Thumbnail)
+            } else if lower.contains("_.pic_hd") {
+                Some(Variant::Hd)
+            } else if lower.contains("_.pic") {
+                Some(Variant::Original)
+            } else {
+                None
+            }
+        }
+        Layout::Wechat4 => {
+            if lower.ends_with("_t.dat") {
+                Some(Variant::Thumbnail)
+            } else if lower.ends_with("_h.dat") {
+                Some(Variant::Hd)
+            } else if lower.ends_with(".dat") {
+                Some(Variant::Original)
+            } else {
+                None
+            }
+        }
+        Layout::Shared => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions() {
+        assert_eq!(extension("a.JPG").as_deref(), Some("jpg"));
+        assert_eq!(extension(".hidden"), None);
+        assert_eq!(extension("noext"), None);
+        assert_eq!(extension("x.aud.silk").as_deref(), Some("silk"));
+    }
+
+    #[test]
+    fn dat_schemes() {
+        assert_eq!(dat_scheme(&[7, 8, 0x56, 0x31, 8, 7, 0]), "dat-v1");
+        assert_eq!(dat_scheme(&[7, 8, 0x56, 0x32, 8, 7]), "dat-v2");
+        let xored: Vec<u8> = [0xFF, 0xD8, 0xFF, 0xE0].iter().map(|b| b ^ 0x5A).collect();
+        assert_eq!(dat_scheme(&xored), "dat-xor");
+        assert_eq!(dat_scheme(&[]), "dat");
+        assert_eq!(dat_scheme(&[0, 0, 0, 0]), "dat");
+    }
+
+    #[test]
+    fn types() {
+        assert_eq!(file_type("msg_0.db", 4096, Some(&[1; 16])), "sqlcipher");
+        assert_eq!(file_type("a.db", 4096, Some(b"SQLite format 3\0")), "sqlite");
+        assert_eq!(file_type("msg_0.db-wal", 10, None), "sqlite-wal");
+        assert_eq!(file_type("BAK_0_MEDIA", 10, Some(b"xxxx")), "(none)");
+        assert_eq!(file_type("x", 0, Some(b"")), "(empty)");
+        assert_eq!(file_type("fav.archive", 10, Some(b"bplist00")), "plist");
+    }
+
+    #[test]
+    fn variants() {
+        assert_eq!(image_variant(Layout::Wechat3, "1_.pic_thumb.jpg"), Some(Variant::Thumbnail));
+        assert_eq!(image_variant(Layout::Wechat3, "1_.pic_hd.jpg"), Some(Variant::Hd));
+        assert_eq!(image_variant(Layout::Wechat3, "1_.pic.jpg"), Some(Variant::Original));
+        assert_eq!(image_variant(Layout::Wechat4, "ab_t.dat"), Some(Variant::Thumbnail));
+        assert_eq!(image_variant(Layout::Wechat4, "ab_h.dat"), Some(Variant::Hd));
+        assert_eq!(image_variant(Layout::Wechat4, "ab.dat"), Some(Variant::Original));
+        assert_eq!(image_variant(Layout::Wechat4, "ab.jpg"), None);
+    }
+}
