@@ -104,13 +104,22 @@ impl Accumulator {
         self.totals.apparent_bytes += size;
         self.totals.allocated_bytes += alloc;
         self.categories[c.category.index()].add(size, alloc);
-        self.layouts.entry((c.root, c.layout)).or_default().add(size, alloc);
+        self.layouts
+            .entry((c.root, c.layout))
+            .or_default()
+            .add(size, alloc);
         let account_key = match &c.account {
             Some(a) => (a.clone(), c.layout),
             None => (SHARED.to_string(), Layout::Shared),
         };
-        self.accounts.entry(account_key).or_default().add(size, alloc);
-        self.months.entry(month_key(c.meta.mtime)).or_default().add(size, alloc);
+        self.accounts
+            .entry(account_key)
+            .or_default()
+            .add(size, alloc);
+        self.months
+            .entry(month_key(c.meta.mtime))
+            .or_default()
+            .add(size, alloc);
         match self.types.get_mut(&c.kind) {
             Some(s) => s.add(size, alloc),
             None => {
@@ -120,7 +129,10 @@ impl Accumulator {
             }
         }
         if let Some(v) = c.variant {
-            self.variants.entry((c.layout, v)).or_default().add(size, alloc);
+            self.variants
+                .entry((c.layout, v))
+                .or_default()
+                .add(size, alloc);
         }
         if self.opts.top > 0 {
             let info = LargeInfo {
@@ -194,7 +206,9 @@ impl Accumulator {
                 Some(mine) => {
                     mine.seen += g.seen;
                     mine.chats.extend(g.chats);
-                    if (g.first.rel.as_str(), g.first.root) < (mine.first.rel.as_str(), mine.first.root) {
+                    if (g.first.rel.as_str(), g.first.root)
+                        < (mine.first.rel.as_str(), mine.first.root)
+                    {
                         mine.first = g.first;
                     }
                 }
@@ -252,7 +266,10 @@ impl Accumulator {
             })
             .collect();
         accounts.sort_by(|a, b| {
-            b.size.apparent_bytes.cmp(&a.size.apparent_bytes).then_with(|| (&a.id, &a.layout).cmp(&(&b.id, &b.layout)))
+            b.size
+                .apparent_bytes
+                .cmp(&a.size.apparent_bytes)
+                .then_with(|| (&a.id, &a.layout).cmp(&(&b.id, &b.layout)))
         });
 
         let mut chats: Vec<model::ChatTotals> = self
@@ -279,12 +296,26 @@ impl Accumulator {
         let months = self
             .months
             .iter()
-            .map(|(k, size)| model::MonthTotals { month: month_label(*k), size: *size })
+            .map(|(k, size)| model::MonthTotals {
+                month: month_label(*k),
+                size: *size,
+            })
             .collect();
 
-        let mut file_types: Vec<model::TypeTotals> =
-            self.types.iter().map(|(k, size)| model::TypeTotals { kind: k.clone(), size: *size }).collect();
-        file_types.sort_by(|a, b| b.size.apparent_bytes.cmp(&a.size.apparent_bytes).then_with(|| a.kind.cmp(&b.kind)));
+        let mut file_types: Vec<model::TypeTotals> = self
+            .types
+            .iter()
+            .map(|(k, size)| model::TypeTotals {
+                kind: k.clone(),
+                size: *size,
+            })
+            .collect();
+        file_types.sort_by(|a, b| {
+            b.size
+                .apparent_bytes
+                .cmp(&a.size.apparent_bytes)
+                .then_with(|| a.kind.cmp(&b.kind))
+        });
 
         let image_variants = self
             .variants
@@ -324,19 +355,31 @@ impl Accumulator {
                 let layouts: Vec<model::LayoutTotals> = self
                     .layouts
                     .range((i, Layout::Wechat3)..=(i, Layout::Shared))
-                    .map(|((_, l), size)| model::LayoutTotals { layout: l.id().to_string(), size: *size })
+                    .map(|((_, l), size)| model::LayoutTotals {
+                        layout: l.id().to_string(),
+                        size: *size,
+                    })
                     .collect();
                 let mut size = Size::default();
                 for l in &layouts {
                     size.merge(&l.size);
                 }
-                model::Root { path, kind, container_path, size, layouts }
+                model::Root {
+                    path,
+                    kind,
+                    container_path,
+                    size,
+                    layouts,
+                }
             })
             .collect();
 
         Report {
             schema_version: model::SCHEMA_VERSION,
-            tool: model::Tool { name: "wechat-inspect".into(), version: env!("CARGO_PKG_VERSION").into() },
+            tool: model::Tool {
+                name: "wechat-inspect".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
             generated_at: header.generated_at,
             base: header.base,
             roots,
@@ -381,12 +424,25 @@ impl Visitor for Accumulator {
             variant,
             meta: e.meta,
         };
-        let chat = p.chat.map(|chat| (p.account.unwrap_or(SHARED).to_string(), chat.to_string(), p.category));
+        let chat = p.chat.map(|chat| {
+            (
+                p.account.unwrap_or(SHARED).to_string(),
+                chat.to_string(),
+                p.category,
+            )
+        });
         if e.meta.nlink > 1 {
             let key = (e.meta.dev, e.meta.ino);
             match self.links.get_mut(&key) {
                 None => {
-                    self.links.insert(key, LinkGroup { first: counted, seen: 1, chats: chat.into_iter().collect() });
+                    self.links.insert(
+                        key,
+                        LinkGroup {
+                            first: counted,
+                            seen: 1,
+                            chats: chat.into_iter().collect(),
+                        },
+                    );
                 }
                 Some(g) => {
                     g.seen += 1;

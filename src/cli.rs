@@ -7,7 +7,9 @@ use std::path::PathBuf;
 /// Map a WeChat for macOS data container: what is stored where, and how big. Read-only.
 #[derive(Debug, Parser)]
 #[command(name = "wechat-inspect", version, max_term_width = 98)]
-#[command(after_long_help = "Examples:\n  wechat-inspect scan\n  wechat-inspect scan ~/copy/com.tencent.xinWeChat --format json -o report.json\n  wechat-inspect scan ./xwechat_files/wxid_abc_1a2b --format csv\n\nExit codes: 0 clean, 1 complete with issues, 2 fatal.")]
+#[command(
+    after_long_help = "Examples:\n  wechat-inspect scan\n  wechat-inspect scan ~/copy/com.tencent.xinWeChat --format json -o report.json\n  wechat-inspect scan ./xwechat_files/wxid_abc_1a2b --format csv\n\nExit codes: 0 clean, 1 complete with issues, 2 fatal."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

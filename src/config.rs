@@ -55,7 +55,9 @@ pub enum Config {
 /// Default worker count: the available cores, capped on macOS where more threads
 /// make metadata calls slower (see peers.md: dua's 16-thread numbers).
 pub fn default_threads() -> usize {
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(4);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(4);
     if cfg!(target_os = "macos") {
         cores.min(8)
     } else {

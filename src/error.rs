@@ -57,7 +57,11 @@ pub fn io_issue(path: &str, err: &io::Error) -> Issue {
         "vanished" => "disappeared during the scan".to_string(),
         _ => format!("{err}{}", fda_hint(err)),
     };
-    Issue { path: path.to_string(), kind: kind.to_string(), message }
+    Issue {
+        path: path.to_string(),
+        kind: kind.to_string(),
+        message,
+    }
 }
 
 #[cfg(test)]
@@ -68,8 +72,14 @@ mod tests {
     fn eperm_gets_the_full_disk_access_hint() {
         let e = io::Error::from_raw_os_error(libc::EPERM);
         assert!(fda_hint_for(&e).contains("Full Disk Access"));
-        assert_eq!(fda_hint_for(&io::Error::from_raw_os_error(libc::EACCES)), "");
+        assert_eq!(
+            fda_hint_for(&io::Error::from_raw_os_error(libc::EACCES)),
+            ""
+        );
         assert_eq!(io_issue("a", &e).kind, "permission");
-        assert_eq!(io_issue("a", &io::Error::from_raw_os_error(libc::ENOENT)).kind, "vanished");
+        assert_eq!(
+            io_issue("a", &io::Error::from_raw_os_error(libc::ENOENT)).kind,
+            "vanished"
+        );
     }
 }

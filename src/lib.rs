@@ -51,9 +51,15 @@ fn run_scan(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
     let report = scan::scan(&roots, &opts);
     let style = report::Style { color: c.color };
     match &c.output {
-        Output::Stdout => report::render(c.format, &report, style, stdout)
-            .map_err(|source| error::Error::Output { path: "<stdout>".into(), source })?,
-        Output::File(path) => output::write_file(path, |w| report::render(c.format, &report, style, w))?,
+        Output::Stdout => report::render(c.format, &report, style, stdout).map_err(|source| {
+            error::Error::Output {
+                path: "<stdout>".into(),
+                source,
+            }
+        })?,
+        Output::File(path) => {
+            output::write_file(path, |w| report::render(c.format, &report, style, w))?
+        }
     }
     if !c.quiet && !report.issues.is_empty() {
         let _ = writeln!(
@@ -62,5 +68,9 @@ fn run_scan(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
             report.issues.len()
         );
     }
-    Ok(if report.issues.is_empty() { Exit::Clean } else { Exit::Issues })
+    Ok(if report.issues.is_empty() {
+        Exit::Clean
+    } else {
+        Exit::Issues
+    })
 }

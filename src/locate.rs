@@ -39,25 +39,52 @@ fn exists(p: &Path) -> bool {
 
 /// Names of the sub-folders of `p` (empty if unreadable).
 fn subdirs(p: &Path) -> Vec<String> {
-    let Ok(rd) = fs::read_dir(p) else { return Vec::new() };
+    let Ok(rd) = fs::read_dir(p) else {
+        return Vec::new();
+    };
     rd.filter_map(|e| e.ok())
         .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
         .filter_map(|e| e.file_name().into_string().ok())
         .collect()
 }
 
-const ACCOUNT3_MARKERS: [&str; 8] = ["Message", "Contact", "Group", "Session", "Favorites", "Stickers", "Sns", "Hardlink"];
-const VERSION_MARKERS: [&str; 9] =
-    ["Avatar", "KeyValue", "MMappedKV", "CrashReport", "MMResourceMgr", "CGI", "Backup", "WeVoIP", "topinfo.data"];
+const ACCOUNT3_MARKERS: [&str; 8] = [
+    "Message",
+    "Contact",
+    "Group",
+    "Session",
+    "Favorites",
+    "Stickers",
+    "Sns",
+    "Hardlink",
+];
+const VERSION_MARKERS: [&str; 9] = [
+    "Avatar",
+    "KeyValue",
+    "MMappedKV",
+    "CrashReport",
+    "MMResourceMgr",
+    "CGI",
+    "Backup",
+    "WeVoIP",
+    "topinfo.data",
+];
 
 fn looks_like_account3(p: &Path) -> bool {
-    ACCOUNT3_MARKERS.iter().filter(|m| is_dir(&p.join(m))).count() >= 2
-        || (p.file_name().and_then(|n| n.to_str()).is_some_and(is_md5) && is_dir(&p.join("Message")))
+    ACCOUNT3_MARKERS
+        .iter()
+        .filter(|m| is_dir(&p.join(m)))
+        .count()
+        >= 2
+        || (p.file_name().and_then(|n| n.to_str()).is_some_and(is_md5)
+            && is_dir(&p.join("Message")))
 }
 
 fn looks_like_version(p: &Path) -> bool {
     VERSION_MARKERS.iter().any(|m| exists(&p.join(m)))
-        || subdirs(p).iter().any(|d| is_md5(d) && looks_like_account3(&p.join(d)))
+        || subdirs(p)
+            .iter()
+            .any(|d| is_md5(d) && looks_like_account3(&p.join(d)))
 }
 
 fn looks_like_account4(p: &Path) -> bool {
@@ -81,7 +108,11 @@ fn recognise_by_content(p: &Path) -> Option<(&'static str, String)> {
         return Some(("container", String::new()));
     }
     if data_markers.iter().any(|m| exists(&p.join(m))) {
-        let kind = if name.ends_with(".com.tencent.xinWeChat") { "group-container" } else { "data" };
+        let kind = if name.ends_with(".com.tencent.xinWeChat") {
+            "group-container"
+        } else {
+            "data"
+        };
         return Some((kind, "Data".into()));
     }
     if name.ends_with(".com.tencent.xinWeChat") && is_dir(&p.join("Library")) {
@@ -100,8 +131,16 @@ fn recognise_by_content(p: &Path) -> Option<(&'static str, String)> {
         return Some(("wechat4-account", format!("{XWECHAT_FILES}/{name}")));
     }
     if looks_like_account3(p) {
-        let parent = p.parent().and_then(|q| q.file_name()).and_then(|n| n.to_str()).unwrap_or("");
-        let version = if parent.starts_with(|c: char| c.is_ascii_digit()) { parent } else { DEFAULT_VERSION };
+        let parent = p
+            .parent()
+            .and_then(|q| q.file_name())
+            .and_then(|n| n.to_str())
+            .unwrap_or("");
+        let version = if parent.starts_with(|c: char| c.is_ascii_digit()) {
+            parent
+        } else {
+            DEFAULT_VERSION
+        };
         return Some(("wechat3-account", format!("{APP_SUPPORT}/{version}/{name}")));
     }
     if looks_like_version(p) {
@@ -111,7 +150,10 @@ fn recognise_by_content(p: &Path) -> Option<(&'static str, String)> {
         return Some(("wechat3-app-support", APP_SUPPORT.into()));
     }
     if exists(&p.join("Cache.db")) || is_dir(&p.join("fsCachedData")) {
-        return Some(("wechat3-caches", "Data/Library/Caches/com.tencent.xinWeChat".into()));
+        return Some((
+            "wechat3-caches",
+            "Data/Library/Caches/com.tencent.xinWeChat".into(),
+        ));
     }
     None
 }
@@ -121,14 +163,27 @@ fn recognise_by_content(p: &Path) -> Option<(&'static str, String)> {
 pub fn recognise_by_ancestors(components: &[&str]) -> Option<String> {
     for i in (0..components.len()).rev() {
         let rest = components[i + 1..].join("/");
-        let with = |base: &str| if rest.is_empty() { base.to_string() } else { format!("{base}/{rest}") };
+        let with = |base: &str| {
+            if rest.is_empty() {
+                base.to_string()
+            } else {
+                format!("{base}/{rest}")
+            }
+        };
         let prev = if i > 0 { components[i - 1] } else { "" };
         match components[i] {
             "xwechat_files" => return Some(with(XWECHAT_FILES)),
             "app_data" if prev == "Documents" => return Some(with("Data/Documents/app_data")),
-            "com.tencent.xinWeChat" if prev == "Application Support" => return Some(with(APP_SUPPORT)),
-            "com.tencent.xinWeChat" if prev == "Caches" => return Some(with("Data/Library/Caches/com.tencent.xinWeChat")),
-            "Data" if prev.starts_with("com.tencent.xinWeChat") || prev.starts_with("com.tencent.xWeChat") => {
+            "com.tencent.xinWeChat" if prev == "Application Support" => {
+                return Some(with(APP_SUPPORT))
+            }
+            "com.tencent.xinWeChat" if prev == "Caches" => {
+                return Some(with("Data/Library/Caches/com.tencent.xinWeChat"))
+            }
+            "Data"
+                if prev.starts_with("com.tencent.xinWeChat")
+                    || prev.starts_with("com.tencent.xWeChat") =>
+            {
                 return Some(with("Data"))
             }
             _ => {}
@@ -139,14 +194,27 @@ pub fn recognise_by_ancestors(components: &[&str]) -> Option<String> {
 
 /// Work out what `path` is. `any` accepts a folder that is not WeChat data.
 pub fn detect(path: &Path, any: bool) -> Result<Root> {
-    let meta = fs::metadata(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    let meta = fs::metadata(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     if !meta.is_dir() {
-        return Err(Error::NotADirectory { path: path.to_path_buf() });
+        return Err(Error::NotADirectory {
+            path: path.to_path_buf(),
+        });
     }
     // Reading the folder itself must work, or nothing else will.
-    fs::read_dir(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    fs::read_dir(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let abs = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let root = |kind, container_path| Root { path: path.to_path_buf(), rel: String::new(), kind, container_path };
+    let root = |kind, container_path| Root {
+        path: path.to_path_buf(),
+        rel: String::new(),
+        kind,
+        container_path,
+    };
     if let Some((kind, cp)) = recognise_by_content(&abs) {
         return Ok(root(kind, cp));
     }
@@ -163,7 +231,9 @@ pub fn detect(path: &Path, any: bool) -> Result<Root> {
     if any {
         return Ok(root("any", String::new()));
     }
-    Err(Error::NotWeChat { path: path.to_path_buf() })
+    Err(Error::NotWeChat {
+        path: path.to_path_buf(),
+    })
 }
 
 /// What `scan` with no path looks for, relative to the home folder.
@@ -178,8 +248,10 @@ pub fn discover(home: &Path) -> Result<Vec<Root>> {
         let dir = home.join(rel);
         match fs::read_dir(&dir) {
             Ok(rd) => {
-                let mut names: Vec<String> =
-                    rd.filter_map(|e| e.ok()).filter_map(|e| e.file_name().into_string().ok()).collect();
+                let mut names: Vec<String> = rd
+                    .filter_map(|e| e.ok())
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .collect();
                 names.sort();
                 Ok(names)
             }
@@ -194,10 +266,20 @@ pub fn discover(home: &Path) -> Result<Vec<Root>> {
     }
     for name in listing("Library/Group Containers")? {
         if name.ends_with(".com.tencent.xinWeChat") {
-            roots.push(("Library/Group Containers", name, "group-container", "Data".to_string()));
+            roots.push((
+                "Library/Group Containers",
+                name,
+                "group-container",
+                "Data".to_string(),
+            ));
         }
     }
-    roots.push(("Library/Application Support", "com.tencent.xinWeChat".into(), "wechat3-app-support", APP_SUPPORT.into()));
+    roots.push((
+        "Library/Application Support",
+        "com.tencent.xinWeChat".into(),
+        "wechat3-app-support",
+        APP_SUPPORT.into(),
+    ));
     roots.push((
         "Library/Caches",
         "com.tencent.xinWeChat".into(),
@@ -208,12 +290,20 @@ pub fn discover(home: &Path) -> Result<Vec<Root>> {
         .into_iter()
         .map(|(parent, name, kind, container_path)| {
             let rel = format!("{parent}/{name}");
-            Root { path: home.join(&rel), rel, kind, container_path }
+            Root {
+                path: home.join(&rel),
+                rel,
+                kind,
+                container_path,
+            }
         })
         .filter(|r| is_dir(&r.path))
         .collect();
     if found.is_empty() {
-        return Err(Error::NothingFound { home: home.to_path_buf(), looked: HOME_LOOKS_FOR.into() });
+        return Err(Error::NothingFound {
+            home: home.to_path_buf(),
+            looked: HOME_LOOKS_FOR.into(),
+        });
     }
     Ok(found)
 }
@@ -229,8 +319,14 @@ mod tests {
             c("Users/x/Library/Containers/com.tencent.xinWeChat/Data/Library/Application Support/com.tencent.xinWeChat/2.0b4.0.9/abc/Message/MessageTemp"),
             Some(format!("{APP_SUPPORT}/2.0b4.0.9/abc/Message/MessageTemp"))
         );
-        assert_eq!(c("copy/xwechat_files/wxid_a_1234/msg"), Some(format!("{XWECHAT_FILES}/wxid_a_1234/msg")));
-        assert_eq!(c("copy/com.tencent.xinWeChat2/Data"), Some("Data".to_string()));
+        assert_eq!(
+            c("copy/xwechat_files/wxid_a_1234/msg"),
+            Some(format!("{XWECHAT_FILES}/wxid_a_1234/msg"))
+        );
+        assert_eq!(
+            c("copy/com.tencent.xinWeChat2/Data"),
+            Some("Data".to_string())
+        );
         assert_eq!(c("home/user/photos"), None);
     }
 }

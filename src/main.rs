@@ -11,7 +11,9 @@ use wechat_inspect::exit::Exit;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let env = Env {
-        home: std::env::var_os("HOME").filter(|h| !h.is_empty()).map(Into::into),
+        home: std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(Into::into),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         stdout_is_tty: io::stdout().is_terminal(),
         stderr_is_tty: io::stderr().is_terminal(),
@@ -20,13 +22,18 @@ fn main() -> ExitCode {
         let mut stdout = io::stdout().lock();
         let mut stderr = io::stderr();
         let exit = wechat_inspect::run(&config, &mut stdout, &mut stderr)?;
-        stdout.flush().map_err(|source| Error::Output { path: "<stdout>".into(), source })?;
+        stdout.flush().map_err(|source| Error::Output {
+            path: "<stdout>".into(),
+            source,
+        })?;
         Ok(exit)
     });
     match result {
         Ok(exit) => exit.into(),
         // `| head` closed the pipe: the reader has what it wanted.
-        Err(Error::Output { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => Exit::Clean.into(),
+        Err(Error::Output { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
+            Exit::Clean.into()
+        }
         Err(e) => {
             let _ = writeln!(io::stderr(), "wechat-inspect: error: {e}");
             Exit::Fatal.into()

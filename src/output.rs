@@ -12,7 +12,9 @@ pub fn check_outside(output: &Path, roots: &[PathBuf]) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let Ok(parent) = fs::canonicalize(&parent) else { return Ok(()) };
+    let Ok(parent) = fs::canonicalize(&parent) else {
+        return Ok(());
+    };
     for root in roots {
         if let Ok(root) = fs::canonicalize(root) {
             if parent.starts_with(&root) {
@@ -31,16 +33,28 @@ pub fn check_outside(output: &Path, roots: &[PathBuf]) -> Result<()> {
 
 /// Write with `render` into `path` atomically: a temporary file in the same folder,
 /// renamed over the target only once everything was written.
-pub fn write_file(path: &Path, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
-    let err = |source| Error::Output { path: path.to_path_buf(), source };
+pub fn write_file(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    let err = |source| Error::Output {
+        path: path.to_path_buf(),
+        source,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| -> io::Result<()> {
-        let file = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         let mut w = BufWriter::new(file);
         render(&mut w)?;
         let file = w.into_inner().map_err(|e| e.into_error())?;

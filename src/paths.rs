@@ -22,8 +22,12 @@ pub fn escape_bytes(bytes: &[u8]) -> (String, bool) {
         for c in chunk.valid().chars() {
             match c {
                 '\\' => out.push_str("\\\\"),
-                c if c.is_control() && (c as u32) < 0x100 => {
-                    let _ = write!(out, "\\x{:02x}", c as u32);
+                c if c.is_control() => {
+                    // Each byte of its UTF-8 form, so unescaping gives the same bytes.
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        let _ = write!(out, "\\x{b:02x}");
+                    }
                 }
                 c => out.push(c),
             }
@@ -71,7 +75,10 @@ mod tests {
     #[test]
     fn examples() {
         assert_eq!(escape_bytes(b"abc.jpg"), ("abc.jpg".to_string(), true));
-        assert_eq!(escape_bytes("产学研.xlsx".as_bytes()), ("产学研.xlsx".to_string(), true));
+        assert_eq!(
+            escape_bytes("产学研.xlsx".as_bytes()),
+            ("产学研.xlsx".to_string(), true)
+        );
         assert_eq!(escape_bytes(b"a\xffb"), ("a\\xffb".to_string(), false));
         assert_eq!(escape_bytes(b"a\\b\n"), ("a\\\\b\\x0a".to_string(), true));
     }

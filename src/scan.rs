@@ -22,11 +22,20 @@ pub struct ScanOptions {
 pub fn scan(roots: &[Root], opts: &ScanOptions) -> Report {
     let walk_roots: Vec<WalkRoot> = roots
         .iter()
-        .map(|r| WalkRoot { path: r.path.clone(), rel: r.rel.clone(), canonical: r.container_path.clone() })
+        .map(|r| WalkRoot {
+            path: r.path.clone(),
+            rel: r.rel.clone(),
+            canonical: r.container_path.clone(),
+        })
         .collect();
     let agg_opts = Options { top: opts.top };
-    let mut accs = walk(&walk_roots, opts.threads, || Accumulator::new(agg_opts.clone(), roots.len())).into_iter();
-    let mut total = accs.next().unwrap_or_else(|| Accumulator::new(agg_opts.clone(), roots.len()));
+    let mut accs = walk(&walk_roots, opts.threads, || {
+        Accumulator::new(agg_opts.clone(), roots.len())
+    })
+    .into_iter();
+    let mut total = accs
+        .next()
+        .unwrap_or_else(|| Accumulator::new(agg_opts.clone(), roots.len()));
     for acc in accs {
         total.merge(acc);
     }
@@ -36,7 +45,11 @@ pub fn scan(roots: &[Root], opts: &ScanOptions) -> Report {
         roots: roots
             .iter()
             .map(|r| {
-                let path = if r.rel.is_empty() { ".".to_string() } else { r.rel.clone() };
+                let path = if r.rel.is_empty() {
+                    ".".to_string()
+                } else {
+                    r.rel.clone()
+                };
                 (path, r.kind.to_string(), r.container_path.clone())
             })
             .collect(),

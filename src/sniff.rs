@@ -14,7 +14,11 @@ pub const HEAD_LEN: usize = 16;
 pub fn extension(name: &str) -> Option<String> {
     let dot = name.rfind('.')?;
     let ext = &name[dot + 1..];
-    if dot == 0 || ext.is_empty() || ext.len() > 12 || !ext.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if dot == 0
+        || ext.is_empty()
+        || ext.len() > 12
+        || !ext.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
         return None;
     }
     Some(ext.to_ascii_lowercase())
@@ -103,7 +107,11 @@ fn sniff_magic(head: &[u8]) -> Option<&'static str> {
 /// The file-type id used in the report: the extension, or a sniffed id where the name
 /// does not tell (`dat-v1`, `dat-v2`, `dat-xor`, `sqlite`, `sqlcipher`, `plist`, ...).
 pub fn file_type(name: &str, size: u64, head: Option<&[u8]>) -> String {
-    for (suffix, id) in [("-wal", "sqlite-wal"), ("-shm", "sqlite-shm"), ("-journal", "sqlite-journal")] {
+    for (suffix, id) in [
+        ("-wal", "sqlite-wal"),
+        ("-shm", "sqlite-shm"),
+        ("-journal", "sqlite-journal"),
+    ] {
         if name.ends_with(suffix) && name.len() > suffix.len() {
             return id.to_string();
         }
@@ -208,7 +216,10 @@ mod tests {
     #[test]
     fn types() {
         assert_eq!(file_type("msg_0.db", 4096, Some(&[1; 16])), "sqlcipher");
-        assert_eq!(file_type("a.db", 4096, Some(b"SQLite format 3\0")), "sqlite");
+        assert_eq!(
+            file_type("a.db", 4096, Some(b"SQLite format 3\0")),
+            "sqlite"
+        );
         assert_eq!(file_type("msg_0.db-wal", 10, None), "sqlite-wal");
         assert_eq!(file_type("BAK_0_MEDIA", 10, Some(b"xxxx")), "(none)");
         assert_eq!(file_type("x", 0, Some(b"")), "(empty)");
@@ -217,12 +228,30 @@ mod tests {
 
     #[test]
     fn variants() {
-        assert_eq!(image_variant(Layout::Wechat3, "1_.pic_thumb.jpg"), Some(Variant::Thumbnail));
-        assert_eq!(image_variant(Layout::Wechat3, "1_.pic_hd.jpg"), Some(Variant::Hd));
-        assert_eq!(image_variant(Layout::Wechat3, "1_.pic.jpg"), Some(Variant::Original));
-        assert_eq!(image_variant(Layout::Wechat4, "ab_t.dat"), Some(Variant::Thumbnail));
-        assert_eq!(image_variant(Layout::Wechat4, "ab_h.dat"), Some(Variant::Hd));
-        assert_eq!(image_variant(Layout::Wechat4, "ab.dat"), Some(Variant::Original));
+        assert_eq!(
+            image_variant(Layout::Wechat3, "1_.pic_thumb.jpg"),
+            Some(Variant::Thumbnail)
+        );
+        assert_eq!(
+            image_variant(Layout::Wechat3, "1_.pic_hd.jpg"),
+            Some(Variant::Hd)
+        );
+        assert_eq!(
+            image_variant(Layout::Wechat3, "1_.pic.jpg"),
+            Some(Variant::Original)
+        );
+        assert_eq!(
+            image_variant(Layout::Wechat4, "ab_t.dat"),
+            Some(Variant::Thumbnail)
+        );
+        assert_eq!(
+            image_variant(Layout::Wechat4, "ab_h.dat"),
+            Some(Variant::Hd)
+        );
+        assert_eq!(
+            image_variant(Layout::Wechat4, "ab.dat"),
+            Some(Variant::Original)
+        );
         assert_eq!(image_variant(Layout::Wechat4, "ab.jpg"), None);
     }
 }

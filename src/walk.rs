@@ -129,7 +129,12 @@ where
             .iter()
             .enumerate()
             .rev()
-            .map(|(i, r)| Job { root: i, path: r.path.clone(), rel: r.rel.clone(), canonical: r.canonical.clone() })
+            .map(|(i, r)| Job {
+                root: i,
+                path: r.path.clone(),
+                rel: r.rel.clone(),
+                canonical: r.canonical.clone(),
+            })
             .collect(),
         active: 0,
     });
@@ -229,7 +234,12 @@ fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) {
         let canonical = join(&job.canonical, &name);
         if ft.is_dir() {
             visitor.dir(job.root, &fm);
-            found.push(Job { root: job.root, path: entry.path(), rel, canonical });
+            found.push(Job {
+                root: job.root,
+                path: entry.path(),
+                rel,
+                canonical,
+            });
         } else if ft.is_file() {
             let head_len = if needs_head(&name) {
                 match read_head(&entry.path(), &mut head) {
@@ -267,7 +277,10 @@ pub fn read_head(path: &std::path::Path, buf: &mut [u8]) -> io::Result<usize> {
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)?;
     if !file.metadata()?.is_file() {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "no longer a regular file"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "no longer a regular file",
+        ));
     }
     let mut n = 0;
     while n < buf.len() {

@@ -1,1 +1,9 @@
+//! The one integration-test binary: the CLI run against containers built in temp dirs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod util;
+
+mod classification;
+mod cli;
+mod formats;

@@ -72,7 +72,12 @@ pub struct Placement<'a> {
 /// Compiled patterns, in table order.
 fn compiled() -> &'static [Pattern] {
     static COMPILED: OnceLock<Vec<Pattern>> = OnceLock::new();
-    COMPILED.get_or_init(|| rules::RULES.iter().map(|r| Pattern::new(r.pattern)).collect())
+    COMPILED.get_or_init(|| {
+        rules::RULES
+            .iter()
+            .map(|r| Pattern::new(r.pattern))
+            .collect()
+    })
 }
 
 /// The folders that sit beside 4.x account folders in `xwechat_files/` and are not accounts.
@@ -104,9 +109,18 @@ fn split<'p, 'a>(segs: &'p [&'a str]) -> Split<'p, 'a> {
         Some(&"Data") => Some(&segs[1..]),
         _ => None,
     };
-    let mut out = Split { data, v3: None, v4: None, v4root: None };
+    let mut out = Split {
+        data,
+        v3: None,
+        v4: None,
+        v4root: None,
+    };
     let Some(d) = data else { return out };
-    if d.len() >= 5 && d[0] == "Library" && d[1] == "Application Support" && d[2] == "com.tencent.xinWeChat" {
+    if d.len() >= 5
+        && d[0] == "Library"
+        && d[1] == "Application Support"
+        && d[2] == "com.tencent.xinWeChat"
+    {
         out.v3 = Some(&d[4..]);
     }
     if d.len() >= 3 && d[0] == "Documents" && d[1] == "xwechat_files" {
@@ -169,14 +183,20 @@ pub fn classify(canonical: &str) -> Placement<'_> {
     } else {
         let layout = match parts.data {
             Some(["Documents", "app_data", ..]) => Layout::Wechat4,
-            Some(["Library", "Application Support" | "Caches" | "HTTPStorages", "com.tencent.xinWeChat", ..]) => {
-                Layout::Wechat3
-            }
+            Some(
+                ["Library", "Application Support" | "Caches" | "HTTPStorages", "com.tencent.xinWeChat", ..],
+            ) => Layout::Wechat3,
             _ => Layout::Shared,
         };
         (layout, None, None)
     };
-    Placement { category, layout, account, chat, rule: found }
+    Placement {
+        category,
+        layout,
+        account,
+        chat,
+        rule: found,
+    }
 }
 
 #[cfg(test)]
@@ -187,7 +207,13 @@ mod tests {
     fn every_rule_example_maps_to_its_own_rule() {
         for (i, rule) in rules::RULES.iter().enumerate() {
             let p = classify(rule.example);
-            assert_eq!(p.rule, Some(i), "example of rule {i} ({}) matched {:?}", rule.pattern, p.rule);
+            assert_eq!(
+                p.rule,
+                Some(i),
+                "example of rule {i} ({}) matched {:?}",
+                rule.pattern,
+                p.rule
+            );
             assert_eq!(p.category, rule.category, "{}", rule.example);
         }
     }
@@ -207,18 +233,34 @@ mod tests {
         assert_eq!(p.chat, Some("9e20f478899dc29eb19741386f9343c8"));
         assert_eq!(p.layout, Layout::Wechat3);
         let p = classify("Data/Documents/xwechat_files/wxid_a1_9f3c/temp/RWTemp/2026-09/9e20f478899dc29eb19741386f9343c8/x.pdf");
-        assert_eq!((p.account, p.chat, p.category), (Some("wxid_a1_9f3c"), Some("9e20f478899dc29eb19741386f9343c8"), Category::Caches));
+        assert_eq!(
+            (p.account, p.chat, p.category),
+            (
+                Some("wxid_a1_9f3c"),
+                Some("9e20f478899dc29eb19741386f9343c8"),
+                Category::Caches
+            )
+        );
         let p = classify("Data/Documents/xwechat_files/all_users/login/wxid_a1/key_info.db");
-        assert_eq!((p.account, p.layout, p.category), (None, Layout::Wechat4, Category::Config));
+        assert_eq!(
+            (p.account, p.layout, p.category),
+            (None, Layout::Wechat4, Category::Config)
+        );
         let p = classify("Data/Library/Application Support/com.tencent.xinWeChat/2.0b4.0.9/Backup/1d35a41b3adb8b335cc59362ad55ee88/0123/Backup.db");
-        assert_eq!((p.account, p.category), (Some("1d35a41b3adb8b335cc59362ad55ee88"), Category::Backups));
+        assert_eq!(
+            (p.account, p.category),
+            (Some("1d35a41b3adb8b335cc59362ad55ee88"), Category::Backups)
+        );
     }
 
     #[test]
     fn sidecars_follow_their_database() {
         let base = "Data/Documents/xwechat_files/wxid_a1_9f3c/db_storage/message/media_0.db";
         for suffix in ["", "-wal", "-shm", "-journal"] {
-            assert_eq!(classify(&format!("{base}{suffix}")).category, Category::ChatVoice);
+            assert_eq!(
+                classify(&format!("{base}{suffix}")).category,
+                Category::ChatVoice
+            );
         }
         assert_eq!(strip_sidecar("-wal"), "-wal");
     }

@@ -94,7 +94,9 @@ fn seg_matches(seg: &Seg, name: &str) -> bool {
         Seg::AnyDepth => true,
         Seg::Md5 => is_md5(name),
         Seg::Month => is_month(name),
-        Seg::Globs(globs) => globs.iter().any(|g| glob_matches(g.as_bytes(), name.as_bytes())),
+        Seg::Globs(globs) => globs
+            .iter()
+            .any(|g| glob_matches(g.as_bytes(), name.as_bytes())),
     }
 }
 
@@ -132,7 +134,10 @@ pub fn is_month(name: &str) -> bool {
         && b[..4].iter().all(u8::is_ascii_digit)
         && b[4] == b'-'
         && b[5..].iter().all(u8::is_ascii_digit)
-        && matches!(&name[5..], "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12")
+        && matches!(
+            &name[5..],
+            "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12"
+        )
 }
 
 #[cfg(test)]
@@ -157,10 +162,19 @@ mod tests {
 
     #[test]
     fn tokens_and_alternatives() {
-        assert!(m("<md5>/Message/**", "9e20f478899dc29eb19741386f9343c8/Message/msg_0.db"));
+        assert!(m(
+            "<md5>/Message/**",
+            "9e20f478899dc29eb19741386f9343c8/Message/msg_0.db"
+        ));
         assert!(!m("<md5>/Message/**", "9e20f478/Message/msg_0.db"));
-        assert!(m("msg/attach/*/<month>/Img/**", "msg/attach/c/2024-05/Img/a.dat"));
-        assert!(!m("msg/attach/*/<month>/Img/**", "msg/attach/c/2024-13/Img/a.dat"));
+        assert!(m(
+            "msg/attach/*/<month>/Img/**",
+            "msg/attach/c/2024-05/Img/a.dat"
+        ));
+        assert!(!m(
+            "msg/attach/*/<month>/Img/**",
+            "msg/attach/c/2024-13/Img/a.dat"
+        ));
         assert!(m("{Contact,IContact}/**", "icontact/x.db"));
         assert!(m("media_*.{db,kvdb}", "media_12.db"));
         assert!(!m("media_*.db", "message_1.db"));

@@ -18,22 +18,64 @@ fn field(s: &str) -> String {
     }
 }
 
-fn row(out: &mut dyn Write, section: &str, id: &str, detail: &str, nums: [Option<u64>; 3]) -> io::Result<()> {
+fn row(
+    out: &mut dyn Write,
+    section: &str,
+    id: &str,
+    detail: &str,
+    nums: [Option<u64>; 3],
+) -> io::Result<()> {
     let n = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
-    writeln!(out, "{},{},{},{},{},{}", section, field(id), field(detail), n(nums[0]), n(nums[1]), n(nums[2]))
+    writeln!(
+        out,
+        "{},{},{},{},{},{}",
+        section,
+        field(id),
+        field(detail),
+        n(nums[0]),
+        n(nums[1]),
+        n(nums[2])
+    )
 }
 
 fn size(s: &Size) -> [Option<u64>; 3] {
-    [Some(s.files), Some(s.apparent_bytes), Some(s.allocated_bytes)]
+    [
+        Some(s.files),
+        Some(s.apparent_bytes),
+        Some(s.allocated_bytes),
+    ]
 }
 
 /// Write the report as CSV.
 pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "section,id,detail,files,apparent_bytes,allocated_bytes")?;
+    writeln!(
+        out,
+        "section,id,detail,files,apparent_bytes,allocated_bytes"
+    )?;
     let t = &r.totals;
-    row(out, "totals", "all", "", [Some(t.files), Some(t.apparent_bytes), Some(t.allocated_bytes)])?;
+    row(
+        out,
+        "totals",
+        "all",
+        "",
+        [
+            Some(t.files),
+            Some(t.apparent_bytes),
+            Some(t.allocated_bytes),
+        ],
+    )?;
     let h = &r.hard_links;
-    row(out, "hard-links", "shared", "", [Some(h.extra_links), Some(h.shared_apparent_bytes), Some(h.shared_allocated_bytes)])?;
+    row(
+        out,
+        "hard-links",
+        "shared",
+        "",
+        [
+            Some(h.extra_links),
+            Some(h.shared_apparent_bytes),
+            Some(h.shared_allocated_bytes),
+        ],
+    )?;
     for root in &r.roots {
         row(out, "root", &root.path, &root.kind, size(&root.size))?;
         for l in &root.layouts {
@@ -63,10 +105,22 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         row(out, "image-variant", &v.layout, &v.variant, size(&v.size))?;
     }
     for f in &r.largest {
-        row(out, "largest", &f.path, &f.category, [Some(1), Some(f.apparent_bytes), Some(f.allocated_bytes)])?;
+        row(
+            out,
+            "largest",
+            &f.path,
+            &f.category,
+            [Some(1), Some(f.apparent_bytes), Some(f.allocated_bytes)],
+        )?;
     }
     for i in &r.issues {
-        row(out, "issue", &i.path, &format!("{}: {}", i.kind, i.message), [None, None, None])?;
+        row(
+            out,
+            "issue",
+            &i.path,
+            &format!("{}: {}", i.kind, i.message),
+            [None, None, None],
+        )?;
     }
     Ok(())
 }

@@ -27,7 +27,12 @@ pub struct Style {
 }
 
 /// Render `report` as `format` into `out`.
-pub fn render(format: Format, report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    format: Format,
+    report: &Report,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Table => table::write(report, style, out),
         Format::Json => json::write(report, out),

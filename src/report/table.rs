@@ -44,7 +44,11 @@ pub fn write(r: &Report, style: Style, w: &mut dyn Write) -> io::Result<()> {
     let mut o = Out { w, style };
     let total = r.totals.apparent_bytes;
     writeln!(o.w, "WeChat storage in {}", r.base)?;
-    writeln!(o.w, "scanned {} by {} {}", r.generated_at, r.tool.name, r.tool.version)?;
+    writeln!(
+        o.w,
+        "scanned {} by {} {}",
+        r.generated_at, r.tool.name, r.tool.version
+    )?;
 
     o.heading("TOTALS")?;
     let t = &r.totals;
@@ -56,8 +60,18 @@ pub fn write(r: &Report, style: Style, w: &mut dyn Write) -> io::Result<()> {
         count(t.symlinks),
         count(t.special_files)
     )?;
-    writeln!(o.w, "  Size        {} ({} bytes)", bytes(t.apparent_bytes), count(t.apparent_bytes))?;
-    writeln!(o.w, "  On disk     {} (folders add {})", bytes(t.allocated_bytes), bytes(t.dir_allocated_bytes))?;
+    writeln!(
+        o.w,
+        "  Size        {} ({} bytes)",
+        bytes(t.apparent_bytes),
+        count(t.apparent_bytes)
+    )?;
+    writeln!(
+        o.w,
+        "  On disk     {} (folders add {})",
+        bytes(t.allocated_bytes),
+        bytes(t.dir_allocated_bytes)
+    )?;
     let h = &r.hard_links;
     if h.inodes > 0 {
         writeln!(
@@ -71,20 +85,36 @@ pub fn write(r: &Report, style: Style, w: &mut dyn Write) -> io::Result<()> {
         writeln!(o.w, "  Hard links  none")?;
     }
     if !r.issues.is_empty() {
-        writeln!(o.w, "  Issues      {} (see ISSUES below)", count(r.issues.len() as u64))?;
+        writeln!(
+            o.w,
+            "  Issues      {} (see ISSUES below)",
+            count(r.issues.len() as u64)
+        )?;
     }
 
     o.heading("ROOTS")?;
     for root in &r.roots {
-        writeln!(o.w, "  {}  [{}]  {}", root.path, root.kind, bytes(root.size.apparent_bytes))?;
-        let parts: Vec<String> =
-            root.layouts.iter().map(|l| format!("{} {}", l.layout, bytes(l.size.apparent_bytes))).collect();
+        writeln!(
+            o.w,
+            "  {}  [{}]  {}",
+            root.path,
+            root.kind,
+            bytes(root.size.apparent_bytes)
+        )?;
+        let parts: Vec<String> = root
+            .layouts
+            .iter()
+            .map(|l| format!("{} {}", l.layout, bytes(l.size.apparent_bytes)))
+            .collect();
         if !parts.is_empty() {
             writeln!(o.w, "    {}", parts.join(" · "))?;
         }
     }
 
-    o.heading(&format!("{:<34}{:>12}{:>8}{:>10}", "CATEGORIES", "size", "share", "files"))?;
+    o.heading(&format!(
+        "{:<34}{:>12}{:>8}{:>10}",
+        "CATEGORIES", "size", "share", "files"
+    ))?;
     for c in r.categories.iter().filter(|c| c.size.files > 0) {
         writeln!(
             o.w,
@@ -96,7 +126,12 @@ pub fn write(r: &Report, style: Style, w: &mut dyn Write) -> io::Result<()> {
             count(c.size.files)
         )?;
     }
-    let empty: Vec<&str> = r.categories.iter().filter(|c| c.size.files == 0).map(|c| c.id.as_str()).collect();
+    let empty: Vec<&str> = r
+        .categories
+        .iter()
+        .filter(|c| c.size.files == 0)
+        .map(|c| c.id.as_str())
+        .collect();
     if !empty.is_empty() {
         let mut line = String::from("  empty:");
         for id in empty {
@@ -110,7 +145,10 @@ pub fn write(r: &Report, style: Style, w: &mut dyn Write) -> io::Result<()> {
         writeln!(o.w, "{line}")?;
     }
 
-    o.heading(&format!("{:<34}{:>12}{:>8}{:>10}{:>7}", "ACCOUNTS", "size", "share", "files", "chats"))?;
+    o.heading(&format!(
+        "{:<34}{:>12}{:>8}{:>10}{:>7}",
+        "ACCOUNTS", "size", "share", "files", "chats"
+    ))?;
     for a in &r.accounts {
         writeln!(
             o.w,
@@ -124,7 +162,11 @@ pub fn write(r: &Report, style: Style, w: &mut dyn Write) -> io::Result<()> {
         )?;
     }
 
-    o.heading(&format!("TOP CHATS ({} of {})", r.chats.len().min(TOP_CHATS), r.chats.len()))?;
+    o.heading(&format!(
+        "TOP CHATS ({} of {})",
+        r.chats.len().min(TOP_CHATS),
+        r.chats.len()
+    ))?;
     if r.chats.is_empty() {
         writeln!(o.w, "  none found")?;
     }
@@ -134,7 +176,13 @@ pub fn write(r: &Report, style: Style, w: &mut dyn Write) -> io::Result<()> {
         let split: Vec<String> = split
             .iter()
             .take(2)
-            .map(|(id, b)| format!("{} {}", id.trim_start_matches("chat-"), percent(**b, c.size.apparent_bytes)))
+            .map(|(id, b)| {
+                format!(
+                    "{} {}",
+                    id.trim_start_matches("chat-"),
+                    percent(**b, c.size.apparent_bytes)
+                )
+            })
             .collect();
         writeln!(
             o.w,
@@ -156,7 +204,15 @@ pub fn write(r: &Report, style: Style, w: &mut dyn Write) -> io::Result<()> {
         }
         o.heading("AGE (last modified, by year)")?;
         for (year, (files, size)) in years {
-            writeln!(o.w, "  {:<8}{} {:>10} {:>7} {:>9}", year, o.bar(size, total), bytes(size), percent(size, total), count(files))?;
+            writeln!(
+                o.w,
+                "  {:<8}{} {:>10} {:>7} {:>9}",
+                year,
+                o.bar(size, total),
+                bytes(size),
+                percent(size, total),
+                count(files)
+            )?;
         }
     } else {
         o.heading("AGE (last modified, by month)")?;
@@ -174,7 +230,11 @@ pub fn write(r: &Report, style: Style, w: &mut dyn Write) -> io::Result<()> {
         }
     }
 
-    o.heading(&format!("FILE TYPES ({} of {})", r.file_types.len().min(TOP_TYPES), r.file_types.len()))?;
+    o.heading(&format!(
+        "FILE TYPES ({} of {})",
+        r.file_types.len().min(TOP_TYPES),
+        r.file_types.len()
+    ))?;
     for ft in r.file_types.iter().take(TOP_TYPES) {
         writeln!(
             o.w,
@@ -204,7 +264,13 @@ pub fn write(r: &Report, style: Style, w: &mut dyn Write) -> io::Result<()> {
 
     o.heading(&format!("LARGEST FILES ({})", r.largest.len()))?;
     for f in &r.largest {
-        writeln!(o.w, "  {:>10}  {:<13} {}", bytes(f.apparent_bytes), f.category, truncate_left(&f.path, 52))?;
+        writeln!(
+            o.w,
+            "  {:>10}  {:<13} {}",
+            bytes(f.apparent_bytes),
+            f.category,
+            truncate_left(&f.path, 52)
+        )?;
     }
 
     o.heading(&format!("ISSUES ({})", r.issues.len()))?;
@@ -212,10 +278,20 @@ pub fn write(r: &Report, style: Style, w: &mut dyn Write) -> io::Result<()> {
         writeln!(o.w, "  none: every file was read")?;
     }
     for i in r.issues.iter().take(TOP_ISSUES) {
-        writeln!(o.w, "  {:<13} {}: {}", i.kind, truncate_left(&i.path, 40), i.message)?;
+        writeln!(
+            o.w,
+            "  {:<13} {}: {}",
+            i.kind,
+            truncate_left(&i.path, 40),
+            i.message
+        )?;
     }
     if r.issues.len() > TOP_ISSUES {
-        writeln!(o.w, "  … {} more (all are in --format json)", r.issues.len() - TOP_ISSUES)?;
+        writeln!(
+            o.w,
+            "  … {} more (all are in --format json)",
+            r.issues.len() - TOP_ISSUES
+        )?;
     }
     Ok(())
 }
