@@ -7,6 +7,7 @@
 //! account and chat folders off the path. No I/O happens here.
 
 pub mod category;
+pub mod doc;
 pub mod pattern;
 pub mod rules;
 
