@@ -57,8 +57,10 @@ pub struct Accumulator {
     totals: model::Totals,
     categories: [Size; Category::ALL.len()],
     layouts: BTreeMap<(usize, Layout), Size>,
-    accounts: HashMap<(String, Layout), Size>,
-    chats: HashMap<(String, String), ChatAcc>,
+    /// Few accounts: a linear scan beats hashing an owned key per file.
+    accounts: Vec<(String, Layout, Size)>,
+    /// account → chat → totals, looked up by `&str` without allocating.
+    chats: HashMap<String, HashMap<String, ChatAcc>>,
     months: BTreeMap<i64, Size>,
     types: HashMap<String, Size>,
     variants: BTreeMap<(Layout, Variant), Size>,
@@ -87,7 +89,7 @@ impl Accumulator {
             totals: model::Totals::default(),
             categories: [Size::default(); Category::ALL.len()],
             layouts: BTreeMap::new(),
-            accounts: HashMap::new(),
+            accounts: Vec::new(),
             chats: HashMap::new(),
             months: BTreeMap::new(),
             types: HashMap::new(),
@@ -108,14 +110,11 @@ impl Accumulator {
             .entry((c.root, c.layout))
             .or_default()
             .add(size, alloc);
-        let account_key = match &c.account {
-            Some(a) => (a.clone(), c.layout),
-            None => (SHARED.to_string(), Layout::Shared),
+        let (id, layout) = match &c.account {
+            Some(a) => (a.as_str(), c.layout),
+            None => (SHARED, Layout::Shared),
         };
-        self.accounts
-            .entry(account_key)
-            .or_default()
-            .add(size, alloc);
+        self.account_mut(id, layout).add(size, alloc);
         self.months
             .entry(month_key(c.meta.mtime))
             .or_default()
@@ -134,7 +133,14 @@ impl Accumulator {
                 .or_default()
                 .add(size, alloc);
         }
-        if self.opts.top > 0 {
+        let beats_smallest = match self.largest.peek() {
+            // Ties keep the smaller path.
+            Some(Reverse((min, Reverse(path), _))) => {
+                size > *min || (size == *min && c.rel < *path)
+            }
+            None => true,
+        };
+        if self.opts.top > 0 && (self.largest.len() < self.opts.top || beats_smallest) {
             let info = LargeInfo {
                 category: c.category,
                 account: c.account.unwrap_or_else(|| SHARED.to_string()),
@@ -148,11 +154,38 @@ impl Accumulator {
         }
     }
 
+    fn account_mut(&mut self, id: &str, layout: Layout) -> &mut Size {
+        let pos = match self
+            .accounts
+            .iter()
+            .position(|(a, l, _)| a == id && *l == layout)
+        {
+            Some(pos) => pos,
+            None => {
+                self.accounts
+                    .push((id.to_string(), layout, Size::default()));
+                self.accounts.len() - 1
+            }
+        };
+        &mut self.accounts[pos].2
+    }
+
+    fn chat_mut(&mut self, account: &str, chat: &str) -> Option<&mut ChatAcc> {
+        if !self.chats.contains_key(account) {
+            self.chats.insert(account.to_string(), HashMap::new());
+        }
+        let chats = self.chats.get_mut(account)?;
+        if !chats.contains_key(chat) {
+            chats.insert(chat.to_string(), ChatAcc::default());
+        }
+        chats.get_mut(chat)
+    }
+
     fn count_chat(&mut self, account: &str, chat: &str, category: Category, meta: &FileMeta) {
-        let key = (account.to_string(), chat.to_string());
-        let acc = self.chats.entry(key).or_default();
-        acc.size.add(meta.size, meta.allocated);
-        acc.categories[category.index()] += meta.size;
+        if let Some(acc) = self.chat_mut(account, chat) {
+            acc.size.add(meta.size, meta.allocated);
+            acc.categories[category.index()] += meta.size;
+        }
     }
 
     /// Fold another worker's accumulator into this one.
@@ -173,14 +206,17 @@ impl Accumulator {
         for (k, v) in other.layouts {
             self.layouts.entry(k).or_default().merge(&v);
         }
-        for (k, v) in other.accounts {
-            self.accounts.entry(k).or_default().merge(&v);
+        for (id, layout, size) in other.accounts {
+            self.account_mut(&id, layout).merge(&size);
         }
-        for (k, v) in other.chats {
-            let mine = self.chats.entry(k).or_default();
-            mine.size.merge(&v.size);
-            for (a, b) in mine.categories.iter_mut().zip(v.categories.iter()) {
-                *a += b;
+        for (account, chats) in other.chats {
+            for (chat, v) in chats {
+                if let Some(mine) = self.chat_mut(&account, &chat) {
+                    mine.size.merge(&v.size);
+                    for (a, b) in mine.categories.iter_mut().zip(v.categories.iter()) {
+                        *a += b;
+                    }
+                }
             }
         }
         for (k, v) in other.months {
@@ -251,18 +287,14 @@ impl Accumulator {
             })
             .collect();
 
-        let mut chat_counts: HashMap<&str, u64> = HashMap::new();
-        for (account, _) in self.chats.keys() {
-            *chat_counts.entry(account.as_str()).or_default() += 1;
-        }
         let mut accounts: Vec<model::AccountTotals> = self
             .accounts
             .iter()
-            .map(|((id, layout), size)| model::AccountTotals {
+            .map(|(id, layout, size)| model::AccountTotals {
                 id: id.clone(),
                 layout: layout.id().to_string(),
                 size: *size,
-                chats: chat_counts.get(id.as_str()).copied().unwrap_or(0),
+                chats: self.chats.get(id).map_or(0, |c| c.len() as u64),
             })
             .collect();
         accounts.sort_by(|a, b| {
@@ -275,7 +307,8 @@ impl Accumulator {
         let mut chats: Vec<model::ChatTotals> = self
             .chats
             .iter()
-            .map(|((account, chat), acc)| model::ChatTotals {
+            .flat_map(|(account, chats)| chats.iter().map(move |(chat, acc)| (account, chat, acc)))
+            .map(|(account, chat, acc)| model::ChatTotals {
                 account: account.clone(),
                 chat: chat.clone(),
                 size: acc.size,
