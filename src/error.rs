@@ -17,7 +17,7 @@ pub enum Error {
     NothingFound { home: PathBuf, looked: String },
     #[error("HOME is not set; pass a folder to scan, e.g. `wechat-inspect scan PATH`")]
     NoHome,
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}: {source}{hint}", path.display(), hint = fda_hint(source))]
     Output { path: PathBuf, source: io::Error },
     #[error("{0}")]
     Usage(String),
@@ -28,7 +28,12 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// The Full Disk Access hint for a macOS "Operation not permitted" (EPERM, TCC).
 pub fn fda_hint(err: &io::Error) -> &'static str {
-    if cfg!(target_os = "macos") {
+    fda_hint_on(err, cfg!(target_os = "macos"))
+}
+
+/// [`fda_hint`] as it would be on macOS (`macos = true`) or elsewhere: testable anywhere.
+pub fn fda_hint_on(err: &io::Error, macos: bool) -> &'static str {
+    if macos {
         fda_hint_for(err)
     } else {
         ""
@@ -46,6 +51,11 @@ pub fn fda_hint_for(err: &io::Error) -> &'static str {
 
 /// Turn a per-entry I/O error into a report issue.
 pub fn io_issue(path: &str, err: &io::Error) -> Issue {
+    io_issue_on(path, err, cfg!(target_os = "macos"))
+}
+
+/// [`io_issue`] as it would be on macOS (`macos = true`) or elsewhere.
+pub fn io_issue_on(path: &str, err: &io::Error, macos: bool) -> Issue {
     let kind = match err.kind() {
         io::ErrorKind::PermissionDenied => "permission",
         io::ErrorKind::NotFound => "vanished",
@@ -55,7 +65,7 @@ pub fn io_issue(path: &str, err: &io::Error) -> Issue {
     };
     let message = match kind {
         "vanished" => "disappeared during the scan".to_string(),
-        _ => format!("{err}{}", fda_hint(err)),
+        _ => format!("{err}{}", fda_hint_on(err, macos)),
     };
     Issue {
         path: path.to_string(),
@@ -81,5 +91,44 @@ mod tests {
             io_issue("a", &io::Error::from_raw_os_error(libc::ENOENT)).kind,
             "vanished"
         );
+    }
+
+    /// A faked EPERM (what macOS returns under ~/Library/Containers without Full Disk
+    /// Access) reaches both the per-file issue and the fatal line.
+    #[test]
+    fn faked_eperm_reaches_the_issue_and_the_fatal_line() {
+        let eperm = || io::Error::from_raw_os_error(libc::EPERM);
+        // The per-file issue, as on macOS, and as elsewhere.
+        let on_mac = io_issue_on("Data/Documents", &eperm(), true);
+        assert_eq!(on_mac.kind, "permission");
+        assert!(on_mac.message.contains("Full Disk Access"), "{on_mac:?}");
+        let elsewhere = io_issue_on("Data/Documents", &eperm(), false);
+        assert_eq!(elsewhere.kind, "permission");
+        assert!(!elsewhere.message.contains("Full Disk Access"));
+        // EACCES (plain permission bits) never gets the hint.
+        let eacces = io_issue_on("x", &io::Error::from_raw_os_error(libc::EACCES), true);
+        assert_eq!(eacces.kind, "permission");
+        assert!(!eacces.message.contains("Full Disk Access"));
+        // What this build does: the hint exactly on macOS, in the issue and in the
+        // fatal lines for an unreadable root and an unwritable `-o`.
+        let mac = cfg!(target_os = "macos");
+        assert_eq!(
+            io_issue("x", &eperm()).message.contains("Full Disk Access"),
+            mac
+        );
+        let fatal = Error::Io {
+            path: "/Users/me/Library/Containers/com.tencent.xinWeChat".into(),
+            source: eperm(),
+        }
+        .to_string();
+        assert!(fatal.starts_with("/Users/me/Library/Containers/com.tencent.xinWeChat: "));
+        assert_eq!(fatal.contains("Full Disk Access"), mac, "{fatal}");
+        assert!(!fatal.contains('\n'));
+        let out = Error::Output {
+            path: "/Users/me/Desktop/r.json".into(),
+            source: eperm(),
+        }
+        .to_string();
+        assert_eq!(out.contains("Full Disk Access"), mac, "{out}");
     }
 }

@@ -305,6 +305,23 @@ pub fn discover(home: &Path) -> Result<Vec<Root>> {
             looked: HOME_LOOKS_FOR.into(),
         });
     }
+    // When not one of them can be listed (macOS privacy protection without Full Disk
+    // Access, or permissions), an empty report would mislead: stop with the reason.
+    // When some can, the others become per-root issues in the report.
+    let mut first_error = None;
+    let readable = found
+        .iter()
+        .filter(|r| match fs::read_dir(&r.path) {
+            Ok(_) => true,
+            Err(e) => {
+                first_error.get_or_insert((r.path.clone(), e));
+                false
+            }
+        })
+        .count();
+    if let (0, Some((path, source))) = (readable, first_error) {
+        return Err(Error::Io { path, source });
+    }
     Ok(found)
 }
 

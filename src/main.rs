@@ -9,6 +9,13 @@ use wechat_inspect::error::Error;
 use wechat_inspect::exit::Exit;
 
 fn main() -> ExitCode {
+    // Ctrl-C: stop at once, but never leave a half-written `-o` file behind.
+    // (If the handler cannot be installed, the default — die at once — still applies;
+    // only the temporary file could then remain.)
+    let _ = ctrlc::set_handler(|| {
+        let _held = wechat_inspect::output::abandon();
+        std::process::exit(Exit::Interrupted as i32);
+    });
     let cli = Cli::parse();
     let env = Env {
         home: std::env::var_os("HOME")

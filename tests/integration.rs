@@ -7,3 +7,4 @@ mod util;
 mod classification;
 mod cli;
 mod formats;
+mod hostile;

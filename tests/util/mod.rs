@@ -205,3 +205,248 @@ pub fn upgraded_mac() -> Fake {
     );
     f
 }
+
+// ---------------------------------------------------------------------------
+// Helpers for the hostile-tree tests (tests/hostile.rs).
+// ---------------------------------------------------------------------------
+
+/// Every measure of a tree that the report also gives, summed independently of the
+/// tool: regular files once per inode, links and special files counted, never followed.
+/// Entries that cannot be read are skipped (they are what the tool reports as issues).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Sum {
+    pub files: u64,
+    pub apparent: u64,
+    pub allocated: u64,
+    pub dirs: u64,
+    pub symlinks: u64,
+    pub special: u64,
+}
+
+/// [`Sum`] of everything readable under `root` (the root folder included in `dirs`).
+pub fn readable_sum(root: &Path) -> Sum {
+    let mut seen = std::collections::HashSet::new();
+    let mut s = Sum::default();
+    for e in walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let Ok(m) = e.metadata() else { continue };
+        let t = m.file_type();
+        if t.is_file() {
+            if seen.insert((m.dev(), m.ino())) {
+                s.files += 1;
+                s.apparent += m.len();
+                s.allocated += m.blocks() * 512;
+            }
+        } else if t.is_dir() {
+            s.dirs += 1;
+        } else if t.is_symlink() {
+            s.symlinks += 1;
+        } else {
+            s.special += 1;
+        }
+    }
+    s
+}
+
+/// Check a JSON report's totals against [`readable_sum`] (or any expected [`Sum`]).
+pub fn assert_totals(r: &serde_json::Value, want: Sum) {
+    let t = &r["totals"];
+    let got = Sum {
+        files: t["files"].as_u64().expect("files"),
+        apparent: t["apparent_bytes"].as_u64().expect("apparent"),
+        allocated: t["allocated_bytes"].as_u64().expect("allocated"),
+        dirs: t["dirs"].as_u64().expect("dirs"),
+        symlinks: t["symlinks"].as_u64().expect("symlinks"),
+        special: t["special_files"].as_u64().expect("special"),
+    };
+    assert_eq!(got, want, "report totals vs an independent sum");
+}
+
+/// What [`snapshot_tree`] records of one entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snap {
+    /// `dir`, `file`, `symlink` or `special`.
+    pub kind: &'static str,
+    pub size: u64,
+    /// Modification time in nanoseconds (a folder's changes when anything is created
+    /// or removed in it, even a temp file that is gone again).
+    pub mtime_ns: i128,
+    pub mode: u32,
+    pub ino: u64,
+    /// Content hash (files), link target hash (symlinks), 0 otherwise.
+    pub hash: u64,
+}
+
+/// A listing of every entry under `root` (itself included), for before/after checks.
+pub fn snapshot_tree(root: &Path) -> std::collections::BTreeMap<PathBuf, Snap> {
+    use std::hash::{Hash, Hasher};
+    use std::io::Read;
+    let mut out = std::collections::BTreeMap::new();
+    for e in walkdir::WalkDir::new(root).follow_links(false) {
+        let e = e.expect("walk");
+        let m = e.metadata().expect("meta");
+        let t = m.file_type();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let kind = if t.is_file() {
+            let mut f = fs::File::open(e.path()).expect("open");
+            let mut buf = vec![0u8; 1 << 16];
+            loop {
+                let n = f.read(&mut buf).expect("read");
+                if n == 0 {
+                    break;
+                }
+                buf[..n].hash(&mut h);
+            }
+            "file"
+        } else if t.is_dir() {
+            "dir"
+        } else if t.is_symlink() {
+            fs::read_link(e.path()).expect("readlink").hash(&mut h);
+            "symlink"
+        } else {
+            "special"
+        };
+        let rel = e.path().strip_prefix(root).expect("prefix").to_path_buf();
+        out.insert(
+            rel,
+            Snap {
+                kind,
+                size: m.len(),
+                mtime_ns: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
+                mode: m.mode(),
+                ino: m.ino(),
+                hash: h.finish(),
+            },
+        );
+    }
+    out
+}
+
+/// `cp -a src dst`: folders, files, symlinks, permissions and modification times.
+pub fn copy_tree(src: &Path, dst: &Path) {
+    for e in walkdir::WalkDir::new(src).follow_links(false) {
+        let e = e.expect("walk");
+        let to = dst.join(e.path().strip_prefix(src).expect("prefix"));
+        let t = e.file_type();
+        if t.is_dir() {
+            fs::create_dir_all(&to).expect("mkdir");
+        } else if t.is_symlink() {
+            std::os::unix::fs::symlink(fs::read_link(e.path()).expect("readlink"), &to)
+                .expect("symlink");
+        } else if t.is_file() {
+            fs::copy(e.path(), &to).expect("copy");
+        }
+    }
+    // Times last, deepest first, so creating children does not bump a folder's mtime.
+    for e in walkdir::WalkDir::new(src)
+        .follow_links(false)
+        .contents_first(true)
+    {
+        let e = e.expect("walk");
+        if e.file_type().is_symlink() {
+            continue;
+        }
+        let to = dst.join(e.path().strip_prefix(src).expect("prefix"));
+        let m = e.metadata().expect("meta");
+        fs::set_permissions(&to, m.permissions()).expect("chmod");
+        let f = fs::File::open(&to).expect("open");
+        f.set_modified(m.modified().expect("mtime"))
+            .expect("set mtime");
+    }
+}
+
+/// Run `cmd` with a deadline; kill it and fail the test if it does not end in time.
+/// stdout and stderr are drained by threads so a full pipe cannot stall the child.
+pub fn run_with_timeout(cmd: &mut std::process::Command, limit: Duration) -> std::process::Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("stdout")));
+    let err = drain(Box::new(child.stderr.take().expect("stderr")));
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} still running after {limit:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    std::process::Output {
+        status,
+        stdout: out.join().expect("stdout thread"),
+        stderr: err.join().expect("stderr thread"),
+    }
+}
+
+/// Whether this process runs as root (a file it creates is owned by uid 0).
+pub fn is_root() -> bool {
+    let f = tempfile::NamedTempFile::new().expect("temp file");
+    f.as_file().metadata().expect("meta").uid() == 0
+}
+
+/// A way to run a program as `nobody` (uid 65534) when we are root, so permission bits
+/// apply: `setpriv`, else `runuser`. `Err` says why not (the caller skips).
+pub fn as_nobody() -> Result<Vec<String>, String> {
+    let candidates: [&[&str]; 2] = [
+        &[
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+        ],
+        &["runuser", "-u", "nobody", "--"],
+    ];
+    let mut why = Vec::new();
+    for prefix in candidates {
+        match std::process::Command::new(prefix[0])
+            .args(&prefix[1..])
+            .arg("true")
+            .output()
+        {
+            Ok(o) if o.status.success() => {
+                return Ok(prefix.iter().map(|s| s.to_string()).collect())
+            }
+            Ok(o) => why.push(format!(
+                "{}: {}",
+                prefix[0],
+                String::from_utf8_lossy(&o.stderr).trim()
+            )),
+            Err(e) => why.push(format!("{}: {e}", prefix[0])),
+        }
+    }
+    Err(why.join("; "))
+}
+
+/// A copy of the binary that any user can run (the build folder may not be reachable).
+pub fn public_binary(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let to = dir.join("wechat-inspect");
+    fs::copy(env!("CARGO_BIN_EXE_wechat-inspect"), &to).expect("copy binary");
+    fs::set_permissions(&to, fs::Permissions::from_mode(0o755)).expect("chmod");
+    to
+}
+
+/// `chmod 755` on `p` (a temp dir is created 0700, which `nobody` cannot enter).
+pub fn chmod(p: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(p, fs::Permissions::from_mode(mode)).expect("chmod");
+}
