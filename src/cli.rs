@@ -28,6 +28,7 @@ pub enum FormatArg {
     Table,
     Json,
     Csv,
+    Html,
 }
 
 /// When to colour the table.
@@ -69,6 +70,11 @@ pub struct ScanArgs {
     /// Colour the table: auto (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+
+    /// Replace account, chat and user names and file names with stable pseudonyms
+    /// (account-1, chat-07, file-0042.pdf), so the report can be shared.
+    #[arg(long)]
+    pub redact: bool,
 
     /// Print nothing on standard error (no progress, no summary).
     #[arg(short, long)]

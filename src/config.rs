@@ -43,6 +43,7 @@ pub struct ScanConfig {
     pub threads: usize,
     pub color: bool,
     pub quiet: bool,
+    pub redact: bool,
     pub now: DateTime<Utc>,
 }
 
@@ -106,12 +107,14 @@ fn scan_config(a: ScanArgs, env: &Env) -> Result<ScanConfig> {
             FormatArg::Table => Format::Table,
             FormatArg::Json => Format::Json,
             FormatArg::Csv => Format::Csv,
+            FormatArg::Html => Format::Html,
         },
         output,
         top: a.top,
         threads,
         color,
         quiet: a.quiet || !env.stderr_is_tty,
+        redact: a.redact,
         now,
     })
 }

@@ -16,6 +16,7 @@ pub mod locate;
 pub mod model;
 pub mod output;
 pub mod paths;
+pub mod redact;
 pub mod report;
 pub mod scan;
 pub mod sniff;
@@ -48,7 +49,10 @@ fn run_scan(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
         generated_at: c.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         base,
     };
-    let report = scan::scan(&roots, &opts);
+    let mut report = scan::scan(&roots, &opts);
+    if c.redact {
+        redact::redact(&mut report);
+    }
     let style = report::Style { color: c.color };
     match &c.output {
         Output::Stdout => report::render(c.format, &report, style, stdout).map_err(|source| {

@@ -4,6 +4,7 @@
 
 mod util;
 
+mod browser;
 mod classification;
 mod cli;
 mod formats;

@@ -23,9 +23,15 @@ pub fn taxonomy_markdown() -> String {
     s.push_str("Generated from `src/classify/rules.rs` by `cargo test` (do not edit by hand;\n");
     s.push_str("run `UPDATE_DOCS=1 cargo test taxonomy` after changing the rules).\n\n");
     s.push_str("Every regular file gets exactly one category. Rules are tried in order and the\n");
-    s.push_str("first match wins; a file no rule matches is `other`. Patterns are relative to the\n");
-    s.push_str("scope's folder: `**` is any number of folders, `*` any part of one name, `{a,b}`\n");
-    s.push_str("alternatives, `<md5>` 32 hex digits. Matching ignores ASCII case (APFS does too).\n");
+    s.push_str(
+        "first match wins; a file no rule matches is `other`. Patterns are relative to the\n",
+    );
+    s.push_str(
+        "scope's folder: `**` is any number of folders, `*` any part of one name, `{a,b}`\n",
+    );
+    s.push_str(
+        "alternatives, `<md5>` 32 hex digits. Matching ignores ASCII case (APFS does too).\n",
+    );
     s.push_str("Database sidecars (`-wal`, `-shm`, `-journal`) are matched as their database.\n\n");
     s.push_str("## Categories\n\n| id | label |\n|---|---|\n");
     for c in Category::ALL {
@@ -43,7 +49,11 @@ pub fn taxonomy_markdown() -> String {
             r.example
         );
     }
-    let _ = writeln!(s, "| {} | anywhere | (no rule matched) | `other` | `Data/tmp/x` |", RULES.len() + 1);
+    let _ = writeln!(
+        s,
+        "| {} | anywhere | (no rule matched) | `other` | `Data/tmp/x` |",
+        RULES.len() + 1
+    );
     s
 }
 
@@ -59,6 +69,9 @@ mod tests {
             std::fs::write(path, &want).unwrap();
         }
         let have = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(have == want, "docs/taxonomy.md is out of date: run UPDATE_DOCS=1 cargo test taxonomy");
+        assert!(
+            have == want,
+            "docs/taxonomy.md is out of date: run UPDATE_DOCS=1 cargo test taxonomy"
+        );
     }
 }
