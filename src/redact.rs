@@ -3,7 +3,8 @@
 //! same way.
 //!
 //! Account folders become `account-1`, chat folders `chat-07`, usernames and wxids
-//! `user-03`, file names `file-0042.pdf` (extension kept). The same original gets the
+//! `user-03`, other opaque ids (long hex, UUIDs) `id-02`, file names `file-0042.pdf`
+//! (extension kept). The same original gets the
 //! same pseudonym everywhere in one report; numbering follows the sorted originals, so
 //! it is deterministic. WeChat's fixed folder names (`Data`, `Library`, `msg`,
 //! `attach`, `2.0b4.0.9`, `2024-05`, ...) stay, so the paths still say where things are.
@@ -24,6 +25,8 @@ enum Kind {
     Chat,
     User,
     File,
+    /// Other opaque ids: long hex strings, UUIDs (backup and device ids).
+    Id,
 }
 
 /// `<wxid>_<4 hex>`: a 4.x account folder; returns the wxid part.
@@ -33,6 +36,13 @@ fn v4_account_user(name: &str) -> Option<&str> {
         .then_some(user)
 }
 
+/// A hex string of 16+ digits or a UUID: an id that says nothing about where it is.
+fn is_opaque_id(name: &str) -> bool {
+    let hex = name.bytes().filter(u8::is_ascii_hexdigit).count();
+    let dashes = name.bytes().filter(|&b| b == b'-').count();
+    hex >= 16 && hex + dashes == name.len() && (dashes == 0 || dashes == 4)
+}
+
 /// The originals found in a report, by kind.
 #[derive(Default)]
 struct Found {
@@ -40,6 +50,7 @@ struct Found {
     users: BTreeSet<String>,
     chats: BTreeSet<String>,
     files: BTreeSet<String>,
+    ids: BTreeSet<String>,
 }
 
 impl Found {
@@ -67,6 +78,9 @@ impl Found {
         if is_md5(comp) {
             return Some(Kind::Chat);
         }
+        if is_opaque_id(comp) {
+            return Some(Kind::Id);
+        }
         None
     }
 
@@ -76,6 +90,7 @@ impl Found {
             Kind::Chat => &mut self.chats,
             Kind::User => &mut self.users,
             Kind::File => &mut self.files,
+            Kind::Id => &mut self.ids,
         };
         set.insert(name.to_string());
     }
@@ -133,6 +148,9 @@ impl Names {
                 None => format!("file-{:04}", i + 1),
             };
             map.insert((Kind::File, f.clone()), name);
+        }
+        for (i, x) in found.ids.iter().enumerate() {
+            map.insert((Kind::Id, x.clone()), format!("id-{:02}", i + 1));
         }
         Names { found, map }
     }
@@ -265,6 +283,10 @@ mod tests {
         assert_eq!(extension("a.pic_hd.jpg"), Some("jpg"));
         assert_eq!(extension("global_config"), None);
         assert_eq!(extension(".hidden"), None);
+        assert!(is_opaque_id("ca7a64ac1b573a0e"));
+        assert!(is_opaque_id("D55F7700-7623-4E4B-AF3E-01B1B98511FC"));
+        assert!(!is_opaque_id("2.0b4.0.9"));
+        assert!(!is_opaque_id("2024-05"));
     }
 
     #[test]

@@ -8,3 +8,4 @@ mod browser;
 mod classification;
 mod cli;
 mod formats;
+mod redact;
