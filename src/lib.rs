@@ -9,6 +9,7 @@ pub mod aggregate;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod error;
 pub mod exit;
 pub mod human;
@@ -22,7 +23,7 @@ pub mod scan;
 pub mod sniff;
 pub mod walk;
 
-use config::{Config, Output, ScanConfig, Target};
+use config::{Config, DiffConfig, Output, ScanConfig, Target};
 use error::Result;
 use exit::Exit;
 use std::io::Write;
@@ -31,7 +32,26 @@ use std::io::Write;
 pub fn run(config: &Config, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
     match config {
         Config::Scan(c) => run_scan(c, stdout, stderr),
+        Config::Diff(c) => run_diff(c, stdout),
     }
+}
+
+fn run_diff(c: &DiffConfig, stdout: &mut dyn Write) -> Result<Exit> {
+    let (mut old, mut new) = diff::load_pair(&c.old, &c.new)?;
+    if c.redact {
+        redact::redact_all(&mut [&mut old, &mut new]);
+    }
+    let d = diff::diff(&old, &new);
+    match &c.output {
+        Output::Stdout => {
+            report::diff::render(c.format, &d, stdout).map_err(|source| error::Error::Output {
+                path: "<stdout>".into(),
+                source,
+            })?
+        }
+        Output::File(path) => output::write_file(path, |w| report::diff::render(c.format, &d, w))?,
+    }
+    Ok(Exit::Clean)
 }
 
 fn run_scan(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {

@@ -208,30 +208,18 @@ fn issue_path_is_file(_path: &str) -> bool {
 
 /// Replace the identifiers in `r` with pseudonyms (see the module docs).
 pub fn redact(r: &mut Report) {
+    redact_all(&mut [r]);
+}
+
+/// Redact several reports with one set of pseudonyms (e.g. both sides of a diff), so
+/// the same original gets the same pseudonym in all of them.
+pub fn redact_all(reports: &mut [&mut Report]) {
     let mut found = Found::default();
-    for a in &r.accounts {
-        if a.id != "shared" {
-            found.accounts.insert(a.id.clone());
-        }
+    for r in reports.iter() {
+        collect(r, &mut found);
     }
-    for c in &r.chats {
-        found.accounts.insert(c.account.clone());
-        found.chats.insert(c.chat.clone());
-    }
-    for f in &r.largest {
-        if f.account != "shared" {
-            found.accounts.insert(f.account.clone());
-        }
-    }
-    for root in &r.roots {
-        found.collect_path(&root.path, false);
-        found.collect_path(&root.container_path, false);
-    }
-    for f in &r.largest {
-        found.collect_path(&f.path, true);
-    }
-    for i in &r.issues {
-        found.collect_path(&i.path, issue_path_is_file(&i.path));
+    for r in reports.iter() {
+        collect_paths(r, &mut found);
     }
     // The wxid inside a 4.x account folder's name is a username wherever it appears.
     let users: Vec<String> = found
@@ -246,7 +234,42 @@ pub fn redact(r: &mut Report) {
     found.users.retain(|u| !accounts.contains(u));
     found.files.retain(|f| !accounts.contains(f));
     let names = Names::new(found);
+    for r in reports.iter_mut() {
+        apply(&names, r);
+    }
+}
 
+fn collect(r: &Report, found: &mut Found) {
+    for a in &r.accounts {
+        if a.id != "shared" {
+            found.accounts.insert(a.id.clone());
+        }
+    }
+    for c in &r.chats {
+        found.accounts.insert(c.account.clone());
+        found.chats.insert(c.chat.clone());
+    }
+    for f in &r.largest {
+        if f.account != "shared" {
+            found.accounts.insert(f.account.clone());
+        }
+    }
+}
+
+fn collect_paths(r: &Report, found: &mut Found) {
+    for root in &r.roots {
+        found.collect_path(&root.path, false);
+        found.collect_path(&root.container_path, false);
+    }
+    for f in &r.largest {
+        found.collect_path(&f.path, true);
+    }
+    for i in &r.issues {
+        found.collect_path(&i.path, issue_path_is_file(&i.path));
+    }
+}
+
+fn apply(names: &Names, r: &mut Report) {
     if r.base != "~" && r.base != "." {
         r.base = REDACTED_BASE.to_string();
     }

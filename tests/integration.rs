@@ -7,5 +7,6 @@ mod util;
 mod browser;
 mod classification;
 mod cli;
+mod diff;
 mod formats;
 mod redact;

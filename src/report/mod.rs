@@ -2,6 +2,7 @@
 //! The format switch lives here and nowhere else.
 
 pub mod csv;
+pub mod diff;
 pub mod html;
 pub mod json;
 pub mod table;
