@@ -20,6 +20,38 @@ pub struct Cli {
 pub enum Command {
     /// Scan WeChat's data and report sizes by category, account, chat, month and type.
     Scan(ScanArgs),
+    /// Compare two saved `scan --format json` reports: what grew, shrank, appeared
+    /// and disappeared, per category, account, chat and month.
+    Diff(DiffArgs),
+}
+
+/// `diff` output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormatArg {
+    Table,
+    Json,
+}
+
+/// `diff` options.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older report (`scan --format json`).
+    pub old: PathBuf,
+
+    /// The newer report.
+    pub new: PathBuf,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = DiffFormatArg::Table)]
+    pub format: DiffFormatArg,
+
+    /// Write the diff to FILE instead of standard output (`-` = stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace account, chat and user names with stable pseudonyms.
+    #[arg(long)]
+    pub redact: bool,
 }
 
 /// Output format.
@@ -28,6 +60,7 @@ pub enum FormatArg {
     Table,
     Json,
     Csv,
+    Html,
 }
 
 /// When to colour the table.
@@ -69,6 +102,11 @@ pub struct ScanArgs {
     /// Colour the table: auto (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+
+    /// Replace account, chat and user names and file names with stable pseudonyms
+    /// (account-1, chat-07, file-0042.pdf), so the report can be shared.
+    #[arg(long)]
+    pub redact: bool,
 
     /// Print nothing on standard error (no progress, no summary).
     #[arg(short, long)]

@@ -1,8 +1,9 @@
 //! The validated runtime configuration, built from the parsed command line and the
 //! environment. Nothing past this point sees clap types.
 
-use crate::cli::{Cli, ColorArg, Command, FormatArg, ScanArgs};
+use crate::cli::{Cli, ColorArg, Command, DiffArgs, DiffFormatArg, FormatArg, ScanArgs};
 use crate::error::{Error, Result};
+use crate::report::diff::DiffFormat;
 use crate::report::Format;
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
@@ -43,6 +44,7 @@ pub struct ScanConfig {
     pub threads: usize,
     pub color: bool,
     pub quiet: bool,
+    pub redact: bool,
     pub now: DateTime<Utc>,
 }
 
@@ -50,6 +52,33 @@ pub struct ScanConfig {
 #[derive(Debug, Clone)]
 pub enum Config {
     Scan(ScanConfig),
+    Diff(DiffConfig),
+}
+
+/// A validated `diff`.
+#[derive(Debug, Clone)]
+pub struct DiffConfig {
+    pub old: PathBuf,
+    pub new: PathBuf,
+    pub format: DiffFormat,
+    pub output: Output,
+    pub redact: bool,
+}
+
+fn diff_config(a: DiffArgs) -> DiffConfig {
+    DiffConfig {
+        old: a.old,
+        new: a.new,
+        format: match a.format {
+            DiffFormatArg::Table => DiffFormat::Table,
+            DiffFormatArg::Json => DiffFormat::Json,
+        },
+        output: match a.output {
+            Some(p) if p.as_os_str() != "-" => Output::File(p),
+            _ => Output::Stdout,
+        },
+        redact: a.redact,
+    }
 }
 
 /// Default worker count: the available cores, capped on macOS where more threads
@@ -70,6 +99,7 @@ impl Config {
     pub fn from_cli(cli: Cli, env: &Env) -> Result<Config> {
         match cli.command {
             Command::Scan(args) => Ok(Config::Scan(scan_config(args, env)?)),
+            Command::Diff(args) => Ok(Config::Diff(diff_config(args))),
         }
     }
 }
@@ -106,12 +136,14 @@ fn scan_config(a: ScanArgs, env: &Env) -> Result<ScanConfig> {
             FormatArg::Table => Format::Table,
             FormatArg::Json => Format::Json,
             FormatArg::Csv => Format::Csv,
+            FormatArg::Html => Format::Html,
         },
         output,
         top: a.top,
         threads,
         color,
         quiet: a.quiet || !env.stderr_is_tty,
+        redact: a.redact,
         now,
     })
 }

@@ -19,6 +19,8 @@ pub enum Error {
     NoHome,
     #[error("cannot write {}: {source}{hint}", path.display(), hint = fda_hint(source))]
     Output { path: PathBuf, source: io::Error },
+    #[error("{}: not a wechat-inspect scan report: {reason}", path.display())]
+    NotAReport { path: PathBuf, reason: String },
     #[error("{0}")]
     Usage(String),
 }

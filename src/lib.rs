@@ -9,6 +9,7 @@ pub mod aggregate;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod error;
 pub mod exit;
 pub mod human;
@@ -16,12 +17,13 @@ pub mod locate;
 pub mod model;
 pub mod output;
 pub mod paths;
+pub mod redact;
 pub mod report;
 pub mod scan;
 pub mod sniff;
 pub mod walk;
 
-use config::{Config, Output, ScanConfig, Target};
+use config::{Config, DiffConfig, Output, ScanConfig, Target};
 use error::Result;
 use exit::Exit;
 use std::io::Write;
@@ -30,7 +32,26 @@ use std::io::Write;
 pub fn run(config: &Config, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
     match config {
         Config::Scan(c) => run_scan(c, stdout, stderr),
+        Config::Diff(c) => run_diff(c, stdout),
     }
+}
+
+fn run_diff(c: &DiffConfig, stdout: &mut dyn Write) -> Result<Exit> {
+    let (mut old, mut new) = diff::load_pair(&c.old, &c.new)?;
+    if c.redact {
+        redact::redact_all(&mut [&mut old, &mut new]);
+    }
+    let d = diff::diff(&old, &new);
+    match &c.output {
+        Output::Stdout => {
+            report::diff::render(c.format, &d, stdout).map_err(|source| error::Error::Output {
+                path: "<stdout>".into(),
+                source,
+            })?
+        }
+        Output::File(path) => output::write_file(path, |w| report::diff::render(c.format, &d, w))?,
+    }
+    Ok(Exit::Clean)
 }
 
 fn run_scan(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
@@ -48,7 +69,10 @@ fn run_scan(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
         generated_at: c.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         base,
     };
-    let report = scan::scan(&roots, &opts);
+    let mut report = scan::scan(&roots, &opts);
+    if c.redact {
+        redact::redact(&mut report);
+    }
     let style = report::Style { color: c.color };
     match &c.output {
         Output::Stdout => report::render(c.format, &report, style, stdout).map_err(|source| {

@@ -4,7 +4,10 @@
 
 mod util;
 
+mod browser;
 mod classification;
 mod cli;
+mod diff;
 mod formats;
 mod hostile;
+mod redact;

@@ -102,8 +102,38 @@ impl Category {
         }
     }
 
+    /// The one colour this category has in every chart and legend (HTML report).
+    /// Mid-tone, so white labels stay legible on it in light and dark themes.
+    pub fn color(self) -> &'static str {
+        match self {
+            Category::ChatImages => "#2f6fc4",
+            Category::ChatVideos => "#7b52c0",
+            Category::ChatVoice => "#138a78",
+            Category::ChatFiles => "#c9631a",
+            Category::ChatOther => "#4f6f8f",
+            Category::MessageDb => "#c0392b",
+            Category::ContactDb => "#c2185b",
+            Category::OtherDb => "#8d5a3b",
+            Category::Favorites => "#a57a08",
+            Category::Stickers => "#7d8f1c",
+            Category::Avatars => "#00838f",
+            Category::Moments => "#9c2d7a",
+            Category::Backups => "#37474f",
+            Category::MiniPrograms => "#2e7d32",
+            Category::Caches => "#6c8290",
+            Category::Logs => "#5d6d7e",
+            Category::Config => "#7a6a58",
+            Category::Other => "#808080",
+        }
+    }
+
     /// Parse a stable id back.
     pub fn from_id(id: &str) -> Option<Category> {
         Category::ALL.into_iter().find(|c| c.id() == id)
     }
+}
+
+/// The colour of a category id ([`Category::color`]); grey for an unknown id.
+pub fn category_color(id: &str) -> &'static str {
+    Category::from_id(id).map_or("#808080", Category::color)
 }

@@ -2,8 +2,11 @@
 //! The format switch lives here and nowhere else.
 
 pub mod csv;
+pub mod diff;
+pub mod html;
 pub mod json;
 pub mod table;
+pub mod treemap;
 
 use crate::model::Report;
 use std::io::{self, Write};
@@ -17,6 +20,8 @@ pub enum Format {
     Json,
     /// Flat rows (columns documented in the README).
     Csv,
+    /// One self-contained page with charts (inline CSS/SVG/JS, no requests).
+    Html,
 }
 
 /// Rendering choices that are not part of the model.
@@ -37,5 +42,6 @@ pub fn render(
         Format::Table => table::write(report, style, out),
         Format::Json => json::write(report, out),
         Format::Csv => csv::write(report, out),
+        Format::Html => html::write(report, out),
     }
 }

@@ -1,0 +1,215 @@
+//! `diff OLD.json NEW.json`: what changed between two saved scan reports, per category,
+//! account, chat and month. Pure: two [`Report`]s in, a [`DiffReport`] out.
+
+use crate::error::{Error, Result};
+use crate::model::{Report, Size, SCHEMA_VERSION};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Version of the diff JSON layout.
+pub const DIFF_SCHEMA_VERSION: u32 = 1;
+
+/// Which scan a side of the diff is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Side {
+    pub generated_at: String,
+    pub base: String,
+}
+
+/// One key's change (sizes are apparent bytes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// Category id, account id, `account/chat` or `YYYY-MM`.
+    pub key: String,
+    /// `appeared`, `disappeared`, `grew`, `shrank`, or `changed` (same bytes, other files).
+    pub status: String,
+    pub old_bytes: u64,
+    pub new_bytes: u64,
+    pub delta_bytes: i64,
+    pub old_files: u64,
+    pub new_files: u64,
+    pub delta_files: i64,
+}
+
+/// The whole comparison. Unchanged keys are left out; every list is sorted by the
+/// absolute byte change, largest first, then by key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiffReport {
+    pub schema_version: u32,
+    pub old: Side,
+    pub new: Side,
+    pub totals: Change,
+    pub categories: Vec<Change>,
+    pub accounts: Vec<Change>,
+    pub chats: Vec<Change>,
+    pub months: Vec<Change>,
+}
+
+fn delta(a: u64, b: u64) -> i64 {
+    (i128::from(b) - i128::from(a)).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+}
+
+fn change(key: &str, old: Size, new: Size) -> Change {
+    let present = |s: &Size| s.files > 0 || s.apparent_bytes > 0;
+    let status = match (present(&old), present(&new)) {
+        (false, true) => "appeared",
+        (true, false) => "disappeared",
+        _ if new.apparent_bytes > old.apparent_bytes => "grew",
+        _ if new.apparent_bytes < old.apparent_bytes => "shrank",
+        _ => "changed",
+    };
+    Change {
+        key: key.to_string(),
+        status: status.to_string(),
+        old_bytes: old.apparent_bytes,
+        new_bytes: new.apparent_bytes,
+        delta_bytes: delta(old.apparent_bytes, new.apparent_bytes),
+        old_files: old.files,
+        new_files: new.files,
+        delta_files: delta(old.files, new.files),
+    }
+}
+
+fn changes<'a>(
+    old: impl Iterator<Item = (String, &'a Size)>,
+    new: impl Iterator<Item = (String, &'a Size)>,
+) -> Vec<Change> {
+    let mut both: BTreeMap<String, (Size, Size)> = BTreeMap::new();
+    for (k, s) in old {
+        both.entry(k).or_default().0.merge(s);
+    }
+    for (k, s) in new {
+        both.entry(k).or_default().1.merge(s);
+    }
+    let mut out: Vec<Change> = both
+        .iter()
+        .filter(|(_, (o, n))| o.apparent_bytes != n.apparent_bytes || o.files != n.files)
+        .map(|(k, (o, n))| change(k, *o, *n))
+        .collect();
+    out.sort_by(|a, b| {
+        b.delta_bytes
+            .unsigned_abs()
+            .cmp(&a.delta_bytes.unsigned_abs())
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    out
+}
+
+/// Compare two reports.
+pub fn diff(old: &Report, new: &Report) -> DiffReport {
+    let total = |r: &Report| Size {
+        files: r.totals.files,
+        apparent_bytes: r.totals.apparent_bytes,
+        allocated_bytes: r.totals.allocated_bytes,
+    };
+    DiffReport {
+        schema_version: DIFF_SCHEMA_VERSION,
+        old: Side {
+            generated_at: old.generated_at.clone(),
+            base: old.base.clone(),
+        },
+        new: Side {
+            generated_at: new.generated_at.clone(),
+            base: new.base.clone(),
+        },
+        totals: change("all", total(old), total(new)),
+        categories: changes(
+            old.categories.iter().map(|c| (c.id.clone(), &c.size)),
+            new.categories.iter().map(|c| (c.id.clone(), &c.size)),
+        ),
+        accounts: changes(
+            old.accounts.iter().map(|a| (a.id.clone(), &a.size)),
+            new.accounts.iter().map(|a| (a.id.clone(), &a.size)),
+        ),
+        chats: changes(
+            old.chats
+                .iter()
+                .map(|c| (format!("{}/{}", c.account, c.chat), &c.size)),
+            new.chats
+                .iter()
+                .map(|c| (format!("{}/{}", c.account, c.chat), &c.size)),
+        ),
+        months: changes(
+            old.months.iter().map(|m| (m.month.clone(), &m.size)),
+            new.months.iter().map(|m| (m.month.clone(), &m.size)),
+        ),
+    }
+}
+
+/// Parse a saved `scan --format json` report.
+pub fn parse(path: &Path, text: &str) -> Result<Report> {
+    let not_a_report = |reason: String| Error::NotAReport {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| not_a_report(format!("not JSON ({e})")))?;
+    match value.get("schema_version").and_then(|v| v.as_u64()) {
+        None => return Err(not_a_report("no schema_version field".into())),
+        Some(v) if v != u64::from(SCHEMA_VERSION) => {
+            return Err(not_a_report(format!(
+                "schema_version {v}, but this wechat-inspect reads version {SCHEMA_VERSION}"
+            )))
+        }
+        Some(_) => {}
+    }
+    serde_json::from_value(value).map_err(|e| not_a_report(e.to_string()))
+}
+
+/// Read both reports and refuse a pair whose schema versions differ.
+pub fn load_pair(old: &Path, new: &Path) -> Result<(Report, Report)> {
+    let read = |p: &Path| {
+        std::fs::read_to_string(p).map_err(|source| Error::Io {
+            path: p.to_path_buf(),
+            source,
+        })
+    };
+    let (old_text, new_text) = (read(old)?, read(new)?);
+    let version = |t: &str| {
+        serde_json::from_str::<serde_json::Value>(t)
+            .ok()
+            .and_then(|v| v.get("schema_version").and_then(|s| s.as_u64()))
+    };
+    if let (Some(a), Some(b)) = (version(&old_text), version(&new_text)) {
+        if a != b {
+            return Err(Error::Usage(format!(
+                "cannot compare reports of different schema versions: {} has schema_version {a}, {} has {b}",
+                old.display(),
+                new.display()
+            )));
+        }
+    }
+    Ok((parse(old, &old_text)?, parse(new, &new_text)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_order() {
+        let s = |files, bytes| Size {
+            files,
+            apparent_bytes: bytes,
+            allocated_bytes: 0,
+        };
+        let (a, b, c, d) = (s(1, 10), s(2, 30), s(1, 5), s(1, 100));
+        let out = changes(
+            [("x".to_string(), &a), ("y".to_string(), &c)].into_iter(),
+            [("x".to_string(), &b), ("z".to_string(), &d)].into_iter(),
+        );
+        let keys: Vec<(&str, &str, i64)> = out
+            .iter()
+            .map(|c| (c.key.as_str(), c.status.as_str(), c.delta_bytes))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("z", "appeared", 100),
+                ("x", "grew", 20),
+                ("y", "disappeared", -5)
+            ]
+        );
+    }
+}

@@ -1,0 +1,337 @@
+//! `--redact`: one pass over the [`Report`] model that replaces personal identifiers
+//! with stable pseudonyms before any reporter sees it, so every format is redacted the
+//! same way.
+//!
+//! Account folders become `account-1`, chat folders `chat-07`, usernames and wxids
+//! `user-03`, other opaque ids (long hex, UUIDs) `id-02`, file names `file-0042.pdf`
+//! (extension kept). The same original gets the
+//! same pseudonym everywhere in one report; numbering follows the sorted originals, so
+//! it is deterministic. WeChat's fixed folder names (`Data`, `Library`, `msg`,
+//! `attach`, `2.0b4.0.9`, `2024-05`, ...) stay, so the paths still say where things are.
+
+use crate::classify::pattern::{is_md5, is_month};
+use crate::model::Report;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What `base` becomes when it is a path (`~` and `.` reveal nothing and stay).
+pub const REDACTED_BASE: &str = "<redacted>";
+
+/// Folders directly under `xwechat_files` that are not accounts.
+const V4_NOT_ACCOUNTS: [&str; 3] = ["all_users", "Backup", "old_backup"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Account,
+    Chat,
+    User,
+    File,
+    /// Other opaque ids: long hex strings, UUIDs (backup and device ids).
+    Id,
+}
+
+/// `<wxid>_<4 hex>`: a 4.x account folder; returns the wxid part.
+fn v4_account_user(name: &str) -> Option<&str> {
+    let (user, tail) = name.rsplit_once('_')?;
+    (tail.len() == 4 && tail.bytes().all(|b| b.is_ascii_hexdigit()) && !user.is_empty())
+        .then_some(user)
+}
+
+/// A hex string of 16+ digits or a UUID: an id that says nothing about where it is.
+fn is_opaque_id(name: &str) -> bool {
+    let hex = name.bytes().filter(u8::is_ascii_hexdigit).count();
+    let dashes = name.bytes().filter(|&b| b == b'-').count();
+    hex >= 16 && hex + dashes == name.len() && (dashes == 0 || dashes == 4)
+}
+
+/// The originals found in a report, by kind.
+#[derive(Default)]
+struct Found {
+    accounts: BTreeSet<String>,
+    users: BTreeSet<String>,
+    chats: BTreeSet<String>,
+    files: BTreeSet<String>,
+    ids: BTreeSet<String>,
+}
+
+impl Found {
+    /// Classify one path component. `prev` is the component before it, `last_file`
+    /// says whether it is the name of a file.
+    fn kind(&self, prev: Option<&str>, comp: &str, last_file: bool) -> Option<Kind> {
+        if comp.is_empty() || comp == "." || comp == ".." || comp == "~" {
+            return None;
+        }
+        if self.accounts.contains(comp) {
+            return Some(Kind::Account);
+        }
+        if prev == Some("xwechat_files") && !V4_NOT_ACCOUNTS.contains(&comp) {
+            return Some(Kind::Account);
+        }
+        if last_file {
+            return Some(Kind::File);
+        }
+        if matches!(prev, Some("login") | Some("users")) || self.users.contains(comp) {
+            return Some(Kind::User);
+        }
+        if comp.starts_with("wxid_") {
+            return Some(Kind::User);
+        }
+        if is_md5(comp) {
+            return Some(Kind::Chat);
+        }
+        if is_opaque_id(comp) {
+            return Some(Kind::Id);
+        }
+        None
+    }
+
+    fn add(&mut self, kind: Kind, name: &str) {
+        let set = match kind {
+            Kind::Account => &mut self.accounts,
+            Kind::Chat => &mut self.chats,
+            Kind::User => &mut self.users,
+            Kind::File => &mut self.files,
+            Kind::Id => &mut self.ids,
+        };
+        set.insert(name.to_string());
+    }
+
+    /// Walk a `/`-separated path, calling `f` for every component with its kind.
+    fn visit(&self, path: &str, is_file: bool, mut f: impl FnMut(&str, Option<Kind>)) {
+        let comps: Vec<&str> = path.split('/').collect();
+        let mut prev: Option<&str> = None;
+        for (i, comp) in comps.iter().enumerate() {
+            let last_file = is_file && i + 1 == comps.len() && !is_month(comp);
+            f(comp, self.kind(prev, comp, last_file));
+            prev = Some(comp);
+        }
+    }
+
+    fn collect_path(&mut self, path: &str, is_file: bool) {
+        let mut hits = Vec::new();
+        self.visit(path, is_file, |comp, kind| {
+            if let Some(k) = kind {
+                hits.push((k, comp.to_string()));
+            }
+        });
+        for (k, name) in hits {
+            self.add(k, &name);
+        }
+    }
+}
+
+fn extension(name: &str) -> Option<&str> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    (!stem.is_empty() && !ext.is_empty() && ext.len() <= 10).then_some(ext)
+}
+
+/// The pseudonyms, original → replacement.
+struct Names {
+    found: Found,
+    map: BTreeMap<(Kind, String), String>,
+}
+
+impl Names {
+    fn new(found: Found) -> Names {
+        let mut map = BTreeMap::new();
+        for (i, a) in found.accounts.iter().enumerate() {
+            map.insert((Kind::Account, a.clone()), format!("account-{}", i + 1));
+        }
+        for (i, c) in found.chats.iter().enumerate() {
+            map.insert((Kind::Chat, c.clone()), format!("chat-{:02}", i + 1));
+        }
+        for (i, u) in found.users.iter().enumerate() {
+            map.insert((Kind::User, u.clone()), format!("user-{:02}", i + 1));
+        }
+        for (i, f) in found.files.iter().enumerate() {
+            let name = match extension(f) {
+                Some(ext) => format!("file-{:04}.{ext}", i + 1),
+                None => format!("file-{:04}", i + 1),
+            };
+            map.insert((Kind::File, f.clone()), name);
+        }
+        for (i, x) in found.ids.iter().enumerate() {
+            map.insert((Kind::Id, x.clone()), format!("id-{:02}", i + 1));
+        }
+        Names { found, map }
+    }
+
+    fn get(&self, kind: Kind, name: &str) -> String {
+        self.map
+            .get(&(kind, name.to_string()))
+            .cloned()
+            .unwrap_or_else(|| name.to_string())
+    }
+
+    fn account(&self, id: &str) -> String {
+        if id == "shared" {
+            return id.to_string();
+        }
+        self.get(Kind::Account, id)
+    }
+
+    fn path(&self, path: &str, is_file: bool) -> String {
+        let mut out: Vec<String> = Vec::new();
+        self.found.visit(path, is_file, |comp, kind| {
+            out.push(match kind {
+                Some(k) => self.get(k, comp),
+                None => comp.to_string(),
+            });
+        });
+        out.join("/")
+    }
+
+    /// Free text (issue messages): replace every original that occurs in it, longest
+    /// first so no original is left half-replaced.
+    fn text(&self, s: &str) -> String {
+        let mut pairs: Vec<(&String, &String)> = self
+            .map
+            .iter()
+            .map(|((_, orig), new)| (orig, new))
+            .filter(|(orig, _)| orig.len() >= 3)
+            .collect();
+        pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(b.0)));
+        let mut out = s.to_string();
+        for (orig, new) in pairs {
+            if out.contains(orig.as_str()) {
+                out = out.replace(orig.as_str(), new);
+            }
+        }
+        out
+    }
+}
+
+/// Is an issue's path a file? Unknown; treat its last component as a file name unless
+/// it is one of the folder kinds we recognise, which errs on the side of hiding.
+fn issue_path_is_file(_path: &str) -> bool {
+    true
+}
+
+/// Replace the identifiers in `r` with pseudonyms (see the module docs).
+pub fn redact(r: &mut Report) {
+    redact_all(&mut [r]);
+}
+
+/// Redact several reports with one set of pseudonyms (e.g. both sides of a diff), so
+/// the same original gets the same pseudonym in all of them.
+pub fn redact_all(reports: &mut [&mut Report]) {
+    let mut found = Found::default();
+    for r in reports.iter() {
+        collect(r, &mut found);
+    }
+    for r in reports.iter() {
+        collect_paths(r, &mut found);
+    }
+    // The wxid inside a 4.x account folder's name is a username wherever it appears.
+    let users: Vec<String> = found
+        .accounts
+        .iter()
+        .filter_map(|a| v4_account_user(a).map(str::to_string))
+        .collect();
+    found.users.extend(users);
+    // A name seen both as an account and as something else is an account.
+    let accounts = found.accounts.clone();
+    found.chats.retain(|c| !accounts.contains(c));
+    found.users.retain(|u| !accounts.contains(u));
+    found.files.retain(|f| !accounts.contains(f));
+    let names = Names::new(found);
+    for r in reports.iter_mut() {
+        apply(&names, r);
+    }
+}
+
+fn collect(r: &Report, found: &mut Found) {
+    for a in &r.accounts {
+        if a.id != "shared" {
+            found.accounts.insert(a.id.clone());
+        }
+    }
+    for c in &r.chats {
+        found.accounts.insert(c.account.clone());
+        found.chats.insert(c.chat.clone());
+    }
+    for f in &r.largest {
+        if f.account != "shared" {
+            found.accounts.insert(f.account.clone());
+        }
+    }
+}
+
+fn collect_paths(r: &Report, found: &mut Found) {
+    for root in &r.roots {
+        found.collect_path(&root.path, false);
+        found.collect_path(&root.container_path, false);
+    }
+    for f in &r.largest {
+        found.collect_path(&f.path, true);
+    }
+    for i in &r.issues {
+        found.collect_path(&i.path, issue_path_is_file(&i.path));
+    }
+}
+
+fn apply(names: &Names, r: &mut Report) {
+    if r.base != "~" && r.base != "." {
+        r.base = REDACTED_BASE.to_string();
+    }
+    for root in &mut r.roots {
+        root.path = names.path(&root.path, false);
+        root.container_path = names.path(&root.container_path, false);
+    }
+    for a in &mut r.accounts {
+        a.id = names.account(&a.id);
+    }
+    for c in &mut r.chats {
+        c.account = names.account(&c.account);
+        c.chat = names.get(Kind::Chat, &c.chat);
+    }
+    for f in &mut r.largest {
+        f.account = names.account(&f.account);
+        f.path = names.path(&f.path, true);
+    }
+    for i in &mut r.issues {
+        i.path = names.path(&i.path, issue_path_is_file(&i.path));
+        i.message = names.text(&i.message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_folder_parsing() {
+        assert_eq!(v4_account_user("wxid_abc_1a2b"), Some("wxid_abc"));
+        assert_eq!(v4_account_user("erin1990_4a6d"), Some("erin1990"));
+        assert_eq!(v4_account_user("all_users"), None);
+        assert_eq!(extension("a.pic_hd.jpg"), Some("jpg"));
+        assert_eq!(extension("global_config"), None);
+        assert_eq!(extension(".hidden"), None);
+        assert!(is_opaque_id("ca7a64ac1b573a0e"));
+        assert!(is_opaque_id("D55F7700-7623-4E4B-AF3E-01B1B98511FC"));
+        assert!(!is_opaque_id("2.0b4.0.9"));
+        assert!(!is_opaque_id("2024-05"));
+    }
+
+    #[test]
+    fn paths_keep_fixed_folders_and_hide_the_rest() {
+        let mut found = Found::default();
+        let p = "Data/Documents/xwechat_files/wxid_a_1a2b/msg/attach/9e20f478899dc29eb19741386f9343c8/2024-05/Img/abc.dat";
+        found.collect_path(p, true);
+        found.collect_path(
+            "Data/Documents/xwechat_files/all_users/login/erin/key_info.db",
+            true,
+        );
+        let names = Names::new(found);
+        assert_eq!(
+            names.path(p, true),
+            "Data/Documents/xwechat_files/account-1/msg/attach/chat-01/2024-05/Img/file-0001.dat"
+        );
+        assert_eq!(
+            names.path(
+                "Data/Documents/xwechat_files/all_users/login/erin/key_info.db",
+                true
+            ),
+            "Data/Documents/xwechat_files/all_users/login/user-01/file-0002.db"
+        );
+    }
+}

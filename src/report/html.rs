@@ -1,0 +1,726 @@
+//! `--format html`: one self-contained page (inline CSS, SVG and a little script; no
+//! request of any kind), light and dark. Charts are SVG computed here; each has a
+//! table beside it as its text alternative. Every string from the model is escaped.
+
+use crate::classify::category::{category_color, Category};
+use crate::human::{bytes, count, percent, truncate_right};
+use crate::model::{ChatTotals, Report};
+use crate::report::treemap::{squarify, Rect};
+use std::collections::BTreeSet;
+use std::fmt::{self, Write as _};
+use std::io::{self, Write};
+
+/// Chart width in SVG user units (the page is at most this wide, so about 1:1 px).
+const W: f64 = 1160.0;
+const TREEMAP_H: f64 = 560.0;
+/// Chats drawn in one category of the treemap; the rest are one "more chats" rect.
+const TREEMAP_CHATS: usize = 60;
+/// Chats in the stacked-bar chart.
+const TOP_CHATS: usize = 15;
+/// A label's width estimate per character, as a share of the font size (generous,
+/// so a label that is drawn always fits).
+const CHAR_W: f64 = 0.62;
+
+/// Escape text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn label_of(id: &str) -> &str {
+    match Category::from_id(id) {
+        Some(c) => c.label(),
+        None => id,
+    }
+}
+
+/// Does `text` at `size` fit in a `w` × `h` box with a little padding?
+fn fits(text: &str, size: f64, w: f64, h: f64) -> bool {
+    text.chars().count() as f64 * size * CHAR_W + 8.0 <= w && size + 6.0 <= h
+}
+
+/// Write the report as one HTML page.
+pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut h = String::with_capacity(128 * 1024);
+    page(r, &mut h).map_err(io::Error::other)?;
+    out.write_all(h.as_bytes())
+}
+
+fn page(r: &Report, h: &mut String) -> fmt::Result {
+    head(r, h)?;
+    summary(r, h)?;
+    categories(r, h)?;
+    treemap(r, h)?;
+    histogram(r, h)?;
+    chats(r, h)?;
+    largest(r, h)?;
+    issues(r, h)?;
+    h.push_str(concat!(
+        "</main>\n<script>\n",
+        include_str!("html.js"),
+        "</script>\n"
+    ));
+    h.push_str("</body>\n</html>\n");
+    Ok(())
+}
+
+fn head(r: &Report, h: &mut String) -> fmt::Result {
+    write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>WeChat storage in {base}</title>\n\
+         <script>window.onerror=function(m){{document.documentElement.setAttribute('data-js-error',String(m));}};</script>\n\
+         <style>\n{css}</style>\n</head>\n<body>\n<main>\n\
+         <header><h1>WeChat storage in <span class=\"path\">{base}</span></h1>\n\
+         <p class=\"muted\">Scanned {at} by {tool} {version}. Sizes are apparent bytes unless marked “on disk”.</p></header>\n",
+        base = esc(&r.base),
+        css = include_str!("html.css"),
+        at = esc(&r.generated_at),
+        tool = esc(&r.tool.name),
+        version = esc(&r.tool.version),
+    )
+}
+
+fn card(h: &mut String, key: &str, value: &str, note: &str, class: &str) -> fmt::Result {
+    writeln!(
+        h,
+        "<div class=\"card\"><div class=\"k\">{}</div><div class=\"v {class}\">{}</div><div class=\"note\">{}</div></div>",
+        esc(key),
+        esc(value),
+        esc(note)
+    )
+}
+
+/// Hook: the databases' dead space (free pages) once the model carries it. Returns the
+/// card's (value, note) when there is something to show.
+fn db_dead_space(_r: &Report) -> Option<(String, String)> {
+    // HOOK(db-dead-space): the Report model has no database statistics yet. When it
+    // does (e.g. `dbs` adds free-page bytes), return them here and the card appears.
+    None
+}
+
+fn summary(r: &Report, h: &mut String) -> fmt::Result {
+    let t = &r.totals;
+    h.push_str("<section id=\"summary\" aria-label=\"Summary\">\n<div class=\"cards\">\n");
+    card(
+        h,
+        "Size",
+        &bytes(t.apparent_bytes),
+        &format!("{} bytes", count(t.apparent_bytes)),
+        "",
+    )?;
+    card(
+        h,
+        "On disk",
+        &bytes(t.allocated_bytes),
+        &format!("folders add {}", bytes(t.dir_allocated_bytes)),
+        "alloc",
+    )?;
+    card(
+        h,
+        "Files",
+        &count(t.files),
+        &format!(
+            "{} folders, {} symlinks, {} special",
+            count(t.dirs),
+            count(t.symlinks),
+            count(t.special_files)
+        ),
+        "",
+    )?;
+    let accounts = r.accounts.iter().filter(|a| a.id != "shared").count() as u64;
+    card(
+        h,
+        "Accounts",
+        &count(accounts),
+        &format!("{} chats", count(r.chats.len() as u64)),
+        "",
+    )?;
+    let layouts: BTreeSet<&str> = r
+        .roots
+        .iter()
+        .flat_map(|root| root.layouts.iter().map(|l| l.layout.as_str()))
+        .collect();
+    let layouts: Vec<&str> = layouts.into_iter().collect();
+    card(
+        h,
+        "Layouts found",
+        &count(layouts.len() as u64),
+        &layouts.join(", "),
+        "",
+    )?;
+    let hl = &r.hard_links;
+    card(
+        h,
+        "Hard-link savings",
+        &bytes(hl.shared_apparent_bytes),
+        &format!(
+            "{} file(s) under {} extra path(s), counted once",
+            count(hl.inodes),
+            count(hl.extra_links)
+        ),
+        "",
+    )?;
+    if let Some((value, note)) = db_dead_space(r) {
+        card(h, "Database dead space", &value, &note, "")?;
+    }
+    h.push_str("</div>\n</section>\n");
+    Ok(())
+}
+
+fn swatch(id: &str) -> String {
+    format!(
+        "<span class=\"sw\" style=\"background:{}\"></span>",
+        category_color(id)
+    )
+}
+
+fn categories(r: &Report, h: &mut String) -> fmt::Result {
+    let total = r.totals.apparent_bytes;
+    h.push_str("<section id=\"categories\">\n<h2>Categories</h2>\n<table class=\"sortable\">\n<thead><tr><th>Category</th><th class=\"n\">Size</th><th class=\"n\">Share</th><th class=\"n\">Files</th></tr></thead>\n<tbody>\n");
+    for c in r.categories.iter().filter(|c| c.size.files > 0) {
+        writeln!(
+            h,
+            "<tr data-category=\"{id}\"><td>{sw}{label}</td><td class=\"n\" data-v=\"{b}\">{hb}</td><td class=\"n\" data-v=\"{b}\">{p}</td><td class=\"n\" data-v=\"{f}\">{hf}</td></tr>",
+            id = esc(&c.id),
+            sw = swatch(&c.id),
+            label = esc(&c.label),
+            b = c.size.apparent_bytes,
+            hb = bytes(c.size.apparent_bytes),
+            p = percent(c.size.apparent_bytes, total),
+            f = c.size.files,
+            hf = count(c.size.files),
+        )?;
+    }
+    h.push_str("</tbody>\n</table>\n");
+    h.push_str("<h2>Accounts</h2>\n<table class=\"sortable\" id=\"accounts\">\n<thead><tr><th>Account</th><th>Layout</th><th class=\"n\">Size</th><th class=\"n\">Share</th><th class=\"n\">Files</th><th class=\"n\">Chats</th></tr></thead>\n<tbody>\n");
+    for a in &r.accounts {
+        writeln!(
+            h,
+            "<tr><td class=\"path\">{id}</td><td>{layout}</td><td class=\"n\" data-v=\"{b}\">{hb}</td><td class=\"n\" data-v=\"{b}\">{p}</td><td class=\"n\" data-v=\"{f}\">{hf}</td><td class=\"n\" data-v=\"{c}\">{hc}</td></tr>",
+            id = esc(&a.id),
+            layout = esc(&a.layout),
+            b = a.size.apparent_bytes,
+            hb = bytes(a.size.apparent_bytes),
+            p = percent(a.size.apparent_bytes, total),
+            f = a.size.files,
+            hf = count(a.size.files),
+            c = a.chats,
+            hc = count(a.chats),
+        )?;
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+    Ok(())
+}
+
+/// One leaf of the treemap under a category.
+struct Leaf {
+    label: String,
+    title: String,
+    bytes: u64,
+}
+
+fn chat_name(c: &ChatTotals) -> String {
+    format!("{}/{}", c.account, c.chat)
+}
+
+fn leaves(r: &Report, cat: &str, cat_bytes: u64) -> Vec<Leaf> {
+    let mut chats: Vec<(&ChatTotals, u64)> = r
+        .chats
+        .iter()
+        .filter_map(|c| c.categories.get(cat).map(|&b| (c, b)))
+        .filter(|(_, b)| *b > 0)
+        .collect();
+    chats.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| chat_name(a.0).cmp(&chat_name(b.0)))
+    });
+    let in_chats: u64 = chats.iter().map(|c| c.1).sum();
+    let mut out: Vec<Leaf> = chats
+        .iter()
+        .take(TREEMAP_CHATS)
+        .map(|(c, b)| Leaf {
+            label: truncate_right(&c.chat, 11),
+            title: format!(
+                "{} · chat {} (account {}): {}",
+                label_of(cat),
+                c.chat,
+                c.account,
+                bytes(*b)
+            ),
+            bytes: *b,
+        })
+        .collect();
+    if chats.len() > TREEMAP_CHATS {
+        let rest: u64 = chats[TREEMAP_CHATS..].iter().map(|c| c.1).sum();
+        let n = chats.len() - TREEMAP_CHATS;
+        out.push(Leaf {
+            label: format!("{n} more"),
+            title: format!("{} · {n} more chats: {}", label_of(cat), bytes(rest)),
+            bytes: rest,
+        });
+    }
+    if cat_bytes > in_chats && !out.is_empty() {
+        out.push(Leaf {
+            label: "not in a chat".into(),
+            title: format!(
+                "{} · not in a chat folder: {}",
+                label_of(cat),
+                bytes(cat_bytes - in_chats)
+            ),
+            bytes: cat_bytes - in_chats,
+        });
+    }
+    out.sort_by_key(|l| std::cmp::Reverse(l.bytes));
+    out
+}
+
+/// Lines for `text` in a `w` × `h` box: one line at 13 px, else word-wrapped at 13 or
+/// 11 px; `None` when nothing fits (then the rect stays unlabelled).
+fn wrap(text: &str, w: f64, h: f64) -> Option<(f64, Vec<String>)> {
+    for size in [13.0, 11.0] {
+        let mut lines: Vec<String> = Vec::new();
+        for word in text.split_whitespace() {
+            match lines.last_mut() {
+                Some(l) if fits(&format!("{l} {word}"), size, w, h) => {
+                    l.push(' ');
+                    l.push_str(word);
+                }
+                _ => lines.push(word.to_string()),
+            }
+        }
+        let line_h = size + 3.0;
+        if lines.iter().all(|l| fits(l, size, w, h)) && line_h * lines.len() as f64 + 6.0 <= h {
+            return Some((size, lines));
+        }
+    }
+    None
+}
+
+/// Draw a wrapped label at the top left of `o`; returns the height it took.
+fn label_block(h: &mut String, o: Rect, text: &str) -> Result<f64, fmt::Error> {
+    let Some((size, lines)) = wrap(text, o.w, o.h) else {
+        return Ok(0.0);
+    };
+    let mut y = o.y + size + 3.0;
+    for l in &lines {
+        svg_text(h, o.x + 5.0, y, size, "tm-l", l)?;
+        y += size + 3.0;
+    }
+    Ok(y - o.y - size - 3.0 + 4.0)
+}
+
+fn svg_text(h: &mut String, x: f64, y: f64, size: f64, class: &str, text: &str) -> fmt::Result {
+    writeln!(
+        h,
+        "<text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{size}\" class=\"{class}\">{}</text>",
+        esc(text)
+    )
+}
+
+fn treemap(r: &Report, h: &mut String) -> fmt::Result {
+    let total = r.totals.apparent_bytes;
+    let mut cats: Vec<_> = r
+        .categories
+        .iter()
+        .filter(|c| c.size.apparent_bytes > 0)
+        .collect();
+    cats.sort_by(|a, b| {
+        b.size
+            .apparent_bytes
+            .cmp(&a.size.apparent_bytes)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    h.push_str("<section id=\"treemap\">\n<h2>Where the space goes</h2>\n<p class=\"muted\">Each rectangle’s area is its size: categories, and the chats within chat categories. Hover for details.</p>\n");
+    if cats.is_empty() {
+        h.push_str("<p class=\"empty\">No files.</p>\n</section>\n");
+        return Ok(());
+    }
+    writeln!(
+        h,
+        "<svg class=\"tm\" viewBox=\"0 0 {W} {TREEMAP_H}\" role=\"img\" aria-label=\"Treemap of space by category and chat\">"
+    )?;
+    let values: Vec<f64> = cats.iter().map(|c| c.size.apparent_bytes as f64).collect();
+    let area = Rect {
+        x: 0.0,
+        y: 0.0,
+        w: W,
+        h: TREEMAP_H,
+    };
+    let mut rows = String::new();
+    for (c, rect) in cats.iter().zip(squarify(&values, area)) {
+        let color = category_color(&c.id);
+        let cb = c.size.apparent_bytes;
+        let title = format!(
+            "{}: {} ({}), {} files",
+            c.label,
+            bytes(cb),
+            percent(cb, total),
+            count(c.size.files)
+        );
+        let o = rect.inset(1.0);
+        writeln!(
+            h,
+            "<g class=\"tm-cat\" data-category=\"{}\"><title>{}</title>\n<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{color}\"/>",
+            esc(&c.id),
+            esc(&title),
+            o.x,
+            o.y,
+            o.w,
+            o.h
+        )?;
+        let leaves = if c.id.starts_with("chat-") {
+            leaves(r, &c.id, cb)
+        } else {
+            Vec::new()
+        };
+        let head = format!("{} · {}", c.label, bytes(cb));
+        if leaves.is_empty() {
+            // One rect: the label (wrapped if need be) and the size under it, where they fit.
+            let used = label_block(h, o, &c.label)?;
+            let size = bytes(cb);
+            if used > 0.0 && fits(&size, 12.0, o.w, o.h - used - 2.0) {
+                svg_text(h, o.x + 5.0, o.y + used + 14.0, 12.0, "tm-s", &size)?;
+            }
+        } else {
+            // A header strip with the category's name (and size, if it fits).
+            let text = if fits(&head, 13.0, o.w, 20.0) {
+                head.as_str()
+            } else {
+                c.label.as_str()
+            };
+            let strip = Rect {
+                h: 40.0_f64.min(o.h),
+                ..o
+            };
+            let used = if o.h >= 60.0 {
+                label_block(h, strip, text)?
+            } else {
+                0.0
+            };
+            let inner = if used > 0.0 {
+                Rect {
+                    x: o.x + 2.0,
+                    y: o.y + used + 2.0,
+                    w: o.w - 4.0,
+                    h: o.h - used - 4.0,
+                }
+            } else {
+                o.inset(2.0)
+            };
+            let vals: Vec<f64> = leaves.iter().map(|l| l.bytes as f64).collect();
+            for (leaf, lr) in leaves.iter().zip(squarify(&vals, inner)) {
+                let lr2 = lr.inset(0.5);
+                writeln!(
+                    h,
+                    "<g class=\"tm-chat\"><title>{}</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{color}\"/>",
+                    esc(&leaf.title),
+                    lr2.x,
+                    lr2.y,
+                    lr2.w,
+                    lr2.h
+                )?;
+                if fits(&leaf.label, 11.0, lr2.w, lr2.h) {
+                    svg_text(h, lr2.x + 4.0, lr2.y + 14.0, 11.0, "tm-l", &leaf.label)?;
+                    let size = bytes(leaf.bytes);
+                    if fits(&size, 11.0, lr2.w, lr2.h - 15.0) {
+                        svg_text(h, lr2.x + 4.0, lr2.y + 28.0, 11.0, "tm-s", &size)?;
+                    }
+                }
+                h.push_str("</g>\n");
+                writeln!(
+                    rows,
+                    "<tr><td>{}</td><td class=\"path\">{}</td><td class=\"n\" data-v=\"{}\">{}</td></tr>",
+                    esc(&c.label),
+                    esc(&leaf.title),
+                    leaf.bytes,
+                    bytes(leaf.bytes)
+                )?;
+            }
+        }
+        h.push_str("</g>\n");
+        writeln!(
+            rows,
+            "<tr><td>{}{}</td><td>(whole category)</td><td class=\"n\" data-v=\"{}\">{}</td></tr>",
+            swatch(&c.id),
+            esc(&c.label),
+            cb,
+            bytes(cb)
+        )?;
+    }
+    h.push_str("</svg>\n");
+    write!(
+        h,
+        "<details><summary>Treemap as a table</summary>\n<table class=\"sortable\">\n<thead><tr><th>Category</th><th>Part</th><th class=\"n\">Size</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n</details>\n</section>\n"
+    )
+}
+
+/// A round axis step ≥ `v`: 1, 2 or 5 × 10ⁿ of a binary unit (B, KiB, MiB, ...).
+fn nice_max(v: u64) -> u64 {
+    let mut unit: u64 = 1;
+    loop {
+        for m in [1u64, 2, 5, 10, 20, 50, 100, 200, 500] {
+            let c = unit.saturating_mul(m);
+            if c >= v {
+                return c.max(1);
+            }
+        }
+        if unit > u64::MAX / 1024 {
+            return v.max(1);
+        }
+        unit *= 1024;
+    }
+}
+
+fn histogram(r: &Report, h: &mut String) -> fmt::Result {
+    h.push_str("<section id=\"histogram\">\n<h2>Age (last modified, by month)</h2>\n");
+    if r.months.is_empty() {
+        h.push_str("<p class=\"empty\">No files.</p>\n</section>\n");
+        return Ok(());
+    }
+    // HOOK(month-categories): the model has no per-category split per month yet, so
+    // the bars are one colour; stack them by category (category_color) once it has.
+    let (left, bottom, top, height) = (70.0, 28.0, 10.0, 240.0);
+    let plot_w = W - left - 10.0;
+    let plot_h = height - top - bottom;
+    let n = r.months.len() as f64;
+    let slot = plot_w / n;
+    let bar_w = (slot * 0.8).clamp(1.0, 48.0);
+    let biggest = r.months.iter().map(|m| m.size.apparent_bytes).max();
+    let max = 4 * nice_max(biggest.unwrap_or(0).div_ceil(4));
+    writeln!(
+        h,
+        "<svg class=\"hist\" viewBox=\"0 0 {W} {height}\" role=\"img\" aria-label=\"Bytes last modified per month\">"
+    )?;
+    for k in 0..=4u64 {
+        let v = max / 4 * k;
+        let y = top + plot_h - plot_h * (k as f64 / 4.0);
+        writeln!(
+            h,
+            "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" class=\"grid\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" class=\"axis\" text-anchor=\"end\">{}</text>",
+            W - 10.0,
+            left - 6.0,
+            y + 4.0,
+            bytes(v)
+        )?;
+    }
+    // Month labels: as many as fit without touching (a label is ~7 characters).
+    let every = ((7.0 * 11.0 * CHAR_W + 8.0) / slot).ceil().max(1.0) as usize;
+    let mut rows = String::new();
+    for (i, m) in r.months.iter().enumerate() {
+        let b = m.size.apparent_bytes;
+        let bh = plot_h * b as f64 / max as f64;
+        let x = left + slot * i as f64 + (slot - bar_w) / 2.0;
+        writeln!(
+            h,
+            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bar_w:.1}\" height=\"{bh:.1}\" class=\"bar\"><title>{}: {}, {} files</title></rect>",
+            top + plot_h - bh,
+            esc(&m.month),
+            bytes(b),
+            count(m.size.files)
+        )?;
+        if i % every == 0 {
+            writeln!(
+                h,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" class=\"axis\" text-anchor=\"middle\">{}</text>",
+                x + bar_w / 2.0,
+                height - 8.0,
+                esc(&m.month)
+            )?;
+        }
+        writeln!(
+            rows,
+            "<tr><td>{}</td><td class=\"n\" data-v=\"{b}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td></tr>",
+            esc(&m.month),
+            bytes(b),
+            m.size.files,
+            count(m.size.files)
+        )?;
+    }
+    h.push_str("</svg>\n");
+    write!(
+        h,
+        "<details><summary>Months as a table</summary>\n<table class=\"sortable\">\n<thead><tr><th>Month</th><th class=\"n\">Size</th><th class=\"n\">Files</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n</details>\n</section>\n"
+    )
+}
+
+fn chats(r: &Report, h: &mut String) -> fmt::Result {
+    writeln!(
+        h,
+        "<section id=\"chats\">\n<h2>Top chats ({} of {})</h2>",
+        r.chats.len().min(TOP_CHATS),
+        r.chats.len()
+    )?;
+    if r.chats.is_empty() {
+        h.push_str("<p class=\"empty\">No chat folders found.</p>\n</section>\n");
+        return Ok(());
+    }
+    let shown: Vec<&ChatTotals> = r.chats.iter().take(TOP_CHATS).collect();
+    let max = shown
+        .iter()
+        .map(|c| c.size.apparent_bytes)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let (label_w, size_w, row_h) = (300.0, 80.0, 26.0);
+    let bar_space = W - label_w - size_w;
+    let height = row_h * shown.len() as f64 + 4.0;
+    writeln!(
+        h,
+        "<svg class=\"chats\" viewBox=\"0 0 {W} {height}\" role=\"img\" aria-label=\"Largest chats, split by category\">"
+    )?;
+    let mut rows = String::new();
+    let used: Vec<Category> = Category::ALL
+        .into_iter()
+        .filter(|cat| shown.iter().any(|c| c.categories.contains_key(cat.id())))
+        .collect();
+    for (i, c) in shown.iter().enumerate() {
+        let y = 2.0 + row_h * i as f64;
+        let name = format!(
+            "{} / {}",
+            truncate_right(&c.account, 18),
+            truncate_right(&c.chat, 14)
+        );
+        writeln!(
+            h,
+            "<g class=\"chat-row\"><title>chat {} (account {}): {}, {} files</title>",
+            esc(&c.chat),
+            esc(&c.account),
+            bytes(c.size.apparent_bytes),
+            count(c.size.files)
+        )?;
+        svg_text(h, 0.0, y + 17.0, 12.0, "axis mono", &name)?;
+        let mut x = label_w;
+        for cat in Category::ALL {
+            let Some(&b) = c.categories.get(cat.id()) else {
+                continue;
+            };
+            let w = bar_space * b as f64 / max as f64;
+            writeln!(
+                h,
+                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" fill=\"{}\"><title>{}: {}</title></rect>",
+                y + 3.0,
+                row_h - 6.0,
+                cat.color(),
+                cat.label(),
+                bytes(b)
+            )?;
+            x += w;
+        }
+        svg_text(
+            h,
+            x + 6.0,
+            y + 17.0,
+            12.0,
+            "axis",
+            &bytes(c.size.apparent_bytes),
+        )?;
+        h.push_str("</g>\n");
+        write!(
+            rows,
+            "<tr><td class=\"path\">{}</td><td class=\"path\">{}</td><td class=\"n\" data-v=\"{b}\">{}</td>",
+            esc(&c.account),
+            esc(&c.chat),
+            bytes(c.size.apparent_bytes),
+            b = c.size.apparent_bytes
+        )?;
+        for cat in &used {
+            let b = c.categories.get(cat.id()).copied().unwrap_or(0);
+            write!(rows, "<td class=\"n\" data-v=\"{b}\">{}</td>", bytes(b))?;
+        }
+        rows.push_str("</tr>\n");
+    }
+    h.push_str("</svg>\n<p class=\"legend\">");
+    for cat in &used {
+        write!(h, "<span>{}{}</span> ", swatch(cat.id()), cat.label())?;
+    }
+    h.push_str("</p>\n<details><summary>Chats as a table</summary>\n<table class=\"sortable\">\n<thead><tr><th>Account</th><th>Chat</th><th class=\"n\">Size</th>");
+    for cat in &used {
+        write!(h, "<th class=\"n\">{}</th>", cat.label())?;
+    }
+    write!(
+        h,
+        "</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n</details>\n</section>\n"
+    )
+}
+
+fn largest(r: &Report, h: &mut String) -> fmt::Result {
+    writeln!(
+        h,
+        "<section id=\"largest\">\n<h2>Largest files ({})</h2>",
+        r.largest.len()
+    )?;
+    if r.largest.is_empty() {
+        h.push_str("<p class=\"empty\">No files.</p>\n</section>\n");
+        return Ok(());
+    }
+    h.push_str("<table class=\"sortable\">\n<thead><tr><th class=\"n\">Size</th><th>Category</th><th>Account</th><th>Modified</th><th>Path</th></tr></thead>\n<tbody>\n");
+    for f in &r.largest {
+        writeln!(
+            h,
+            "<tr><td class=\"n\" data-v=\"{b}\">{hb}</td><td class=\"nowrap\">{sw}{cat}</td><td class=\"path\">{acct}</td><td class=\"nowrap\">{m}</td><td class=\"path\">{p}</td></tr>",
+            b = f.apparent_bytes,
+            hb = bytes(f.apparent_bytes),
+            sw = swatch(&f.category),
+            cat = esc(label_of(&f.category)),
+            acct = esc(&f.account),
+            m = esc(f.modified.get(..10).unwrap_or(&f.modified)),
+            p = esc(&f.path),
+        )?;
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+    Ok(())
+}
+
+fn issues(r: &Report, h: &mut String) -> fmt::Result {
+    writeln!(
+        h,
+        "<section id=\"issues\">\n<h2>Issues ({})</h2>",
+        r.issues.len()
+    )?;
+    if r.issues.is_empty() {
+        h.push_str("<p class=\"empty\">None: every file was read.</p>\n</section>\n");
+        return Ok(());
+    }
+    h.push_str("<table class=\"sortable\">\n<thead><tr><th>Kind</th><th>Path</th><th>Message</th></tr></thead>\n<tbody>\n");
+    for i in &r.issues {
+        writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"path\">{}</td><td>{}</td></tr>",
+            esc(&i.kind),
+            esc(&i.path),
+            esc(&i.message)
+        )?;
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_everything_that_matters() {
+        assert_eq!(esc("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;".to_string());
+    }
+
+    #[test]
+    fn nice_axis() {
+        assert_eq!(nice_max(0), 1);
+        assert_eq!(nice_max(3), 5);
+        assert_eq!(nice_max(15_000), 20 * 1024);
+        assert_eq!(nice_max(1000), 1024);
+    }
+}
