@@ -4,6 +4,7 @@
 //! functions over slices, and [`read_head`] is the one bounded read that
 //! feeds them (no symlink following, no blocking, regular files only).
 
+pub mod dat;
 pub mod sqlite_header;
 
 use std::fs::{File, Metadata, OpenOptions};
@@ -11,6 +12,7 @@ use std::io::{self, Read};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
+pub use dat::{sniff_dat, DatScheme, ImageKind};
 pub use sqlite_header::{
     parse_sqlite_header, HeaderError, JournalMode, SqliteHeader, TextEncoding, SQLITE_HEADER_LEN,
     SQLITE_MAGIC,
