@@ -5,6 +5,7 @@
 //! feeds them (no symlink following, no blocking, regular files only).
 
 pub mod dat;
+pub mod roles;
 pub mod sqlite_header;
 
 use std::fs::{File, Metadata, OpenOptions};
@@ -13,6 +14,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 pub use dat::{sniff_dat, DatScheme, ImageKind};
+pub use roles::{db_role, expected_page_size, DbFormat, DbRole, Generation};
 pub use sqlite_header::{
     parse_sqlite_header, HeaderError, JournalMode, SqliteHeader, TextEncoding, SQLITE_HEADER_LEN,
     SQLITE_MAGIC,
