@@ -7,6 +7,7 @@
 pub mod dat;
 pub mod roles;
 pub mod sqlite_header;
+pub mod wal;
 
 use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read};
@@ -18,6 +19,9 @@ pub use roles::{db_role, expected_page_size, DbFormat, DbRole, Generation};
 pub use sqlite_header::{
     parse_sqlite_header, HeaderError, JournalMode, SqliteHeader, TextEncoding, SQLITE_HEADER_LEN,
     SQLITE_MAGIC,
+};
+pub use wal::{
+    inspect_wal, parse_shm_header, parse_wal_header, ShmHeader, WalError, WalHeader, WalInfo,
 };
 
 /// Opens `path` for reading without following a final symlink and without
