@@ -5,6 +5,7 @@
 //! feeds them (no symlink following, no blocking, regular files only).
 
 pub mod dat;
+pub mod plist_info;
 pub mod roles;
 pub mod sqlite_header;
 pub mod wal;
@@ -15,6 +16,9 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 pub use dat::{sniff_dat, DatScheme, ImageKind};
+pub use plist_info::{
+    inspect_plist, KeyedArchiveInfo, PlistError, PlistFormat, PlistInfo, ValueKind, MAX_PLIST_BYTES,
+};
 pub use roles::{db_role, expected_page_size, DbFormat, DbRole, Generation};
 pub use sqlite_header::{
     parse_sqlite_header, HeaderError, JournalMode, SqliteHeader, TextEncoding, SQLITE_HEADER_LEN,
