@@ -1,12 +1,15 @@
 //! Metadata readers for single files found in a WeChat container.
 //!
-//! Everything here is self-contained and read-only: byte parsers are pure
-//! functions over slices, and [`read_head`] is the one bounded read that
-//! feeds them (no symlink following, no blocking, regular files only).
+//! Everything here is self-contained and read-only. The byte parsers
+//! ([`sqlite_header`], [`wal`], [`plist_info`], [`dat`]) are pure functions
+//! over slices and never touch the filesystem; [`roles`] maps path strings to
+//! database roles. Only [`read_head`] and [`sqlite_db`] do I/O, and neither
+//! creates, changes or deletes anything under the scanned tree.
 
 pub mod dat;
 pub mod plist_info;
 pub mod roles;
+pub mod sqlite_db;
 pub mod sqlite_header;
 pub mod wal;
 
@@ -20,6 +23,10 @@ pub use plist_info::{
     inspect_plist, KeyedArchiveInfo, PlistError, PlistFormat, PlistInfo, ValueKind, MAX_PLIST_BYTES,
 };
 pub use roles::{db_role, expected_page_size, DbFormat, DbRole, Generation};
+pub use sqlite_db::{
+    inspect_db, Access, DbError, DbInfo, DbObject, InspectOptions, ObjectKind, RowCountLimit,
+    Sidecars,
+};
 pub use sqlite_header::{
     parse_sqlite_header, HeaderError, JournalMode, SqliteHeader, TextEncoding, SQLITE_HEADER_LEN,
     SQLITE_MAGIC,
