@@ -64,7 +64,12 @@ pub(crate) fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
 /// regular file before a single byte is read.
 pub fn read_head(path: &Path, max: usize) -> io::Result<Vec<u8>> {
     let (file, meta) = open_regular(path)?;
-    let cap = usize::try_from(meta.len()).unwrap_or(usize::MAX).min(max);
+    // The length is only a hint (a sparse or growing file can lie): reserve
+    // at most 1 MiB up front and let the bounded read grow the buffer.
+    let cap = usize::try_from(meta.len())
+        .unwrap_or(usize::MAX)
+        .min(max)
+        .min(1 << 20);
     let mut buf = Vec::with_capacity(cap);
     file.take(u64::try_from(max).unwrap_or(u64::MAX))
         .read_to_end(&mut buf)?;
