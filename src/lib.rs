@@ -14,6 +14,7 @@ pub mod error;
 pub mod exit;
 pub mod human;
 pub mod locate;
+pub mod meta;
 pub mod model;
 pub mod output;
 pub mod paths;
