@@ -52,7 +52,9 @@ pub fn check_outside(output: &Path, roots: &[PathBuf]) -> Result<()> {
 }
 
 /// Write with `render` into `path` atomically: a temporary file in the same folder,
-/// renamed over the target only once everything was written.
+/// renamed over the target only once everything was written. A target that exists and
+/// is not a regular file (`/dev/null`, a FIFO, a terminal) is written in place:
+/// renaming over it would replace the device node itself.
 pub fn write_file(
     path: &Path,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -61,6 +63,11 @@ pub fn write_file(
         path: path.to_path_buf(),
         source,
     };
+    if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let file = fs::OpenOptions::new().write(true).open(path).map_err(err)?;
+        let mut w = BufWriter::new(file);
+        return render(&mut w).and_then(|()| w.flush()).map_err(err);
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

@@ -362,3 +362,44 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn output_to_a_device_or_fifo_writes_in_place_never_replacing_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let f = upgraded_mac();
+    let out_dir = tempfile::tempdir().unwrap();
+    let fifo = out_dir.path().join("pipe");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    f.cmd()
+        .arg("scan")
+        .arg(f.root())
+        .args(["--format", "json", "-o"])
+        .arg(&fifo)
+        .assert()
+        .code(0);
+    let got = reader.join().unwrap();
+    assert!(
+        std::fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the FIFO is still a FIFO"
+    );
+    let r: serde_json::Value = serde_json::from_slice(&got).unwrap();
+    assert_eq!(r["schema_version"], 1);
+    f.cmd()
+        .arg("scan")
+        .arg(f.root())
+        .args(["-o", "/dev/null"])
+        .assert()
+        .code(0);
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+}
