@@ -20,10 +20,29 @@ pub struct Options {
     pub top: usize,
 }
 
+/// Totals with apparent bytes per category (chats, months).
 #[derive(Debug, Default, Clone)]
-struct ChatAcc {
+struct SplitAcc {
     size: Size,
     categories: [u64; Category::ALL.len()],
+}
+
+impl SplitAcc {
+    fn merge(&mut self, other: &SplitAcc) {
+        self.size.merge(&other.size);
+        for (a, b) in self.categories.iter_mut().zip(other.categories.iter()) {
+            *a += b;
+        }
+    }
+
+    /// Non-zero categories as `id → bytes`.
+    fn split(&self) -> BTreeMap<String, u64> {
+        Category::ALL
+            .iter()
+            .filter(|c| self.categories[c.index()] > 0)
+            .map(|c| (c.id().to_string(), self.categories[c.index()]))
+            .collect()
+    }
 }
 
 /// A file counted once: everything but the per-chat view.
@@ -60,8 +79,8 @@ pub struct Accumulator {
     /// Few accounts: a linear scan beats hashing an owned key per file.
     accounts: Vec<(String, Layout, Size)>,
     /// account → chat → totals, looked up by `&str` without allocating.
-    chats: HashMap<String, HashMap<String, ChatAcc>>,
-    months: BTreeMap<i64, Size>,
+    chats: HashMap<String, HashMap<String, SplitAcc>>,
+    months: BTreeMap<i64, SplitAcc>,
     types: HashMap<String, Size>,
     variants: BTreeMap<(Layout, Variant), Size>,
     /// Min-heap of the largest files: (size, reversed path) so ties keep the smaller path.
@@ -115,10 +134,9 @@ impl Accumulator {
             None => (SHARED, Layout::Shared),
         };
         self.account_mut(id, layout).add(size, alloc);
-        self.months
-            .entry(month_key(c.meta.mtime))
-            .or_default()
-            .add(size, alloc);
+        let month = self.months.entry(month_key(c.meta.mtime)).or_default();
+        month.size.add(size, alloc);
+        month.categories[c.category.index()] += size;
         match self.types.get_mut(&c.kind) {
             Some(s) => s.add(size, alloc),
             None => {
@@ -170,13 +188,13 @@ impl Accumulator {
         &mut self.accounts[pos].2
     }
 
-    fn chat_mut(&mut self, account: &str, chat: &str) -> Option<&mut ChatAcc> {
+    fn chat_mut(&mut self, account: &str, chat: &str) -> Option<&mut SplitAcc> {
         if !self.chats.contains_key(account) {
             self.chats.insert(account.to_string(), HashMap::new());
         }
         let chats = self.chats.get_mut(account)?;
         if !chats.contains_key(chat) {
-            chats.insert(chat.to_string(), ChatAcc::default());
+            chats.insert(chat.to_string(), SplitAcc::default());
         }
         chats.get_mut(chat)
     }
@@ -212,10 +230,7 @@ impl Accumulator {
         for (account, chats) in other.chats {
             for (chat, v) in chats {
                 if let Some(mine) = self.chat_mut(&account, &chat) {
-                    mine.size.merge(&v.size);
-                    for (a, b) in mine.categories.iter_mut().zip(v.categories.iter()) {
-                        *a += b;
-                    }
+                    mine.merge(&v);
                 }
             }
         }
@@ -312,11 +327,7 @@ impl Accumulator {
                 account: account.clone(),
                 chat: chat.clone(),
                 size: acc.size,
-                categories: Category::ALL
-                    .iter()
-                    .filter(|c| acc.categories[c.index()] > 0)
-                    .map(|c| (c.id().to_string(), acc.categories[c.index()]))
-                    .collect(),
+                categories: acc.split(),
             })
             .collect();
         chats.sort_by(|a, b| {
@@ -329,9 +340,10 @@ impl Accumulator {
         let months = self
             .months
             .iter()
-            .map(|(k, size)| model::MonthTotals {
+            .map(|(k, acc)| model::MonthTotals {
                 month: month_label(*k),
-                size: *size,
+                size: acc.size,
+                categories: acc.split(),
             })
             .collect();
 

@@ -153,6 +153,8 @@ pub struct MonthTotals {
     pub month: String,
     #[serde(flatten)]
     pub size: Size,
+    /// Apparent bytes per category id (non-zero ones only).
+    pub categories: BTreeMap<String, u64>,
 }
 
 /// One file type.

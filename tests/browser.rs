@@ -140,7 +140,7 @@ fn check(name: &str, f: &Fake, target: &Path) {
         "id=\"issues\"",
         "class=\"card\"",
         "class=\"tm-cat\"",
-        "class=\"bar\"",
+        "class=\"seg\"",
     ] {
         assert!(dom.contains(id), "{id} missing from the DOM");
     }

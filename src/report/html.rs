@@ -489,8 +489,7 @@ fn histogram(r: &Report, h: &mut String) -> fmt::Result {
         h.push_str("<p class=\"empty\">No files.</p>\n</section>\n");
         return Ok(());
     }
-    // HOOK(month-categories): the model has no per-category split per month yet, so
-    // the bars are one colour; stack them by category (category_color) once it has.
+    // Bars are stacked by category, in table order, with the category colours.
     let (left, bottom, top, height) = (70.0, 28.0, 10.0, 240.0);
     let plot_w = W - left - 10.0;
     let plot_h = height - top - bottom;
@@ -522,14 +521,25 @@ fn histogram(r: &Report, h: &mut String) -> fmt::Result {
         let b = m.size.apparent_bytes;
         let bh = plot_h * b as f64 / max as f64;
         let x = left + slot * i as f64 + (slot - bar_w) / 2.0;
-        writeln!(
-            h,
-            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bar_w:.1}\" height=\"{bh:.1}\" class=\"bar\"><title>{}: {}, {} files</title></rect>",
-            top + plot_h - bh,
-            esc(&m.month),
-            bytes(b),
-            count(m.size.files)
-        )?;
+        let mut y = top + plot_h;
+        for c in Category::ALL {
+            let part = m.categories.get(c.id()).copied().unwrap_or(0);
+            if part == 0 {
+                continue;
+            }
+            let ph = bh * part as f64 / b.max(1) as f64;
+            y -= ph;
+            writeln!(
+                h,
+                "<rect class=\"seg\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar_w:.1}\" height=\"{ph:.1}\" fill=\"{}\"><title>{}: {} {} of {} ({} files in the month)</title></rect>",
+                c.color(),
+                esc(&m.month),
+                esc(c.label()),
+                bytes(part),
+                bytes(b),
+                count(m.size.files)
+            )?;
+        }
         if i % every == 0 {
             writeln!(
                 h,
