@@ -85,6 +85,12 @@ pub fn table(r: &HostsReport, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "\nHOSTS (first/last seen: UTC dates)")?;
     if r.hosts.is_empty() {
         writeln!(w, "  (none found)")?;
+    } else {
+        writeln!(
+            w,
+            "    {:<30} {:>5} {:>10}  {:<10}  last seen",
+            "host", "resp.", "cached", "first seen"
+        )?;
     }
     let mut domain = "";
     for h in &r.hosts {
@@ -94,7 +100,7 @@ pub fn table(r: &HostsReport, w: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(
             w,
-            "    {:<30} {:>5} {:>10}  {:<10}  {:<10}",
+            "    {:<30} {:>5} {:>10}  {:<10}  {}",
             truncate_right(&h.host, 30),
             count(h.responses),
             bytes(h.cached_bytes),
