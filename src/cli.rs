@@ -23,6 +23,53 @@ pub enum Command {
     /// Compare two saved `scan --format json` reports: what grew, shrank, appeared
     /// and disappeared, per category, account, chat and month.
     Diff(DiffArgs),
+    /// Network footprint: which servers WeChat fetched from or got cookies from, read
+    /// from its URL cache and cookie stores (never cookie values or URL queries).
+    Hosts(HostsArgs),
+}
+
+/// `hosts` output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HostsFormatArg {
+    Table,
+    Json,
+    Csv,
+}
+
+/// `hosts` options.
+#[derive(Debug, Args)]
+pub struct HostsArgs {
+    /// Folder to search, as for `scan`. Without it, WeChat's folders under your home
+    /// folder are searched.
+    pub path: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = HostsFormatArg::Table)]
+    pub format: HostsFormatArg,
+
+    /// Write the report to FILE instead of standard output (`-` = stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Search PATH even if it does not look like WeChat data.
+    #[arg(long)]
+    pub any: bool,
+
+    /// List each host's URL paths (never query strings or fragments).
+    #[arg(long)]
+    pub paths: bool,
+
+    /// Replace identifying components of file paths with stable pseudonyms.
+    #[arg(long)]
+    pub redact: bool,
+
+    /// Print nothing on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Pin the report's timestamp (RFC 3339), for reproducible output.
+    #[arg(long, hide = true, value_name = "RFC3339")]
+    pub now: Option<String>,
 }
 
 /// `diff` output format.

@@ -2,6 +2,7 @@
 //! environment. Nothing past this point sees clap types.
 
 use crate::cli::{Cli, ColorArg, Command, DiffArgs, DiffFormatArg, FormatArg, ScanArgs};
+use crate::cli::{HostsArgs, HostsFormatArg};
 use crate::error::{Error, Result};
 use crate::report::diff::DiffFormat;
 use crate::report::Format;
@@ -53,6 +54,49 @@ pub struct ScanConfig {
 pub enum Config {
     Scan(ScanConfig),
     Diff(DiffConfig),
+    Hosts(HostsConfig),
+}
+
+/// A validated `hosts`.
+#[derive(Debug, Clone)]
+pub struct HostsConfig {
+    pub target: Target,
+    pub any: bool,
+    pub format: crate::hosts::render::Format,
+    pub output: Output,
+    pub paths: bool,
+    pub redact: bool,
+    pub quiet: bool,
+    pub now: DateTime<Utc>,
+}
+
+fn hosts_config(a: HostsArgs, env: &Env) -> Result<HostsConfig> {
+    use crate::hosts::render::Format as F;
+    Ok(HostsConfig {
+        target: match a.path {
+            Some(p) => Target::Path(p),
+            None => Target::Home(env.home.clone().ok_or(Error::NoHome)?),
+        },
+        any: a.any,
+        format: match a.format {
+            HostsFormatArg::Table => F::Table,
+            HostsFormatArg::Json => F::Json,
+            HostsFormatArg::Csv => F::Csv,
+        },
+        output: match a.output {
+            Some(p) if p.as_os_str() != "-" => Output::File(p),
+            _ => Output::Stdout,
+        },
+        paths: a.paths,
+        redact: a.redact,
+        quiet: a.quiet || !env.stderr_is_tty,
+        now: match a.now {
+            Some(s) => DateTime::parse_from_rfc3339(&s)
+                .map_err(|e| Error::Usage(format!("--now {s:?}: {e}")))?
+                .with_timezone(&Utc),
+            None => Utc::now(),
+        },
+    })
 }
 
 /// A validated `diff`.
@@ -100,6 +144,7 @@ impl Config {
         match cli.command {
             Command::Scan(args) => Ok(Config::Scan(scan_config(args, env)?)),
             Command::Diff(args) => Ok(Config::Diff(diff_config(args))),
+            Command::Hosts(args) => Ok(Config::Hosts(hosts_config(args, env)?)),
         }
     }
 }

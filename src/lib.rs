@@ -12,6 +12,7 @@ pub mod config;
 pub mod diff;
 pub mod error;
 pub mod exit;
+pub mod hosts;
 pub mod human;
 pub mod locate;
 pub mod meta;
@@ -24,6 +25,7 @@ pub mod scan;
 pub mod sniff;
 pub mod walk;
 
+use config::HostsConfig;
 use config::{Config, DiffConfig, Output, ScanConfig, Target};
 use error::Result;
 use exit::Exit;
@@ -34,7 +36,51 @@ pub fn run(config: &Config, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
     match config {
         Config::Scan(c) => run_scan(c, stdout, stderr),
         Config::Diff(c) => run_diff(c, stdout),
+        Config::Hosts(c) => run_hosts(c, stdout, stderr),
     }
+}
+
+fn run_hosts(c: &HostsConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
+    let (roots, base) = match &c.target {
+        Target::Home(home) => (locate::discover(home)?, "~".to_string()),
+        Target::Path(p) => (vec![locate::detect(p, c.any)?], p.display().to_string()),
+    };
+    if let Output::File(out) = &c.output {
+        let paths: Vec<_> = roots.iter().map(|r| r.path.clone()).collect();
+        output::check_outside(out, &paths)?;
+    }
+    let opts = hosts::HostsOptions {
+        generated_at: c.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        base,
+        paths: c.paths,
+    };
+    let mut report = hosts::collect(&roots, &opts);
+    if c.redact {
+        hosts::redact(&mut report);
+    }
+    match &c.output {
+        Output::Stdout => hosts::render::render(c.format, &report, stdout).map_err(|source| {
+            error::Error::Output {
+                path: "<stdout>".into(),
+                source,
+            }
+        })?,
+        Output::File(path) => {
+            output::write_file(path, |w| hosts::render::render(c.format, &report, w))?
+        }
+    }
+    if !c.quiet && !report.issues.is_empty() {
+        let _ = writeln!(
+            stderr,
+            "wechat-inspect: {} issue(s) while reading stores; they are listed in the report",
+            report.issues.len()
+        );
+    }
+    Ok(if report.issues.is_empty() {
+        Exit::Clean
+    } else {
+        Exit::Issues
+    })
 }
 
 fn run_diff(c: &DiffConfig, stdout: &mut dyn Write) -> Result<Exit> {

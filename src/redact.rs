@@ -294,6 +294,45 @@ fn apply(names: &Names, r: &mut Report) {
     }
 }
 
+/// Pseudonyms for loose paths (reports other than [`Report`], e.g. `hosts`), with
+/// the same rules as [`redact`]: build it from every path once, then map each.
+pub struct PathRedactor {
+    names: Names,
+}
+
+impl PathRedactor {
+    /// Learn the identifiers in `paths` (`(path, is_file)`, `/`-separated).
+    pub fn new<'a>(paths: impl IntoIterator<Item = (&'a str, bool)>) -> PathRedactor {
+        let mut found = Found::default();
+        for (p, is_file) in paths {
+            found.collect_path(p, is_file);
+        }
+        let users: Vec<String> = found
+            .accounts
+            .iter()
+            .filter_map(|a| v4_account_user(a).map(str::to_string))
+            .collect();
+        found.users.extend(users);
+        let accounts = found.accounts.clone();
+        found.chats.retain(|c| !accounts.contains(c));
+        found.users.retain(|u| !accounts.contains(u));
+        found.files.retain(|f| !accounts.contains(f));
+        PathRedactor {
+            names: Names::new(found),
+        }
+    }
+
+    /// `path` with its identifying components replaced.
+    pub fn path(&self, path: &str, is_file: bool) -> String {
+        self.names.path(path, is_file)
+    }
+
+    /// Free text with every known original replaced.
+    pub fn text(&self, s: &str) -> String {
+        self.names.text(s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

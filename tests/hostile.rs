@@ -24,6 +24,11 @@ const COMMANDS: &[&[&str]] = &[
     &["scan", "{root}", "--threads", "1", "--any"],
     // No path: WeChat's folders found under HOME (the tree's parent is HOME's container).
     &["scan", "--format", "json"],
+    &["hosts", "{root}"],
+    &["hosts", "{root}", "--format", "json", "--paths"],
+    &["hosts", "{root}", "--format", "csv", "--redact"],
+    &["hosts", "{root}", "--format", "json", "-o", "{out}"],
+    &["hosts", "--format", "json"],
 ];
 
 const LIMIT: Duration = Duration::from_secs(20);

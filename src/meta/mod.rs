@@ -24,8 +24,8 @@ pub use plist_info::{
 };
 pub use roles::{db_role, expected_page_size, DbFormat, DbRole, Generation};
 pub use sqlite_db::{
-    inspect_db, Access, DbError, DbInfo, DbObject, InspectOptions, ObjectKind, RowCountLimit,
-    Sidecars,
+    inspect_db, with_read_only_connection, Access, DbError, DbInfo, DbObject, InspectOptions,
+    ObjectKind, RowCountLimit, Sidecars, ViewInfo,
 };
 pub use sqlite_header::{
     parse_sqlite_header, HeaderError, JournalMode, SqliteHeader, TextEncoding, SQLITE_HEADER_LEN,

@@ -681,6 +681,126 @@ pub fn inspect_db(path: &Path, opts: &InspectOptions) -> Result<DbInfo, DbError>
     })
 }
 
+/// How [`with_read_only_connection`] saw the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewInfo {
+    pub access: Access,
+    /// The view ignores sidecar content a reader would see (see [`DbInfo::stale_view`]).
+    pub stale_view: bool,
+    pub notes: Vec<String>,
+}
+
+/// Runs `f` on a read-only view of the plaintext SQLite database at `path`,
+/// chosen exactly as [`inspect_db`] chooses it (in place `mode=ro`, in place
+/// `immutable=1`, or a private copy outside the scanned tree with its `-wal`
+/// or hot `-journal` applied), so nothing next to `path` is created, changed
+/// or deleted. `opts.count_rows` is ignored; `opts.limit.max_db_bytes` bounds
+/// private copies. The connection is hardened (no trusted schema, defensive,
+/// no checkpoint on close) and closed before this returns.
+pub fn with_read_only_connection<T>(
+    path: &Path,
+    opts: &InspectOptions,
+    f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+) -> Result<(T, ViewInfo), DbError> {
+    let (file, meta) = open_regular(path).map_err(io_err(path))?;
+    let file_len = meta.len();
+    let mut head = Vec::with_capacity(100);
+    file.take(100)
+        .read_to_end(&mut head)
+        .map_err(io_err(path))?;
+    let header = parse_sqlite_header(&head).map_err(|source| DbError::Header {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if header.journal == JournalMode::Unknown {
+        return Err(DbError::UnsupportedFormat {
+            path: path.to_path_buf(),
+            read_version: header.read_version,
+        });
+    }
+    let wal_path = sidecar_path(path, "-wal");
+    let shm_path = sidecar_path(path, "-shm");
+    let journal_path = sidecar_path(path, "-journal");
+    let sidecars = Sidecars {
+        wal_bytes: sidecar_len(&wal_path)?,
+        shm_bytes: sidecar_len(&shm_path)?,
+        journal_bytes: sidecar_len(&journal_path)?,
+    };
+    let mut notes = Vec::new();
+    let wal = match sidecars.wal_bytes {
+        Some(len) => {
+            let bytes = super::read_head(&wal_path, WAL_READ_MAX).map_err(io_err(&wal_path))?;
+            let shm = match sidecars.shm_bytes {
+                Some(_) => {
+                    Some(super::read_head(&shm_path, SHM_HEADER_LEN).map_err(io_err(&shm_path))?)
+                }
+                None => None,
+            };
+            match inspect_wal(&bytes, len, shm.as_deref()) {
+                Ok(w) => Some(w),
+                Err(e) => {
+                    notes.push(format!("-wal ignored as SQLite would: {e}"));
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    let journal = match sidecars.journal_bytes {
+        Some(_) => journal_state(&journal_path)?,
+        None => JournalState::default(),
+    };
+    let max = opts.limit.max_db_bytes;
+    let plan = plan(&header, file_len, &sidecars, wal.as_ref(), journal, max);
+    let (access, stale) = match &plan {
+        Plan::InPlace => (Access::InPlaceReadOnly, None),
+        Plan::Immutable { stale } => (Access::InPlaceImmutable, stale.clone()),
+        Plan::CopyWithWal | Plan::CopyWithJournal => (Access::PrivateCopy, None),
+    };
+    if let Some(s) = &stale {
+        notes.push(s.clone());
+    }
+    let ro = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let scratch;
+    let conn = match plan {
+        Plan::InPlace => Connection::open_with_flags(file_uri(path, "mode=ro"), ro),
+        Plan::Immutable { .. } => {
+            Connection::open_with_flags(file_uri(path, "mode=ro&immutable=1"), ro)
+        }
+        Plan::CopyWithWal | Plan::CopyWithJournal => {
+            scratch = Scratch::create(path, opts)?;
+            let db = scratch.copy_in(path, "db", max)?;
+            if plan == Plan::CopyWithWal {
+                scratch.copy_in(&wal_path, "db-wal", max)?;
+            } else {
+                scratch.copy_in(&journal_path, "db-journal", max)?;
+            }
+            Connection::open_with_flags(
+                file_uri(&db, "mode=rw"),
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_URI
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+        }
+    }
+    .map_err(|e| sqlite_err(path, e))?;
+    harden(&conn);
+    conn.busy_timeout(opts.busy_timeout)
+        .map_err(|e| sqlite_err(path, e))?;
+    let out = f(&conn).map_err(|e| sqlite_err(path, e))?;
+    drop(conn);
+    Ok((
+        out,
+        ViewInfo {
+            access,
+            stale_view: stale.is_some(),
+            notes,
+        },
+    ))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests;
