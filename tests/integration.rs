@@ -10,4 +10,5 @@ mod cli;
 mod diff;
 mod formats;
 mod hostile;
+mod metadata;
 mod redact;
