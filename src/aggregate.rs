@@ -7,9 +7,11 @@
 //! lexicographically first path, whatever order the threads met its links in).
 
 use crate::classify::{classify, Category, Layout};
+use crate::meta::{db_role, sniff_dat, DatScheme, SQLITE_MAGIC};
+use crate::metadata::{Candidate, Candidates, PlistHint};
 use crate::model::{self, Issue, Report, Size};
-use crate::sniff::{file_type, image_variant, Variant};
-use crate::walk::{FileEntry, FileMeta, Visitor};
+use crate::sniff::{extension, file_type, image_variant, Variant};
+use crate::walk::{DirEntry, FileEntry, FileMeta, Visitor};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
@@ -87,6 +89,10 @@ pub struct Accumulator {
     largest: BinaryHeap<Reverse<(u64, Reverse<String>, LargeInfo)>>,
     links: HashMap<(u64, u64), LinkGroup>,
     issues: Vec<Issue>,
+    /// (account, chat, scheme, variant) → (files, bytes) of 4.x chat-image `.dat`s.
+    dat_images: BTreeMap<(String, String, String, Variant), (u64, u64)>,
+    /// Database and plist paths for the metadata pass.
+    candidates: Candidates,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -116,6 +122,8 @@ impl Accumulator {
             largest: BinaryHeap::new(),
             links: HashMap::new(),
             issues: Vec::new(),
+            dat_images: BTreeMap::new(),
+            candidates: Candidates::default(),
         }
     }
 
@@ -266,6 +274,17 @@ impl Accumulator {
             }
         }
         self.issues.extend(other.issues);
+        for (k, (files, bytes)) in other.dat_images {
+            let e = self.dat_images.entry(k).or_default();
+            e.0 += files;
+            e.1 += bytes;
+        }
+        self.candidates.merge(other.candidates);
+    }
+
+    /// The files the metadata pass should describe (taken out; call before `finish`).
+    pub fn take_candidates(&mut self) -> Candidates {
+        std::mem::take(&mut self.candidates)
     }
 
     /// Settle the hard-linked files and build the report.
@@ -387,6 +406,26 @@ impl Accumulator {
             })
             .collect();
 
+        let mut dat_images: Vec<model::DatImages> = self
+            .dat_images
+            .into_iter()
+            .map(
+                |((account, chat, scheme, variant), (files, bytes))| model::DatImages {
+                    account,
+                    chat,
+                    scheme,
+                    variant: variant.id().to_string(),
+                    files,
+                    apparent_bytes: bytes,
+                },
+            )
+            .collect();
+        // By strings (as `--redact` re-sorts them): account, chat, scheme, variant.
+        dat_images.sort_by(|a, b| {
+            (&a.account, &a.chat, &a.scheme, &a.variant)
+                .cmp(&(&b.account, &b.chat, &b.scheme, &b.variant))
+        });
+
         let mut issues = self.issues;
         issues.sort();
         issues.dedup();
@@ -438,6 +477,9 @@ impl Accumulator {
             image_variants,
             largest,
             issues,
+            databases: Vec::new(),
+            plists: Vec::new(),
+            dat_images,
         }
     }
 }
@@ -451,14 +493,91 @@ pub struct ReportHeader {
     pub roots: Vec<(String, String, String)>,
 }
 
+/// The scheme id of a 4.x `.dat` image (see [`model::DatImages`]).
+pub fn dat_scheme_id(head: &[u8]) -> String {
+    match sniff_dat(head) {
+        DatScheme::V1 => "v1".into(),
+        DatScheme::V2 => "v2".into(),
+        DatScheme::Xor { key: 0, image } => format!("plain-{}", image.as_str()),
+        DatScheme::Xor { image, .. } => format!("xor-{}", image.as_str()),
+        DatScheme::Unknown => "unknown".into(),
+    }
+}
+
+fn is_sidecar(name: &str) -> bool {
+    ["-wal", "-shm", "-journal"]
+        .iter()
+        .any(|s| name.len() > s.len() && name.ends_with(s))
+}
+
+fn db_extension(ext: Option<&str>) -> bool {
+    matches!(ext, Some("db" | "sqlite" | "sqlite3"))
+}
+
+impl Accumulator {
+    /// Keep the path of a database or plist for the metadata pass.
+    fn collect(&mut self, e: &FileEntry<'_>) {
+        if e.head_failed || is_sidecar(e.name) {
+            return;
+        }
+        let head = e.head.unwrap_or(&[]);
+        let ext = extension(e.name);
+        let ext = ext.as_deref();
+        let db =
+            head.starts_with(SQLITE_MAGIC) || db_extension(ext) || db_role(e.canonical).is_some();
+        let plist = if db {
+            None
+        } else if ext == Some("plist")
+            || (matches!(ext, None | Some("archive")) && head.starts_with(b"bplist00"))
+        {
+            Some(PlistHint::Certain)
+        } else if (ext.is_none() || ext == Some("archive"))
+            && (head.starts_with(b"<?xml") || head.starts_with(b"<plist"))
+        {
+            Some(PlistHint::MaybeXml)
+        } else {
+            None
+        };
+        if !db && plist.is_none() {
+            return;
+        }
+        let c = Candidate {
+            root: e.root,
+            rel: e.rel.to_string(),
+            canonical: e.canonical.to_string(),
+            path: e.dir.join(e.os_name),
+            size: e.meta.size,
+            allocated: e.meta.allocated,
+        };
+        match plist {
+            Some(hint) => self.candidates.plists.push((c, hint)),
+            None => self.candidates.databases.push(c),
+        }
+    }
+}
+
 impl Visitor for Accumulator {
     fn file(&mut self, e: &FileEntry<'_>) {
+        self.collect(e);
         let p = classify(e.canonical);
         let kind = file_type(e.name, e.meta.size, e.head);
         let variant = match p.category {
             Category::ChatImages => image_variant(p.layout, e.name),
             _ => None,
         };
+        if let (Layout::Wechat4, Some(v), Some(head), Some(chat)) =
+            (p.layout, variant, e.head, p.chat)
+        {
+            let key = (
+                p.account.unwrap_or(SHARED).to_string(),
+                chat.to_string(),
+                dat_scheme_id(head),
+                v,
+            );
+            let slot = self.dat_images.entry(key).or_default();
+            slot.0 += 1;
+            slot.1 += e.meta.size;
+        }
         let counted = Counted {
             root: e.root,
             rel: e.rel.to_string(),
@@ -508,6 +627,14 @@ impl Visitor for Accumulator {
     fn dir(&mut self, _root: usize, meta: &FileMeta) {
         self.totals.dirs += 1;
         self.totals.dir_allocated_bytes += meta.allocated;
+    }
+
+    fn named_dir(&mut self, d: &DirEntry<'_>) {
+        if !is_sidecar(d.name)
+            && (db_extension(extension(d.name).as_deref()) || db_role(d.canonical).is_some())
+        {
+            self.candidates.dir_databases.push(d.rel.to_string());
+        }
     }
 
     fn symlink(&mut self, _root: usize, meta: &FileMeta) {

@@ -20,6 +20,12 @@ pub struct Cli {
 pub enum Command {
     /// Scan WeChat's data and report sizes by category, account, chat, month and type.
     Scan(ScanArgs),
+    /// List the databases: role, size, pages, free pages, WAL, tables and row counts
+    /// (encrypted ones by size and role). Same PATH rules and formats as `scan`.
+    Dbs(MetaArgs),
+    /// List the property lists: format, top-level keys, outline and known WeChat
+    /// preference values (no other values). Same PATH rules and formats as `scan`.
+    Plists(MetaArgs),
     /// Compare two saved `scan --format json` reports: what grew, shrank, appeared
     /// and disappeared, per category, account, chat and month.
     Diff(DiffArgs),
@@ -118,9 +124,9 @@ pub enum ColorArg {
     Never,
 }
 
-/// `scan` options.
+/// Options shared by `scan`, `dbs` and `plists`.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub struct CommonArgs {
     /// Folder to scan: a container, its Data, com.tencent.xinWeChat, a version or
     /// account folder, xwechat_files or a 4.x account folder. Without it, WeChat's
     /// folders under your home folder are found and scanned.
@@ -133,10 +139,6 @@ pub struct ScanArgs {
     /// Write the report to FILE instead of standard output (`-` = stdout).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-
-    /// How many of the largest files to list.
-    #[arg(long, default_value_t = 20, value_name = "N")]
-    pub top: usize,
 
     /// Scan PATH even if it does not look like WeChat data.
     #[arg(long)]
@@ -159,9 +161,32 @@ pub struct ScanArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// Do not count rows in plaintext databases (counts are otherwise taken for
+    /// databases up to 256 MiB, a full read of each table).
+    #[arg(long)]
+    pub no_row_counts: bool,
+
     /// Pin the report's timestamp (RFC 3339), for reproducible output.
     #[arg(long, hide = true, value_name = "RFC3339")]
     pub now: Option<String>,
+}
+
+/// `scan` options.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// How many of the largest files to list.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub top: usize,
+}
+
+/// `dbs` and `plists` options.
+#[derive(Debug, Args)]
+pub struct MetaArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[cfg(test)]

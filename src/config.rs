@@ -1,11 +1,11 @@
 //! The validated runtime configuration, built from the parsed command line and the
 //! environment. Nothing past this point sees clap types.
 
-use crate::cli::{Cli, ColorArg, Command, DiffArgs, DiffFormatArg, FormatArg, ScanArgs};
+use crate::cli::{Cli, ColorArg, Command, CommonArgs, DiffArgs, DiffFormatArg, FormatArg};
 use crate::cli::{HostsArgs, HostsFormatArg};
 use crate::error::{Error, Result};
 use crate::report::diff::DiffFormat;
-use crate::report::Format;
+use crate::report::{Format, View};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 
@@ -47,6 +47,10 @@ pub struct ScanConfig {
     pub quiet: bool,
     pub redact: bool,
     pub now: DateTime<Utc>,
+    /// Which sections (`scan`: all; `dbs`, `plists`: theirs).
+    pub view: View,
+    /// Count rows in plaintext databases.
+    pub count_rows: bool,
 }
 
 /// A validated command.
@@ -142,14 +146,31 @@ impl Config {
     /// Validate the command line against the environment.
     pub fn from_cli(cli: Cli, env: &Env) -> Result<Config> {
         match cli.command {
-            Command::Scan(args) => Ok(Config::Scan(scan_config(args, env)?)),
+            Command::Scan(args) => Ok(Config::Scan(scan_config(
+                args.common,
+                args.top,
+                View::Scan,
+                env,
+            )?)),
+            Command::Dbs(args) => Ok(Config::Scan(scan_config(
+                args.common,
+                0,
+                View::Databases,
+                env,
+            )?)),
+            Command::Plists(args) => Ok(Config::Scan(scan_config(
+                args.common,
+                0,
+                View::Plists,
+                env,
+            )?)),
             Command::Diff(args) => Ok(Config::Diff(diff_config(args))),
             Command::Hosts(args) => Ok(Config::Hosts(hosts_config(args, env)?)),
         }
     }
 }
 
-fn scan_config(a: ScanArgs, env: &Env) -> Result<ScanConfig> {
+fn scan_config(a: CommonArgs, top: usize, view: View, env: &Env) -> Result<ScanConfig> {
     let target = match a.path {
         Some(p) => Target::Path(p),
         None => Target::Home(env.home.clone().ok_or(Error::NoHome)?),
@@ -184,11 +205,13 @@ fn scan_config(a: ScanArgs, env: &Env) -> Result<ScanConfig> {
             FormatArg::Html => Format::Html,
         },
         output,
-        top: a.top,
+        top,
         threads,
         color,
         quiet: a.quiet || !env.stderr_is_tty,
         redact: a.redact,
         now,
+        view,
+        count_rows: !a.no_row_counts,
     })
 }

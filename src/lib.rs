@@ -16,6 +16,7 @@ pub mod hosts;
 pub mod human;
 pub mod locate;
 pub mod meta;
+pub mod metadata;
 pub mod model;
 pub mod output;
 pub mod paths;
@@ -115,12 +116,21 @@ fn run_scan(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
         top: c.top,
         generated_at: c.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         base,
+        meta: metadata::MetaOptions {
+            databases: c.view != report::View::Plists,
+            plists: c.view != report::View::Databases,
+            count_rows: c.count_rows,
+            ..metadata::MetaOptions::default()
+        },
     };
     let mut report = scan::scan(&roots, &opts);
     if c.redact {
         redact::redact(&mut report);
     }
-    let style = report::Style { color: c.color };
+    let style = report::Style {
+        color: c.color,
+        view: c.view,
+    };
     match &c.output {
         Output::Stdout => report::render(c.format, &report, style, stdout).map_err(|source| {
             error::Error::Output {

@@ -29,6 +29,97 @@ pub struct Report {
     pub image_variants: Vec<VariantTotals>,
     pub largest: Vec<LargeFile>,
     pub issues: Vec<Issue>,
+    /// Database files (SQLite magic, a known WeChat database role, or a database
+    /// extension), largest first. Absent in reports from before 0.2 (hence the default).
+    #[serde(default)]
+    pub databases: Vec<Database>,
+    /// Property lists, by path.
+    #[serde(default)]
+    pub plists: Vec<Plist>,
+    /// 4.x chat-image `.dat` files per account, chat, scheme and variant.
+    #[serde(default)]
+    pub dat_images: Vec<DatImages>,
+}
+
+/// One database file. Fields that need a readable SQLite header are `null` for an
+/// encrypted database (where only the expected page size is known).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Database {
+    pub path: String,
+    /// Role id (`message-shard`, `contact`, ...), `null` when no rule knows the path.
+    pub role: Option<String>,
+    pub role_label: Option<String>,
+    /// The account folder it belongs to, or `shared`.
+    pub account: String,
+    /// No `SQLite format 3` magic (SQLCipher/WCDB, or unknown bytes).
+    pub encrypted: bool,
+    pub apparent_bytes: u64,
+    pub allocated_bytes: u64,
+    /// From the header; for an encrypted database the expected page size, if known.
+    pub page_size: Option<u32>,
+    pub page_count: Option<u64>,
+    pub freelist_pages: Option<u64>,
+    /// Free pages × page size: what `VACUUM` would give back.
+    pub reclaimable_bytes: Option<u64>,
+    /// `legacy` (rollback journal) or `wal`, from the header.
+    pub journal: Option<String>,
+    pub wal_bytes: Option<u64>,
+    /// Valid frames in the `-wal` (its first 8 MiB).
+    pub wal_frames: Option<u64>,
+    /// Committed frames not yet copied back into the database.
+    pub wal_pending_frames: Option<u64>,
+    pub shm_bytes: Option<u64>,
+    /// The page size WeChat uses for this role (layout doc §4).
+    pub expected_page_size: Option<u32>,
+    /// Something odd about the size (`zero-length`, `truncated header`, ...).
+    pub size_note: Option<String>,
+    /// Tables and virtual tables by name; `null` when the schema cannot be read.
+    pub tables: Option<Vec<TableRows>>,
+    /// Why `rows` are `null`.
+    pub rows_skipped: Option<String>,
+}
+
+/// One table's row count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableRows {
+    pub name: String,
+    /// `null` when skipped (see the database's `rows_skipped`) or failed (`error`).
+    pub rows: Option<u64>,
+    /// Why this table alone could not be counted (e.g. an FTS tokenizer not built in).
+    pub error: Option<String>,
+}
+
+/// One property list. Only the keys, an outline and a few known WeChat preference
+/// values are reported; other values may be private and are never shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plist {
+    pub path: String,
+    /// `binary` or `xml`.
+    pub format: String,
+    pub apparent_bytes: u64,
+    /// Sorted top-level keys (dict root).
+    pub keys: Vec<String>,
+    pub summary: String,
+    /// `$archiver` of an `NSKeyedArchiver` archive.
+    pub archiver: Option<String>,
+    /// Class of the archive's root object.
+    pub root_class: Option<String>,
+    /// Rendered values of known keys: `AppleLanguages`, `SULastCheckTime` (RFC 3339),
+    /// `NSUserNotificationsAllowedByUser`.
+    pub known: BTreeMap<String, String>,
+}
+
+/// 4.x chat images (`msg/attach/<chat>/<month>/Img/*.dat`) of one scheme and variant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatImages {
+    pub account: String,
+    pub chat: String,
+    /// `v1`, `v2`, `xor-<image>` (single-byte XOR), `plain-<image>` (key 0), `unknown`.
+    pub scheme: String,
+    /// `thumbnail`, `original` or `hd`.
+    pub variant: String,
+    pub files: u64,
+    pub apparent_bytes: u64,
 }
 
 /// Which program wrote the report.
@@ -192,7 +283,8 @@ pub struct LargeFile {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Issue {
     pub path: String,
-    /// `permission`, `vanished`, `io`, `non-utf8-name`, `not-a-directory`.
+    /// `permission`, `vanished`, `io`, `non-utf8-name`, `not-a-directory`, `database`,
+    /// `plist`.
     pub kind: String,
     pub message: String,
 }

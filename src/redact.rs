@@ -254,6 +254,17 @@ fn collect(r: &Report, found: &mut Found) {
             found.accounts.insert(f.account.clone());
         }
     }
+    for d in &r.databases {
+        if d.account != "shared" {
+            found.accounts.insert(d.account.clone());
+        }
+    }
+    for d in &r.dat_images {
+        if d.account != "shared" {
+            found.accounts.insert(d.account.clone());
+        }
+        found.chats.insert(d.chat.clone());
+    }
 }
 
 fn collect_paths(r: &Report, found: &mut Found) {
@@ -266,6 +277,12 @@ fn collect_paths(r: &Report, found: &mut Found) {
     }
     for i in &r.issues {
         found.collect_path(&i.path, issue_path_is_file(&i.path));
+    }
+    for d in &r.databases {
+        found.collect_path(&d.path, true);
+    }
+    for p in &r.plists {
+        found.collect_path(&p.path, true);
     }
 }
 
@@ -292,6 +309,34 @@ fn apply(names: &Names, r: &mut Report) {
         i.path = names.path(&i.path, issue_path_is_file(&i.path));
         i.message = names.text(&i.message);
     }
+    // Table names, plist keys and outlines are free text that may embed an identifier
+    // (e.g. a per-chat table named after its md5): every known original is replaced.
+    for d in &mut r.databases {
+        d.path = names.path(&d.path, true);
+        d.account = names.account(&d.account);
+        for t in d.tables.iter_mut().flatten() {
+            t.name = names.text(&t.name);
+            t.error = t.error.as_deref().map(|e| names.text(e));
+        }
+        d.rows_skipped = d.rows_skipped.as_deref().map(|s| names.text(s));
+    }
+    for p in &mut r.plists {
+        p.path = names.path(&p.path, true);
+        p.summary = names.text(&p.summary);
+        for k in &mut p.keys {
+            *k = names.text(k);
+        }
+        p.keys.sort();
+        p.root_class = p.root_class.as_deref().map(|c| names.text(c));
+    }
+    for d in &mut r.dat_images {
+        d.account = names.account(&d.account);
+        d.chat = names.get(Kind::Chat, &d.chat);
+    }
+    r.dat_images.sort_by(|a, b| {
+        (&a.account, &a.chat, &a.scheme, &a.variant)
+            .cmp(&(&b.account, &b.chat, &b.scheme, &b.variant))
+    });
 }
 
 /// Pseudonyms for loose paths (reports other than [`Report`], e.g. `hosts`), with

@@ -1,7 +1,9 @@
-//! The scan pipeline: roots → parallel walk → per-thread accumulators → one report.
+//! The scan pipeline: roots → parallel walk → per-thread accumulators → one report,
+//! then the metadata pass over the databases and plists the walk found.
 
 use crate::aggregate::{Accumulator, Options, ReportHeader};
 use crate::locate::Root;
+use crate::metadata::{describe, MetaOptions};
 use crate::model::Report;
 use crate::walk::{walk, WalkRoot};
 
@@ -16,6 +18,8 @@ pub struct ScanOptions {
     pub generated_at: String,
     /// The report's `base` (the path given, or `~`).
     pub base: String,
+    /// The metadata pass (its `threads` is taken from `threads`).
+    pub meta: MetaOptions,
 }
 
 /// Scan `roots` and build the report.
@@ -39,6 +43,7 @@ pub fn scan(roots: &[Root], opts: &ScanOptions) -> Report {
     for acc in accs {
         total.merge(acc);
     }
+    let candidates = total.take_candidates();
     let header = ReportHeader {
         generated_at: opts.generated_at.clone(),
         base: opts.base.clone(),
@@ -54,5 +59,19 @@ pub fn scan(roots: &[Root], opts: &ScanOptions) -> Report {
             })
             .collect(),
     };
-    total.finish(header)
+    let mut report = total.finish(header);
+    let meta_opts = MetaOptions {
+        threads: opts.threads,
+        ..opts.meta.clone()
+    };
+    let paths: Vec<_> = roots.iter().map(|r| r.path.clone()).collect();
+    let described = describe(candidates, &paths, &meta_opts);
+    report.databases = described.databases;
+    report.plists = described.plists;
+    if !described.issues.is_empty() {
+        report.issues.extend(described.issues);
+        report.issues.sort();
+        report.issues.dedup();
+    }
+    report
 }

@@ -5,6 +5,7 @@
 //! extension-less files are sniffed, so most files cost no read at all.
 
 use crate::classify::Layout;
+use crate::meta::{sniff_dat, DatScheme, SQLITE_MAGIC};
 use serde::{Deserialize, Serialize};
 
 /// How many leading bytes the sniffers look at.
@@ -35,8 +36,6 @@ pub fn needs_head(name: &str) -> bool {
     }
 }
 
-const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
-
 /// Image kinds recognisable from their magic, possibly under single-byte XOR.
 const IMAGE_MAGICS: [(&[u8], &str); 7] = [
     (&[0xFF, 0xD8, 0xFF], "jpeg"),
@@ -48,26 +47,15 @@ const IMAGE_MAGICS: [(&[u8], &str); 7] = [
     (b"BM", "bmp"),
 ];
 
-/// The 4.x `.dat` image scheme, from the first bytes (see the layout doc §3.5).
+/// The 4.x `.dat` image scheme as a file-type id (`dat-v1`, `dat-v2`, `dat-xor`,
+/// `dat`), from [`crate::meta::sniff_dat`] (layout doc §3.5).
 pub fn dat_scheme(head: &[u8]) -> &'static str {
-    if head.starts_with(&[0x07, 0x08, 0x56, 0x31, 0x08, 0x07]) {
-        return "dat-v1";
+    match sniff_dat(head) {
+        DatScheme::V1 => "dat-v1",
+        DatScheme::V2 => "dat-v2",
+        DatScheme::Xor { .. } => "dat-xor",
+        DatScheme::Unknown => "dat",
     }
-    if head.starts_with(&[0x07, 0x08, 0x56, 0x32, 0x08, 0x07]) {
-        return "dat-v2";
-    }
-    if let Some(&first) = head.first() {
-        for (magic, _) in IMAGE_MAGICS {
-            // BMP's 2-byte magic is too weak to call XOR on its own.
-            if magic.len() >= 3 && head.len() >= magic.len() {
-                let key = first ^ magic[0];
-                if head.iter().zip(magic).all(|(b, m)| b ^ key == *m) {
-                    return "dat-xor";
-                }
-            }
-        }
-    }
-    "dat"
 }
 
 /// The type of a file without a telling extension, from its magic.

@@ -8,13 +8,15 @@
 //! FIFOs, sockets and devices are counted and never opened; a few regular files are
 //! opened (non-blocking, no-follow) to read their first bytes for [`crate::sniff`].
 
+use crate::meta::read_head_into;
 use crate::model::Issue;
 use crate::paths::escape_name;
 use crate::sniff::{needs_head, HEAD_LEN};
-use std::fs::{self, File, Metadata};
-use std::io::{self, Read};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
-use std::path::PathBuf;
+use std::ffi::OsStr;
+use std::fs::{self, Metadata};
+use std::io;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 
 /// What the walk keeps of one `lstat`.
@@ -58,6 +60,25 @@ pub struct FileEntry<'a> {
     pub meta: FileMeta,
     /// First bytes, when [`needs_head`] asked for them and they could be read.
     pub head: Option<&'a [u8]>,
+    /// [`needs_head`] asked for the first bytes and they could not be read (an issue
+    /// was reported).
+    pub head_failed: bool,
+    /// The folder it is in, on disk.
+    pub dir: &'a Path,
+    /// Its unescaped name (`dir.join(os_name)` opens it).
+    pub os_name: &'a OsStr,
+}
+
+/// One sub-folder, as the visitors see it (besides its [`Visitor::dir`] count).
+#[derive(Debug)]
+pub struct DirEntry<'a> {
+    pub root: usize,
+    /// Escaped, relative to the report's base.
+    pub rel: &'a str,
+    /// Escaped, container-relative.
+    pub canonical: &'a str,
+    /// Escaped folder name.
+    pub name: &'a str,
 }
 
 /// Receives what one worker finds. One visitor per worker; the caller merges them.
@@ -66,6 +87,8 @@ pub trait Visitor: Send {
     fn file(&mut self, entry: &FileEntry<'_>);
     /// A folder (including each root).
     fn dir(&mut self, root: usize, meta: &FileMeta);
+    /// A sub-folder's names (after [`Visitor::dir`]; not called for the roots).
+    fn named_dir(&mut self, _entry: &DirEntry<'_>) {}
     /// A symbolic link: counted, never followed.
     fn symlink(&mut self, root: usize, meta: &FileMeta);
     /// A FIFO, socket or device node: counted, never opened.
@@ -234,6 +257,12 @@ fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) {
         let canonical = join(&job.canonical, &name);
         if ft.is_dir() {
             visitor.dir(job.root, &fm);
+            visitor.named_dir(&DirEntry {
+                root: job.root,
+                rel: &rel,
+                canonical: &canonical,
+                name: &name,
+            });
             found.push(Job {
                 root: job.root,
                 path: entry.path(),
@@ -241,11 +270,13 @@ fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) {
                 canonical,
             });
         } else if ft.is_file() {
+            let mut head_failed = false;
             let head_len = if needs_head(&name) {
-                match read_head(&entry.path(), &mut head) {
+                match read_head_into(&job.path.join(&file_name), &mut head) {
                     Ok(n) => Some(n),
                     Err(e) => {
                         visitor.issue(issue(&rel, &e));
+                        head_failed = true;
                         None
                     }
                 }
@@ -259,6 +290,9 @@ fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) {
                 name: &name,
                 meta: fm,
                 head: head_len.map(|n| &head[..n]),
+                head_failed,
+                dir: &job.path,
+                os_name: &file_name,
             });
         } else if ft.is_symlink() {
             visitor.symlink(job.root, &fm);
@@ -267,29 +301,4 @@ fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) {
             visitor.special(job.root, &fm);
         }
     }
-}
-
-/// Read up to `buf.len()` leading bytes of a regular file without following a link,
-/// without blocking on a FIFO that replaced it, and refusing anything not regular.
-pub fn read_head(path: &std::path::Path, buf: &mut [u8]) -> io::Result<usize> {
-    let mut file = File::options()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "no longer a regular file",
-        ));
-    }
-    let mut n = 0;
-    while n < buf.len() {
-        match file.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }

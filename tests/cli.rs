@@ -192,7 +192,7 @@ fn missing_path_exits_2_with_one_line() {
 #[test]
 fn home_discovery_finds_every_root() {
     let home = Fake::new();
-    home.sized("Library/Containers/com.tencent.xinWeChat/Data/Library/Preferences/com.tencent.xinWeChat.plist", 10)
+    home.file("Library/Containers/com.tencent.xinWeChat/Data/Library/Preferences/com.tencent.xinWeChat.plist", &prefs_plist())
         .sized(&format!("Library/Containers/com.tencent.xinWeChat2/Data/Documents/xwechat_files/{ACCT4}/msg/file/2024-05/a.pdf"), 20)
         .sized("Library/Containers/com.tencent.xWeChat/Data/Documents/app_data/lock/lock.ini", 5)
         .sized("Library/Containers/com.apple.Safari/Data/x", 1000)
@@ -236,7 +236,10 @@ fn home_discovery_finds_every_root() {
         ]
     );
     assert_eq!(r["totals"]["files"], 6);
-    assert_eq!(r["totals"]["apparent_bytes"], 10 + 20 + 5 + 30 + 40 + 50);
+    assert_eq!(
+        r["totals"]["apparent_bytes"],
+        prefs_plist().len() + 20 + 5 + 30 + 40 + 50
+    );
     assert_eq!(
         category_of(
             &r,

@@ -29,6 +29,12 @@ const COMMANDS: &[&[&str]] = &[
     &["hosts", "{root}", "--format", "csv", "--redact"],
     &["hosts", "{root}", "--format", "json", "-o", "{out}"],
     &["hosts", "--format", "json"],
+    &["dbs", "{root}"],
+    &["dbs", "{root}", "--format", "json"],
+    &["dbs", "{root}", "--format", "csv", "--no-row-counts"],
+    &["plists", "{root}"],
+    &["plists", "{root}", "--format", "json"],
+    &["dbs", "--format", "html", "-o", "{out}"],
 ];
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -610,7 +616,9 @@ fn tree_with_a_locked_folder() -> (tempfile::TempDir, PathBuf, PathBuf) {
     put(&a4("db_storage/message/message_0.db"), 4096);
     put(&a4("msg/file/2024-05/secret/deeper/b.pdf"), 2000);
     put(&a3("Message/msg_0.db"), 4096);
-    put("Data/Library/Preferences/com.tencent.xinWeChat.plist", 100);
+    let prefs = root.join("Data/Library/Preferences/com.tencent.xinWeChat.plist");
+    fs::create_dir_all(prefs.parent().unwrap()).unwrap();
+    fs::write(prefs, prefs_plist()).unwrap();
     // An unreadable file whose first bytes the walker would read.
     put(&a4("db_storage/message/locked_0.db"), 4096);
     chmod(&root.join(a4("db_storage/message/locked_0.db")), 0o000);

@@ -11,4 +11,5 @@ mod diff;
 mod formats;
 mod hostile;
 mod hosts;
+mod metadata;
 mod redact;

@@ -5,8 +5,15 @@
 //! layout), `category` (id, label), `account` (id, layout), `chat` (account/chat),
 //! `chat-category` (account/chat, category id; bytes only), `month` (YYYY-MM),
 //! `file-type` (type), `image-variant` (layout, variant), `largest` (path, category),
-//! `hard-links` (`shared`), `issue` (path, `kind: message`; no numbers).
+//! `hard-links` (`shared`), `database` (path, role or `-`; bytes), `database-free` (path,
+//! `freelist`; files = free pages, apparent = reclaimable bytes), `database-wal` (path,
+//! `wal`; files = pending frames, apparent = `-wal` bytes), `database-table` (path,
+//! table; files = rows, empty when not counted), `plist` (path, format; bytes),
+//! `dat-image` (account/chat, `scheme variant`), `issue` (path, `kind: message`; no
+//! numbers). `dbs` writes only the `database*` and `issue` rows, `plists` only the
+//! `plist` and `issue` rows.
 
+use super::View;
 use crate::model::{Report, Size};
 use std::io::{self, Write};
 
@@ -47,11 +54,95 @@ fn size(s: &Size) -> [Option<u64>; 3] {
 }
 
 /// Write the report as CSV.
-pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(r: &Report, view: View, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "section,id,detail,files,apparent_bytes,allocated_bytes"
     )?;
+    match view {
+        View::Scan => {
+            scan_rows(r, out)?;
+            database_rows(r, out)?;
+            plist_rows(r, out)?;
+            for d in &r.dat_images {
+                row(
+                    out,
+                    "dat-image",
+                    &format!("{}/{}", d.account, d.chat),
+                    &format!("{} {}", d.scheme, d.variant),
+                    [Some(d.files), Some(d.apparent_bytes), None],
+                )?;
+            }
+        }
+        View::Databases => database_rows(r, out)?,
+        View::Plists => plist_rows(r, out)?,
+    }
+    for i in &r.issues {
+        row(
+            out,
+            "issue",
+            &i.path,
+            &format!("{}: {}", i.kind, i.message),
+            [None, None, None],
+        )?;
+    }
+    Ok(())
+}
+
+fn database_rows(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for d in &r.databases {
+        row(
+            out,
+            "database",
+            &d.path,
+            d.role.as_deref().unwrap_or("-"),
+            [Some(1), Some(d.apparent_bytes), Some(d.allocated_bytes)],
+        )?;
+        if let (Some(pages), Some(b)) = (d.freelist_pages, d.reclaimable_bytes) {
+            row(
+                out,
+                "database-free",
+                &d.path,
+                "freelist",
+                [Some(pages), Some(b), None],
+            )?;
+        }
+        if let Some(b) = d.wal_bytes {
+            row(
+                out,
+                "database-wal",
+                &d.path,
+                "wal",
+                [d.wal_pending_frames, Some(b), None],
+            )?;
+        }
+        for t in d.tables.iter().flatten() {
+            row(
+                out,
+                "database-table",
+                &d.path,
+                &t.name,
+                [t.rows, None, None],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn plist_rows(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for p in &r.plists {
+        row(
+            out,
+            "plist",
+            &p.path,
+            &p.format,
+            [Some(1), Some(p.apparent_bytes), None],
+        )?;
+    }
+    Ok(())
+}
+
+fn scan_rows(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let t = &r.totals;
     row(
         out,
@@ -111,15 +202,6 @@ pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             &f.path,
             &f.category,
             [Some(1), Some(f.apparent_bytes), Some(f.allocated_bytes)],
-        )?;
-    }
-    for i in &r.issues {
-        row(
-            out,
-            "issue",
-            &i.path,
-            &format!("{}: {}", i.kind, i.message),
-            [None, None, None],
         )?;
     }
     Ok(())

@@ -6,6 +6,7 @@ use crate::classify::category::{category_color, Category};
 use crate::human::{bytes, count, percent, truncate_right};
 use crate::model::{ChatTotals, Report};
 use crate::report::treemap::{squarify, Rect};
+use crate::report::View;
 use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
@@ -50,20 +51,28 @@ fn fits(text: &str, size: f64, w: f64, h: f64) -> bool {
 }
 
 /// Write the report as one HTML page.
-pub fn write(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(r: &Report, view: View, out: &mut dyn Write) -> io::Result<()> {
     let mut h = String::with_capacity(128 * 1024);
-    page(r, &mut h).map_err(io::Error::other)?;
+    page(r, view, &mut h).map_err(io::Error::other)?;
     out.write_all(h.as_bytes())
 }
 
-fn page(r: &Report, h: &mut String) -> fmt::Result {
+fn page(r: &Report, view: View, h: &mut String) -> fmt::Result {
     head(r, h)?;
-    summary(r, h)?;
-    categories(r, h)?;
-    treemap(r, h)?;
-    histogram(r, h)?;
-    chats(r, h)?;
-    largest(r, h)?;
+    match view {
+        View::Scan => {
+            summary(r, h)?;
+            categories(r, h)?;
+            treemap(r, h)?;
+            histogram(r, h)?;
+            chats(r, h)?;
+            largest(r, h)?;
+            databases(r, h)?;
+            plists(r, h)?;
+        }
+        View::Databases => databases(r, h)?,
+        View::Plists => plists(r, h)?,
+    }
     issues(r, h)?;
     h.push_str(concat!(
         "</main>\n<script>\n",
@@ -102,12 +111,117 @@ fn card(h: &mut String, key: &str, value: &str, note: &str, class: &str) -> fmt:
     )
 }
 
-/// Hook: the databases' dead space (free pages) once the model carries it. Returns the
-/// card's (value, note) when there is something to show.
-fn db_dead_space(_r: &Report) -> Option<(String, String)> {
-    // HOOK(db-dead-space): the Report model has no database statistics yet. When it
-    // does (e.g. `dbs` adds free-page bytes), return them here and the card appears.
-    None
+/// The databases' dead space: free pages (what `VACUUM` gives back) and WAL frames
+/// not yet checkpointed. The card's (value, note), when there are databases.
+fn db_dead_space(r: &Report) -> Option<(String, String)> {
+    if r.databases.is_empty() {
+        return None;
+    }
+    let free: u64 = r.databases.iter().filter_map(|d| d.reclaimable_bytes).sum();
+    let pages: u64 = r.databases.iter().filter_map(|d| d.freelist_pages).sum();
+    let pending: u64 = r
+        .databases
+        .iter()
+        .filter_map(|d| d.wal_pending_frames)
+        .sum();
+    let encrypted = r.databases.iter().filter(|d| d.encrypted).count() as u64;
+    Some((
+        bytes(free),
+        format!(
+            "{} free pages in plaintext databases; {} WAL frames pending; {} encrypted not measured",
+            count(pages),
+            count(pending),
+            count(encrypted)
+        ),
+    ))
+}
+
+fn opt<T: fmt::Display>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn databases(r: &Report, h: &mut String) -> fmt::Result {
+    writeln!(
+        h,
+        "<section id=\"databases\">\n<h2>Databases ({})</h2>",
+        r.databases.len()
+    )?;
+    if r.databases.is_empty() {
+        h.push_str("<p class=\"empty\">None found.</p>\n</section>\n");
+        return Ok(());
+    }
+    h.push_str("<table class=\"sortable\">\n<thead><tr><th class=\"n\">Size</th><th>Role</th><th>Account</th><th>Kind</th><th class=\"n\">Page</th><th class=\"n\">Pages</th><th class=\"n\">Free</th><th class=\"n\">WAL</th><th class=\"n\">Pending</th><th class=\"n\">Tables</th><th>Path</th></tr></thead>\n<tbody>\n");
+    for d in &r.databases {
+        let kind = if d.encrypted {
+            "encrypted".to_string()
+        } else {
+            format!("sqlite {}", d.journal.as_deref().unwrap_or(""))
+        };
+        let tables = match &d.tables {
+            Some(t) => t
+                .iter()
+                .map(|t| match t.rows {
+                    Some(n) => format!("{} ({})", t.name, count(n)),
+                    None => t.name.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => String::new(),
+        };
+        let note = d.size_note.as_deref().unwrap_or("");
+        writeln!(
+            h,
+            "<tr><td class=\"n\" data-v=\"{b}\">{hb}</td><td title=\"{label}\">{role}</td><td class=\"path\">{acct}</td><td>{kind}</td><td class=\"n\">{ps}</td><td class=\"n\">{pc}</td><td class=\"n\" data-v=\"{fr}\">{hfr}</td><td class=\"n\" data-v=\"{wal}\">{hwal}</td><td class=\"n\">{pend}</td><td title=\"{tables}\" class=\"n\">{nt}</td><td class=\"path\" title=\"{note}\">{p}</td></tr>",
+            b = d.apparent_bytes,
+            hb = bytes(d.apparent_bytes),
+            label = esc(d.role_label.as_deref().unwrap_or("")),
+            role = esc(d.role.as_deref().unwrap_or("-")),
+            acct = esc(&d.account),
+            kind = esc(&kind),
+            ps = opt(d.page_size),
+            pc = opt(d.page_count),
+            fr = d.reclaimable_bytes.unwrap_or(0),
+            hfr = d.reclaimable_bytes.map(bytes).unwrap_or_default(),
+            wal = d.wal_bytes.unwrap_or(0),
+            hwal = d.wal_bytes.map(bytes).unwrap_or_default(),
+            pend = opt(d.wal_pending_frames),
+            tables = esc(&tables),
+            nt = d.tables.as_ref().map(|t| t.len().to_string()).unwrap_or_default(),
+            note = esc(note),
+            p = esc(&d.path),
+        )?;
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+    Ok(())
+}
+
+fn plists(r: &Report, h: &mut String) -> fmt::Result {
+    writeln!(
+        h,
+        "<section id=\"plists\">\n<h2>Property lists ({})</h2>",
+        r.plists.len()
+    )?;
+    if r.plists.is_empty() {
+        h.push_str("<p class=\"empty\">None found.</p>\n</section>\n");
+        return Ok(());
+    }
+    h.push_str("<table class=\"sortable\">\n<thead><tr><th class=\"n\">Size</th><th>Format</th><th>Outline</th><th>Known values</th><th>Path</th></tr></thead>\n<tbody>\n");
+    for p in &r.plists {
+        let known: Vec<String> = p.known.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        writeln!(
+            h,
+            "<tr><td class=\"n\" data-v=\"{b}\">{hb}</td><td>{f}</td><td title=\"{keys}\">{s}</td><td>{k}</td><td class=\"path\">{p}</td></tr>",
+            b = p.apparent_bytes,
+            hb = bytes(p.apparent_bytes),
+            f = esc(&p.format),
+            keys = esc(&p.keys.join(", ")),
+            s = esc(&p.summary),
+            k = esc(&known.join("; ")),
+            p = esc(&p.path),
+        )?;
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+    Ok(())
 }
 
 fn summary(r: &Report, h: &mut String) -> fmt::Result {

@@ -24,11 +24,24 @@ pub enum Format {
     Html,
 }
 
+/// Which sections a command shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum View {
+    /// `scan`: everything.
+    #[default]
+    Scan,
+    /// `dbs`: the databases (and the issues).
+    Databases,
+    /// `plists`: the property lists (and the issues).
+    Plists,
+}
+
 /// Rendering choices that are not part of the model.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Style {
     /// ANSI colour (table only).
     pub color: bool,
+    pub view: View,
 }
 
 /// Render `report` as `format` into `out`.
@@ -40,8 +53,8 @@ pub fn render(
 ) -> io::Result<()> {
     match format {
         Format::Table => table::write(report, style, out),
-        Format::Json => json::write(report, out),
-        Format::Csv => csv::write(report, out),
-        Format::Html => html::write(report, out),
+        Format::Json => json::write(report, style.view, out),
+        Format::Csv => csv::write(report, style.view, out),
+        Format::Html => html::write(report, style.view, out),
     }
 }

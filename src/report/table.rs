@@ -1,8 +1,8 @@
 //! `--format table`: sections with human sizes, percentages and bars, for 80 columns.
 
-use super::Style;
+use super::{Style, View};
 use crate::human::{bar, bytes, count, percent, truncate_left, truncate_right};
-use crate::model::Report;
+use crate::model::{Database, Report};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -10,6 +10,10 @@ use std::io::{self, Write};
 const TOP_CHATS: usize = 15;
 const TOP_TYPES: usize = 15;
 const TOP_ISSUES: usize = 20;
+/// Databases listed by `scan` (`dbs` lists them all).
+const TOP_DATABASES: usize = 15;
+/// Plists listed by `scan` (`plists` lists them all).
+const TOP_PLISTS: usize = 10;
 /// Above this many months the age histogram is shown per year.
 const MAX_MONTH_ROWS: usize = 24;
 const BAR: usize = 20;
@@ -42,14 +46,27 @@ impl Out<'_> {
 /// Write the report as text tables.
 pub fn write(r: &Report, style: Style, w: &mut dyn Write) -> io::Result<()> {
     let mut o = Out { w, style };
-    let total = r.totals.apparent_bytes;
     writeln!(o.w, "WeChat storage in {}", r.base)?;
     writeln!(
         o.w,
         "scanned {} by {} {}",
         r.generated_at, r.tool.name, r.tool.version
     )?;
+    match style.view {
+        View::Scan => {
+            scan_sections(r, &mut o)?;
+            databases(r, &mut o, TOP_DATABASES)?;
+            plists(r, &mut o, TOP_PLISTS)?;
+            dat_images(r, &mut o)?;
+        }
+        View::Databases => databases(r, &mut o, usize::MAX)?,
+        View::Plists => plists(r, &mut o, usize::MAX)?,
+    }
+    issues(r, &mut o)
+}
 
+fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
+    let total = r.totals.apparent_bytes;
     o.heading("TOTALS")?;
     let t = &r.totals;
     writeln!(
@@ -273,6 +290,163 @@ pub fn write(r: &Report, style: Style, w: &mut dyn Write) -> io::Result<()> {
         )?;
     }
 
+    Ok(())
+}
+
+/// One database's line after its role: what the header (or the role) says.
+fn db_detail(d: &Database) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if d.encrypted {
+        parts.push("encrypted".into());
+    } else if let Some(j) = &d.journal {
+        parts.push(format!("sqlite {j}"));
+    } else {
+        parts.push("sqlite".into());
+    }
+    if let (Some(ps), Some(pc)) = (d.page_size, d.page_count) {
+        parts.push(format!("{} × {}", count(pc), bytes(u64::from(ps))));
+    }
+    if let Some(t) = &d.tables {
+        parts.push(format!("{} tables", count(t.len() as u64)));
+    }
+    match d.reclaimable_bytes {
+        Some(b) if b > 0 => parts.push(format!("free {}", bytes(b))),
+        _ => {}
+    }
+    match d.wal_pending_frames {
+        Some(n) if n > 0 => parts.push(format!("{} WAL pending", count(n))),
+        _ => {}
+    }
+    parts.join(", ")
+}
+
+fn databases(r: &Report, o: &mut Out<'_>, top: usize) -> io::Result<()> {
+    let dbs = &r.databases;
+    let shown = dbs.len().min(top);
+    if shown < dbs.len() {
+        o.heading(&format!(
+            "DATABASES ({shown} of {}, largest first)",
+            dbs.len()
+        ))?;
+    } else {
+        o.heading(&format!("DATABASES ({}, largest first)", dbs.len()))?;
+    }
+    if dbs.is_empty() {
+        writeln!(o.w, "  none found")?;
+        return Ok(());
+    }
+    let size: u64 = dbs.iter().map(|d| d.apparent_bytes).sum();
+    let encrypted = dbs.iter().filter(|d| d.encrypted).count() as u64;
+    let free: u64 = dbs.iter().filter_map(|d| d.reclaimable_bytes).sum();
+    let free_pages: u64 = dbs.iter().filter_map(|d| d.freelist_pages).sum();
+    let wal: u64 = dbs.iter().filter_map(|d| d.wal_bytes).sum();
+    let pending: u64 = dbs.iter().filter_map(|d| d.wal_pending_frames).sum();
+    writeln!(
+        o.w,
+        "  {} in {} files: {} encrypted, {} plaintext",
+        bytes(size),
+        count(dbs.len() as u64),
+        count(encrypted),
+        count(dbs.len() as u64 - encrypted)
+    )?;
+    writeln!(
+        o.w,
+        "  Dead space  {} in {} free pages (VACUUM would give it back)",
+        bytes(free),
+        count(free_pages)
+    )?;
+    writeln!(
+        o.w,
+        "  WAL files   {}, {} frames not yet checkpointed",
+        bytes(wal),
+        count(pending)
+    )?;
+    for d in dbs.iter().take(top) {
+        writeln!(
+            o.w,
+            "  {:>10}  {:<20} {}",
+            bytes(d.apparent_bytes),
+            truncate_right(d.role.as_deref().unwrap_or("-"), 20),
+            truncate_right(&db_detail(d), 45)
+        )?;
+        writeln!(o.w, "{:14}{}", "", truncate_left(&d.path, 66))?;
+        if let Some(note) = &d.size_note {
+            writeln!(o.w, "{:14}! {}", "", truncate_right(note, 64))?;
+        }
+    }
+    if shown < dbs.len() {
+        writeln!(
+            o.w,
+            "  … {} more (all are in `dbs` and --format json)",
+            dbs.len() - shown
+        )?;
+    }
+    Ok(())
+}
+
+fn plists(r: &Report, o: &mut Out<'_>, top: usize) -> io::Result<()> {
+    let shown = r.plists.len().min(top);
+    if shown < r.plists.len() {
+        o.heading(&format!("PLISTS ({shown} of {})", r.plists.len()))?;
+    } else {
+        o.heading(&format!("PLISTS ({})", r.plists.len()))?;
+    }
+    if r.plists.is_empty() {
+        writeln!(o.w, "  none found")?;
+    }
+    for p in r.plists.iter().take(top) {
+        writeln!(
+            o.w,
+            "  {:>10}  {:<6} {}",
+            bytes(p.apparent_bytes),
+            p.format,
+            truncate_right(&p.summary, 59)
+        )?;
+        writeln!(o.w, "{:14}{}", "", truncate_left(&p.path, 66))?;
+        for (k, v) in &p.known {
+            let line = format!("{k} = {v}");
+            writeln!(o.w, "{:14}{}", "", truncate_right(&line, 66))?;
+        }
+    }
+    if shown < r.plists.len() {
+        writeln!(
+            o.w,
+            "  … {} more (all are in `plists` and --format json)",
+            r.plists.len() - shown
+        )?;
+    }
+    Ok(())
+}
+
+fn dat_images(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
+    o.heading(&format!(
+        "{:<36}{:>10}{:>12}",
+        "DAT IMAGES (4.x, by scheme)", "files", "size"
+    ))?;
+    if r.dat_images.is_empty() {
+        writeln!(o.w, "  none found")?;
+        return Ok(());
+    }
+    let mut by: BTreeMap<(&str, &str), (u64, u64)> = BTreeMap::new();
+    for d in &r.dat_images {
+        let e = by.entry((&d.scheme, &d.variant)).or_default();
+        e.0 += d.files;
+        e.1 += d.apparent_bytes;
+    }
+    for ((scheme, variant), (files, size)) in by {
+        writeln!(
+            o.w,
+            "  {:<16}{:<18}{:>10}{:>12}",
+            truncate_right(scheme, 15),
+            variant,
+            count(files),
+            bytes(size)
+        )?;
+    }
+    Ok(())
+}
+
+fn issues(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
     o.heading(&format!("ISSUES ({})", r.issues.len()))?;
     if r.issues.is_empty() {
         writeln!(o.w, "  none: every file was read")?;

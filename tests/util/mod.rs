@@ -150,6 +150,31 @@ pub fn category_of(report: &serde_json::Value, path: &str) -> Option<String> {
         .map(|f| f["category"].as_str().unwrap_or("").to_string())
 }
 
+/// WeChat's preferences as a binary plist: the three known keys and one other.
+pub fn prefs_plist() -> Vec<u8> {
+    let mut d = plist::Dictionary::new();
+    d.insert(
+        "AppleLanguages".into(),
+        plist::Value::Array(vec!["zh-Hans".into(), "en".into()]),
+    );
+    d.insert(
+        "SULastCheckTime".into(),
+        plist::Value::Date(
+            (UNIX_EPOCH + Duration::from_secs(1_735_689_600)).into(), // 2025-01-01
+        ),
+    );
+    d.insert(
+        "NSUserNotificationsAllowedByUser".into(),
+        plist::Value::Boolean(true),
+    );
+    d.insert("SUHasLaunchedBefore".into(), plist::Value::Boolean(true));
+    let mut out = Vec::new();
+    plist::Value::Dictionary(d)
+        .to_writer_binary(&mut out)
+        .expect("plist");
+    out
+}
+
 /// A tiny but complete two-layout container used by several tests.
 pub fn upgraded_mac() -> Fake {
     let f = Fake::new();
@@ -194,7 +219,10 @@ pub fn upgraded_mac() -> Fake {
     .sized(&a4("db_storage/message/message_0.db"), 8192)
     .sized(&a4("db_storage/message/media_0.db"), 4096)
     .sized(&format!("{XF}/all_users/config/global_config"), 100)
-    .sized("Data/Library/Preferences/com.tencent.xinWeChat.plist", 200)
+    .file(
+        "Data/Library/Preferences/com.tencent.xinWeChat.plist",
+        &prefs_plist(),
+    )
     .sized("Data/Documents/app_data/log/radium/x.xlog", 1500)
     .mtime(&a3("Message/msg_0.db"), 1_600_000_000)
     .hardlink(
