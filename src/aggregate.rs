@@ -7,7 +7,7 @@
 //! lexicographically first path, whatever order the threads met its links in).
 
 use crate::classify::{classify, Category, Layout};
-use crate::meta::{db_role, sniff_dat, DatScheme, SQLITE_MAGIC};
+use crate::meta::{sniff_dat, DatScheme, ImageKind, SQLITE_MAGIC};
 use crate::metadata::{Candidate, Candidates, PlistHint};
 use crate::model::{self, Issue, Report, Size};
 use crate::sniff::{extension, file_type, image_variant, Variant};
@@ -47,7 +47,21 @@ impl SplitAcc {
     }
 }
 
-/// A file counted once: everything but the per-chat view.
+/// What a file contributes when counted once, borrowed from the walk (no allocation
+/// on the common path).
+#[derive(Debug, Clone, Copy)]
+struct Facts<'a> {
+    root: usize,
+    rel: &'a str,
+    category: Category,
+    layout: Layout,
+    account: Option<&'a str>,
+    kind: &'a str,
+    variant: Option<Variant>,
+    meta: FileMeta,
+}
+
+/// [`Facts`] kept past the walk, for a file with several links.
 #[derive(Debug, Clone)]
 struct Counted {
     root: usize,
@@ -59,6 +73,45 @@ struct Counted {
     variant: Option<Variant>,
     meta: FileMeta,
 }
+
+impl Counted {
+    fn from_facts(f: &Facts<'_>) -> Counted {
+        Counted {
+            root: f.root,
+            rel: f.rel.to_string(),
+            category: f.category,
+            layout: f.layout,
+            account: f.account.map(str::to_string),
+            kind: f.kind.to_string(),
+            variant: f.variant,
+            meta: f.meta,
+        }
+    }
+
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            root: self.root,
+            rel: &self.rel,
+            category: self.category,
+            layout: self.layout,
+            account: self.account.as_deref(),
+            kind: &self.kind,
+            variant: self.variant,
+            meta: self.meta,
+        }
+    }
+}
+
+/// `map[key]`, inserting a default first, without allocating a key when it is there.
+fn slot<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> Option<&'m mut V> {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
+    }
+    map.get_mut(key)
+}
+
+/// 4.x image `.dat` counts of one chat: (scheme id, variant) → (files, bytes).
+type DatCounts = BTreeMap<(&'static str, Variant), (u64, u64)>;
 
 /// An inode with several links, until the walk is over.
 #[derive(Debug, Clone)]
@@ -90,7 +143,8 @@ pub struct Accumulator {
     links: HashMap<(u64, u64), LinkGroup>,
     issues: Vec<Issue>,
     /// (account, chat, scheme, variant) → (files, bytes) of 4.x chat-image `.dat`s.
-    dat_images: BTreeMap<(String, String, String, Variant), (u64, u64)>,
+    /// account → chat → scheme and variant counts.
+    dat_images: HashMap<String, HashMap<String, DatCounts>>,
     /// Database and plist paths for the metadata pass.
     candidates: Candidates,
 }
@@ -122,12 +176,12 @@ impl Accumulator {
             largest: BinaryHeap::new(),
             links: HashMap::new(),
             issues: Vec::new(),
-            dat_images: BTreeMap::new(),
+            dat_images: HashMap::new(),
             candidates: Candidates::default(),
         }
     }
 
-    fn count_once(&mut self, c: Counted) {
+    fn count_once(&mut self, c: Facts<'_>) {
         let (size, alloc) = (c.meta.size, c.meta.allocated);
         self.totals.files += 1;
         self.totals.apparent_bytes += size;
@@ -137,21 +191,16 @@ impl Accumulator {
             .entry((c.root, c.layout))
             .or_default()
             .add(size, alloc);
-        let (id, layout) = match &c.account {
-            Some(a) => (a.as_str(), c.layout),
+        let (id, layout) = match c.account {
+            Some(a) => (a, c.layout),
             None => (SHARED, Layout::Shared),
         };
         self.account_mut(id, layout).add(size, alloc);
         let month = self.months.entry(month_key(c.meta.mtime)).or_default();
         month.size.add(size, alloc);
         month.categories[c.category.index()] += size;
-        match self.types.get_mut(&c.kind) {
-            Some(s) => s.add(size, alloc),
-            None => {
-                let mut s = Size::default();
-                s.add(size, alloc);
-                self.types.insert(c.kind.clone(), s);
-            }
+        if let Some(s) = slot(&mut self.types, c.kind) {
+            s.add(size, alloc);
         }
         if let Some(v) = c.variant {
             self.variants
@@ -162,18 +211,19 @@ impl Accumulator {
         let beats_smallest = match self.largest.peek() {
             // Ties keep the smaller path.
             Some(Reverse((min, Reverse(path), _))) => {
-                size > *min || (size == *min && c.rel < *path)
+                size > *min || (size == *min && c.rel < path.as_str())
             }
             None => true,
         };
         if self.opts.top > 0 && (self.largest.len() < self.opts.top || beats_smallest) {
             let info = LargeInfo {
                 category: c.category,
-                account: c.account.unwrap_or_else(|| SHARED.to_string()),
+                account: c.account.unwrap_or(SHARED).to_string(),
                 allocated: alloc,
                 mtime: c.meta.mtime,
             };
-            self.largest.push(Reverse((size, Reverse(c.rel), info)));
+            self.largest
+                .push(Reverse((size, Reverse(c.rel.to_string()), info)));
             if self.largest.len() > self.opts.top {
                 self.largest.pop();
             }
@@ -197,14 +247,15 @@ impl Accumulator {
     }
 
     fn chat_mut(&mut self, account: &str, chat: &str) -> Option<&mut SplitAcc> {
-        if !self.chats.contains_key(account) {
-            self.chats.insert(account.to_string(), HashMap::new());
+        slot(slot(&mut self.chats, account)?, chat)
+    }
+
+    fn count_dat(&mut self, account: &str, chat: &str, key: (&'static str, Variant), size: u64) {
+        if let Some(counts) = slot(&mut self.dat_images, account).and_then(|m| slot(m, chat)) {
+            let e = counts.entry(key).or_default();
+            e.0 += 1;
+            e.1 += size;
         }
-        let chats = self.chats.get_mut(account)?;
-        if !chats.contains_key(chat) {
-            chats.insert(chat.to_string(), SplitAcc::default());
-        }
-        chats.get_mut(chat)
     }
 
     fn count_chat(&mut self, account: &str, chat: &str, category: Category, meta: &FileMeta) {
@@ -274,10 +325,18 @@ impl Accumulator {
             }
         }
         self.issues.extend(other.issues);
-        for (k, (files, bytes)) in other.dat_images {
-            let e = self.dat_images.entry(k).or_default();
-            e.0 += files;
-            e.1 += bytes;
+        for (account, chats) in other.dat_images {
+            for (chat, counts) in chats {
+                for (key, (files, bytes)) in counts {
+                    if let Some(mine) =
+                        slot(&mut self.dat_images, &account).and_then(|m| slot(m, &chat))
+                    {
+                        let e = mine.entry(key).or_default();
+                        e.0 += files;
+                        e.1 += bytes;
+                    }
+                }
+            }
         }
         self.candidates.merge(other.candidates);
     }
@@ -306,7 +365,7 @@ impl Accumulator {
             for (account, chat, category) in &g.chats {
                 self.count_chat(account, chat, *category, &meta);
             }
-            self.count_once(g.first);
+            self.count_once(g.first.facts());
         }
         self.build(header, hard_links)
     }
@@ -406,20 +465,21 @@ impl Accumulator {
             })
             .collect();
 
-        let mut dat_images: Vec<model::DatImages> = self
-            .dat_images
-            .into_iter()
-            .map(
-                |((account, chat, scheme, variant), (files, bytes))| model::DatImages {
-                    account,
-                    chat,
-                    scheme,
-                    variant: variant.id().to_string(),
-                    files,
-                    apparent_bytes: bytes,
-                },
-            )
-            .collect();
+        let mut dat_images: Vec<model::DatImages> = Vec::new();
+        for (account, chats) in &self.dat_images {
+            for (chat, counts) in chats {
+                for ((scheme, variant), (files, bytes)) in counts {
+                    dat_images.push(model::DatImages {
+                        account: account.clone(),
+                        chat: chat.clone(),
+                        scheme: scheme.to_string(),
+                        variant: variant.id().to_string(),
+                        files: *files,
+                        apparent_bytes: *bytes,
+                    });
+                }
+            }
+        }
         // By strings (as `--redact` re-sorts them): account, chat, scheme, variant.
         dat_images.sort_by(|a, b| {
             (&a.account, &a.chat, &a.scheme, &a.variant)
@@ -494,13 +554,30 @@ pub struct ReportHeader {
 }
 
 /// The scheme id of a 4.x `.dat` image (see [`model::DatImages`]).
-pub fn dat_scheme_id(head: &[u8]) -> String {
+pub fn dat_scheme_id(head: &[u8]) -> &'static str {
     match sniff_dat(head) {
-        DatScheme::V1 => "v1".into(),
-        DatScheme::V2 => "v2".into(),
-        DatScheme::Xor { key: 0, image } => format!("plain-{}", image.as_str()),
-        DatScheme::Xor { image, .. } => format!("xor-{}", image.as_str()),
-        DatScheme::Unknown => "unknown".into(),
+        DatScheme::V1 => "v1",
+        DatScheme::V2 => "v2",
+        DatScheme::Xor { key, image } => {
+            let plain = key == 0;
+            match image {
+                ImageKind::Jpeg if plain => "plain-jpeg",
+                ImageKind::Jpeg => "xor-jpeg",
+                ImageKind::Png if plain => "plain-png",
+                ImageKind::Png => "xor-png",
+                ImageKind::Gif if plain => "plain-gif",
+                ImageKind::Gif => "xor-gif",
+                ImageKind::Bmp if plain => "plain-bmp",
+                ImageKind::Bmp => "xor-bmp",
+                ImageKind::Tiff if plain => "plain-tiff",
+                ImageKind::Tiff => "xor-tiff",
+                ImageKind::Webp if plain => "plain-webp",
+                ImageKind::Webp => "xor-webp",
+                ImageKind::Wxgf if plain => "plain-wxgf",
+                ImageKind::Wxgf => "xor-wxgf",
+            }
+        }
+        DatScheme::Unknown => "unknown",
     }
 }
 
@@ -523,8 +600,9 @@ impl Accumulator {
         let head = e.head.unwrap_or(&[]);
         let ext = extension(e.name);
         let ext = ext.as_deref();
-        let db =
-            head.starts_with(SQLITE_MAGIC) || db_extension(ext) || db_role(e.canonical).is_some();
+        // Every role `meta::db_role` knows ends in a database extension (tested there),
+        // so the name alone decides without running the role table on every file.
+        let db = head.starts_with(SQLITE_MAGIC) || db_extension(ext);
         let plist = if db {
             None
         } else if ext == Some("plist")
@@ -565,37 +643,27 @@ impl Visitor for Accumulator {
             Category::ChatImages => image_variant(p.layout, e.name),
             _ => None,
         };
+        let account = p.account.unwrap_or(SHARED);
         if let (Layout::Wechat4, Some(v), Some(head), Some(chat)) =
             (p.layout, variant, e.head, p.chat)
         {
-            let key = (
-                p.account.unwrap_or(SHARED).to_string(),
-                chat.to_string(),
-                dat_scheme_id(head),
-                v,
-            );
-            let slot = self.dat_images.entry(key).or_default();
-            slot.0 += 1;
-            slot.1 += e.meta.size;
+            self.count_dat(account, chat, (dat_scheme_id(head), v), e.meta.size);
         }
-        let counted = Counted {
+        let facts = Facts {
             root: e.root,
-            rel: e.rel.to_string(),
+            rel: e.rel,
             category: p.category,
             layout: p.layout,
-            account: p.account.map(str::to_string),
-            kind,
+            account: p.account,
+            kind: &kind,
             variant,
             meta: e.meta,
         };
-        let chat = p.chat.map(|chat| {
-            (
-                p.account.unwrap_or(SHARED).to_string(),
-                chat.to_string(),
-                p.category,
-            )
-        });
         if e.meta.nlink > 1 {
+            let counted = Counted::from_facts(&facts);
+            let chat = p
+                .chat
+                .map(|chat| (account.to_string(), chat.to_string(), p.category));
             let key = (e.meta.dev, e.meta.ino);
             match self.links.get_mut(&key) {
                 None => {
@@ -618,10 +686,10 @@ impl Visitor for Accumulator {
             }
             return;
         }
-        if let Some((account, chat, category)) = chat {
-            self.count_chat(&account, &chat, category, &e.meta);
+        if let Some(chat) = p.chat {
+            self.count_chat(account, chat, p.category, &e.meta);
         }
-        self.count_once(counted);
+        self.count_once(facts);
     }
 
     fn dir(&mut self, _root: usize, meta: &FileMeta) {
@@ -630,9 +698,7 @@ impl Visitor for Accumulator {
     }
 
     fn named_dir(&mut self, d: &DirEntry<'_>) {
-        if !is_sidecar(d.name)
-            && (db_extension(extension(d.name).as_deref()) || db_role(d.canonical).is_some())
-        {
+        if !is_sidecar(d.name) && db_extension(extension(d.name).as_deref()) {
             self.candidates.dir_databases.push(d.rel.to_string());
         }
     }

@@ -7,12 +7,13 @@
 use crate::classify::Layout;
 use crate::meta::{sniff_dat, DatScheme, SQLITE_MAGIC};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// How many leading bytes the sniffers look at.
 pub const HEAD_LEN: usize = 16;
 
 /// The extension of a file name, lowercased, or `None` if it has none worth the name.
-pub fn extension(name: &str) -> Option<String> {
+pub fn extension(name: &str) -> Option<Cow<'_, str>> {
     let dot = name.rfind('.')?;
     let ext = &name[dot + 1..];
     if dot == 0
@@ -22,7 +23,11 @@ pub fn extension(name: &str) -> Option<String> {
     {
         return None;
     }
-    Some(ext.to_ascii_lowercase())
+    if ext.bytes().any(|b| b.is_ascii_uppercase()) {
+        Some(Cow::Owned(ext.to_ascii_lowercase()))
+    } else {
+        Some(Cow::Borrowed(ext))
+    }
 }
 
 /// Whether [`file_type`] wants the file's first bytes.
@@ -94,36 +99,37 @@ fn sniff_magic(head: &[u8]) -> Option<&'static str> {
 
 /// The file-type id used in the report: the extension, or a sniffed id where the name
 /// does not tell (`dat-v1`, `dat-v2`, `dat-xor`, `sqlite`, `sqlcipher`, `plist`, ...).
-pub fn file_type(name: &str, size: u64, head: Option<&[u8]>) -> String {
+pub fn file_type<'a>(name: &'a str, size: u64, head: Option<&[u8]>) -> Cow<'a, str> {
     for (suffix, id) in [
         ("-wal", "sqlite-wal"),
         ("-shm", "sqlite-shm"),
         ("-journal", "sqlite-journal"),
     ] {
         if name.ends_with(suffix) && name.len() > suffix.len() {
-            return id.to_string();
+            return Cow::Borrowed(id);
         }
     }
     let head = head.unwrap_or(&[]);
-    match extension(name) {
-        Some(ext) if ext == "dat" => dat_scheme(head).to_string(),
-        Some(ext) if matches!(ext.as_str(), "db" | "sqlite" | "sqlite3") => {
+    let sniffed = match extension(name) {
+        Some(ext) if ext == "dat" => dat_scheme(head),
+        Some(ext) if matches!(&*ext, "db" | "sqlite" | "sqlite3") => {
             if head.starts_with(SQLITE_MAGIC) {
-                "sqlite".to_string()
+                "sqlite"
             } else if size == 0 {
-                "empty-db".to_string()
+                "empty-db"
             } else {
-                "sqlcipher".to_string()
+                "sqlcipher"
             }
         }
-        Some(ext) if ext == "archive" && head.starts_with(b"bplist00") => "plist".to_string(),
-        Some(ext) => ext,
+        Some(ext) if ext == "archive" && head.starts_with(b"bplist00") => "plist",
+        Some(ext) => return ext,
         None => match sniff_magic(head) {
-            Some(kind) => kind.to_string(),
-            None if size == 0 => "(empty)".to_string(),
-            None => "(none)".to_string(),
+            Some(kind) => kind,
+            None if size == 0 => "(empty)",
+            None => "(none)",
         },
-    }
+    };
+    Cow::Borrowed(sniffed)
 }
 
 /// Image variant: thumbnail, original or HD.

@@ -157,9 +157,7 @@ pub fn classify(canonical: &str) -> Placement<'_> {
     }
     let category = found.map_or(Category::Other, |i| rules::RULES[i].category);
 
-    // Re-borrow the account/chat names from `canonical` itself so they outlive `segs`.
-    let orig: Vec<&str> = canonical.split('/').filter(|s| !s.is_empty()).collect();
-    let parts = split(&orig);
+    // Every segment (the sidecar-stripped last one too) borrows from `canonical`.
     let (layout, account, chat) = if let Some(rel) = parts.v3 {
         let account = match rel {
             [acct, _, ..] if is_md5(acct) => Some(*acct),

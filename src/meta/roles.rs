@@ -399,6 +399,23 @@ mod tests {
     const V3_ROOT: &str = v3_account!();
     const V4_ROOT: &str = v4_storage!();
 
+    /// The walker picks database candidates by extension alone (see
+    /// `aggregate::Accumulator::collect`); that is only right while every role's
+    /// file name has one.
+    #[test]
+    fn every_role_names_a_file_with_a_database_extension() {
+        for rule in RULES {
+            let name = rule.example.rsplit('/').next().unwrap();
+            assert!(
+                [".db", ".sqlite", ".sqlite3"]
+                    .iter()
+                    .any(|e| name.ends_with(e)),
+                "{} has no database extension",
+                rule.example
+            );
+        }
+    }
+
     #[test]
     fn every_example_maps_to_its_own_rule() {
         for (i, rule) in RULES.iter().enumerate() {
