@@ -5,14 +5,7 @@
 //! become `\xNN` and a backslash becomes `\\`, so distinct names stay distinct and no
 //! name can move the terminal cursor. Nothing is dropped.
 
-use std::ffi::OsStr;
 use std::fmt::Write as _;
-use std::os::unix::ffi::OsStrExt;
-
-/// An escaped name, and whether the original was valid UTF-8.
-pub fn escape_name(name: &OsStr) -> (String, bool) {
-    escape_bytes(name.as_bytes())
-}
 
 /// Escape raw bytes; see the module docs.
 pub fn escape_bytes(bytes: &[u8]) -> (String, bool) {

@@ -1,20 +1,24 @@
 //! The parallel, streaming walk: one `lstat` per entry, never following a link.
 //!
-//! Worker threads share a stack of folders still to read. Each worker reads a folder,
-//! takes one metadata call per entry (`DirEntry::metadata`, which does not follow
-//! symlinks), pushes sub-folders back onto the shared stack and hands everything else
-//! to its own [`Visitor`]. Nothing about the tree is kept beyond the folders still to
-//! read, so memory stays flat; the visitors are merged by the caller at the end.
-//! FIFOs, sockets and devices are counted and never opened; a few regular files are
-//! opened (non-blocking, no-follow) to read their first bytes for [`crate::sniff`].
+//! Worker threads share a stack of folders still to read. Each worker opens a folder
+//! once, reads its entries, and takes one metadata call per entry *relative to the
+//! open folder* (`fstatat(dirfd, name, AT_SYMLINK_NOFOLLOW)`, POSIX, via `rustix`), so
+//! the kernel never re-resolves the whole path per file. Sub-folders go back onto the
+//! shared stack; everything else goes to the worker's own [`Visitor`]. Nothing about
+//! the tree is kept beyond the folders still to read, so memory stays flat; the
+//! visitors are merged by the caller at the end. FIFOs, sockets and devices are
+//! counted and never opened; a few regular files are opened (`openat`, read-only,
+//! non-blocking, no-follow) to read their first bytes for [`crate::sniff`].
 
-use crate::meta::read_head_into;
 use crate::model::Issue;
-use crate::paths::escape_name;
+use crate::paths::escape_bytes;
 use crate::sniff::{needs_head, HEAD_LEN};
-use std::ffi::OsStr;
+use rustix::fd::{AsFd, BorrowedFd};
+use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags, Stat};
+use std::ffi::{CStr, OsStr};
 use std::fs::{self, Metadata};
 use std::io;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
@@ -43,6 +47,22 @@ impl From<&Metadata> for FileMeta {
             ino: m.ino(),
             nlink: m.nlink(),
         }
+    }
+}
+
+impl FileMeta {
+    /// From a raw `stat` (field types differ between macOS and Linux, hence the casts).
+    #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
+    fn from_stat(st: &Stat) -> (FileMeta, FileType) {
+        let meta = FileMeta {
+            size: st.st_size.max(0) as u64,
+            allocated: (st.st_blocks as u64).saturating_mul(512),
+            mtime: st.st_mtime as i64,
+            dev: st.st_dev as u64,
+            ino: st.st_ino as u64,
+            nlink: st.st_nlink as u64,
+        };
+        (meta, FileType::from_raw_mode(st.st_mode as _))
     }
 }
 
@@ -110,6 +130,8 @@ pub struct WalkRoot {
 
 struct Job {
     root: usize,
+    /// A root the user named (may be reached through a symlink); sub-folders never are.
+    is_root: bool,
     path: PathBuf,
     rel: String,
     canonical: String,
@@ -154,6 +176,7 @@ where
             .rev()
             .map(|(i, r)| Job {
                 root: i,
+                is_root: true,
                 path: r.path.clone(),
                 rel: r.rel.clone(),
                 canonical: r.canonical.clone(),
@@ -218,25 +241,58 @@ fn worker<V: Visitor>(queue: &Mutex<Queue>, ready: &Condvar, visitor: &mut V) {
     }
 }
 
+/// Open a folder for reading its entries. Only the roots (paths the user gave) may be
+/// reached through a symlink; a sub-folder swapped for a link since its `lstat` fails.
+fn open_dir(job: &Job) -> io::Result<Dir> {
+    let mut flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    if !job.is_root {
+        flags |= OFlags::NOFOLLOW;
+    }
+    let fd = rustix::fs::open(&job.path, flags, Mode::empty())?;
+    Ok(Dir::new(fd)?)
+}
+
+/// Read up to `buf.len()` leading bytes of `name` in the open folder: `openat` without
+/// following a link and without blocking (a FIFO swapped in since the `lstat`).
+fn read_head_at(dir: BorrowedFd<'_>, name: &CStr, buf: &mut [u8]) -> io::Result<usize> {
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    let fd = rustix::fs::openat(dir, name, flags, Mode::empty())?;
+    let mut n = 0;
+    while n < buf.len() {
+        match rustix::io::read(&fd, &mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(n)
+}
+
 fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) {
-    let entries = match fs::read_dir(&job.path) {
-        Ok(entries) => entries,
+    let mut dir = match open_dir(job) {
+        Ok(dir) => dir,
         Err(e) => {
             visitor.issue(issue(&job.rel, &e));
             return;
         }
     };
     let mut head = [0u8; HEAD_LEN];
-    for entry in entries {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                visitor.issue(issue(&job.rel, &e));
-                continue;
+    loop {
+        let entry = match dir.read() {
+            None => break,
+            Some(Ok(entry)) => entry,
+            Some(Err(e)) => {
+                visitor.issue(issue(&job.rel, &e.into()));
+                break;
             }
         };
-        let file_name = entry.file_name();
-        let (name, utf8) = escape_name(&file_name);
+        let raw = entry.file_name();
+        let bytes = raw.to_bytes();
+        if bytes == b"." || bytes == b".." {
+            continue;
+        }
+        let (name, utf8) = escape_bytes(bytes);
         let rel = join(&job.rel, &name);
         if !utf8 {
             visitor.issue(Issue {
@@ -245,17 +301,17 @@ fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) {
                 message: "name is not valid UTF-8; shown with \\xNN escapes".into(),
             });
         }
-        let meta = match entry.metadata() {
-            Ok(m) => m,
+        let Ok(dirfd) = dir.fd() else { break };
+        let (fm, ft) = match rustix::fs::statat(dirfd, raw, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(st) => FileMeta::from_stat(&st),
             Err(e) => {
-                visitor.issue(issue(&rel, &e));
+                visitor.issue(issue(&rel, &e.into()));
                 continue;
             }
         };
-        let fm = FileMeta::from(&meta);
-        let ft = meta.file_type();
+        let os_name = OsStr::from_bytes(bytes);
         let canonical = join(&job.canonical, &name);
-        if ft.is_dir() {
+        if ft == FileType::Directory {
             visitor.dir(job.root, &fm);
             visitor.named_dir(&DirEntry {
                 root: job.root,
@@ -265,14 +321,15 @@ fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) {
             });
             found.push(Job {
                 root: job.root,
-                path: entry.path(),
+                is_root: false,
+                path: job.path.join(os_name),
                 rel,
                 canonical,
             });
-        } else if ft.is_file() {
+        } else if ft == FileType::RegularFile {
             let mut head_failed = false;
             let head_len = if needs_head(&name) {
-                match read_head_into(&job.path.join(&file_name), &mut head) {
+                match read_head_at(dirfd.as_fd(), raw, &mut head) {
                     Ok(n) => Some(n),
                     Err(e) => {
                         visitor.issue(issue(&rel, &e));
@@ -292,9 +349,9 @@ fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) {
                 head: head_len.map(|n| &head[..n]),
                 head_failed,
                 dir: &job.path,
-                os_name: &file_name,
+                os_name,
             });
-        } else if ft.is_symlink() {
+        } else if ft == FileType::Symlink {
             visitor.symlink(job.root, &fm);
         } else {
             // FIFO, socket, block or character device (or anything newer): never opened.

@@ -3,7 +3,7 @@
 //! Everything here is self-contained and read-only. The byte parsers
 //! ([`sqlite_header`], [`wal`], [`plist_info`], [`dat`]) are pure functions
 //! over slices and never touch the filesystem; [`roles`] maps path strings to
-//! database roles. Only [`read_head`], [`read_head_into`] and [`sqlite_db`] do I/O, and neither
+//! database roles. Only [`read_head`] and [`sqlite_db`] do I/O, and neither
 //! creates, changes or deletes anything under the scanned tree.
 
 pub mod dat;
@@ -56,31 +56,6 @@ pub(crate) fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
     Ok((file, meta))
 }
 
-/// Fills `buf` with the leading bytes of the regular file at `path` (fewer at
-/// end of file) and returns how many were read: the walker's allocation-free
-/// read. Unlike [`read_head`] it does not re-check the opened descriptor (see below).
-pub fn read_head_into(path: &Path, buf: &mut [u8]) -> io::Result<usize> {
-    // The walker calls this only for entries its `lstat` just saw as regular files,
-    // so the descriptor check of `open_regular` (one more `fstat` per sniffed file,
-    // a third of the walk's system calls on a 4.x tree of `.dat` images) is left
-    // out: `O_NOFOLLOW | O_NONBLOCK` still keep a link or FIFO swapped in since then
-    // from redirecting or blocking the read.
-    let mut file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)?;
-    let mut n = 0;
-    while n < buf.len() {
-        match file.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
-}
-
 /// Reads at most `max` bytes from the start of the regular file at `path`.
 ///
 /// The file is opened read-only with `O_NOFOLLOW | O_NONBLOCK`, so a symlink,
@@ -114,11 +89,6 @@ mod tests {
         assert_eq!(read_head(&p, 4).unwrap(), b"0123");
         assert_eq!(read_head(&p, 100).unwrap(), b"0123456789");
         assert_eq!(read_head(&p, 0).unwrap(), b"");
-        let mut buf = [0u8; 4];
-        assert_eq!(read_head_into(&p, &mut buf).unwrap(), 4);
-        assert_eq!(&buf, b"0123");
-        let mut big = [0u8; 32];
-        assert_eq!(read_head_into(&p, &mut big).unwrap(), 10);
     }
 
     #[test]
