@@ -20,6 +20,7 @@ pub mod metadata;
 pub mod model;
 pub mod output;
 pub mod paths;
+pub mod progress;
 pub mod redact;
 pub mod report;
 pub mod scan;
@@ -123,7 +124,7 @@ fn run_scan(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
             ..metadata::MetaOptions::default()
         },
     };
-    let mut report = scan::scan(&roots, &opts);
+    let mut report = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
     if c.redact {
         redact::redact(&mut report);
     }

@@ -5,6 +5,7 @@ use crate::aggregate::{Accumulator, Options, ReportHeader};
 use crate::locate::Root;
 use crate::metadata::{describe, MetaOptions};
 use crate::model::Report;
+use crate::progress::Progress;
 use crate::walk::{walk, WalkRoot};
 
 /// How to scan.
@@ -23,7 +24,7 @@ pub struct ScanOptions {
 }
 
 /// Scan `roots` and build the report.
-pub fn scan(roots: &[Root], opts: &ScanOptions) -> Report {
+pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> Report {
     let walk_roots: Vec<WalkRoot> = roots
         .iter()
         .map(|r| WalkRoot {
@@ -33,7 +34,7 @@ pub fn scan(roots: &[Root], opts: &ScanOptions) -> Report {
         })
         .collect();
     let agg_opts = Options { top: opts.top };
-    let mut accs = walk(&walk_roots, opts.threads, || {
+    let mut accs = walk(&walk_roots, opts.threads, progress, || {
         Accumulator::new(agg_opts.clone(), roots.len())
     })
     .into_iter();

@@ -12,6 +12,7 @@
 
 use crate::model::Issue;
 use crate::paths::escape_bytes;
+use crate::progress::Progress;
 use crate::sniff::{needs_head, HEAD_LEN};
 use rustix::fd::{AsFd, BorrowedFd};
 use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags, Stat};
@@ -163,7 +164,12 @@ fn issue(rel: &str, err: &io::Error) -> Issue {
 /// Walk every root with `threads` workers; returns one visitor per worker.
 ///
 /// The roots themselves must be folders (checked by the caller).
-pub fn walk<V, F>(roots: &[WalkRoot], threads: usize, make: F) -> Vec<V>
+pub fn walk<V, F>(
+    roots: &[WalkRoot],
+    threads: usize,
+    progress: Option<&Progress>,
+    make: F,
+) -> Vec<V>
 where
     V: Visitor,
     F: Fn() -> V + Sync,
@@ -200,13 +206,18 @@ where
     std::thread::scope(|s| {
         for visitor in visitors.iter_mut() {
             let (queue, ready) = (&queue, &ready);
-            s.spawn(move || worker(queue, ready, visitor));
+            s.spawn(move || worker(queue, ready, progress, visitor));
         }
     });
     visitors
 }
 
-fn worker<V: Visitor>(queue: &Mutex<Queue>, ready: &Condvar, visitor: &mut V) {
+fn worker<V: Visitor>(
+    queue: &Mutex<Queue>,
+    ready: &Condvar,
+    progress: Option<&Progress>,
+    visitor: &mut V,
+) {
     let mut found = Vec::new();
     loop {
         let job = {
@@ -226,7 +237,10 @@ fn worker<V: Visitor>(queue: &Mutex<Queue>, ready: &Condvar, visitor: &mut V) {
             ready.notify_all();
             return;
         };
-        read_dir(&job, visitor, &mut found);
+        let (files, size) = read_dir(&job, visitor, &mut found);
+        if let Some(p) = progress {
+            p.folder_done(files, size, &job.rel);
+        }
         let mut q = queue.lock().unwrap_or_else(|p| p.into_inner());
         q.active -= 1;
         let pushed = found.len();
@@ -269,12 +283,14 @@ fn read_head_at(dir: BorrowedFd<'_>, name: &CStr, buf: &mut [u8]) -> io::Result<
     Ok(n)
 }
 
-fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) {
+/// Read one folder; returns the number and apparent bytes of its regular files.
+fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) -> (u64, u64) {
+    let (mut files, mut size) = (0u64, 0u64);
     let mut dir = match open_dir(job) {
         Ok(dir) => dir,
         Err(e) => {
             visitor.issue(issue(&job.rel, &e));
-            return;
+            return (0, 0);
         }
     };
     let mut head = [0u8; HEAD_LEN];
@@ -327,6 +343,8 @@ fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) {
                 canonical,
             });
         } else if ft == FileType::RegularFile {
+            files += 1;
+            size += fm.size;
             let mut head_failed = false;
             let head_len = if needs_head(&name) {
                 match read_head_at(dirfd.as_fd(), raw, &mut head) {
@@ -358,4 +376,5 @@ fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) {
             visitor.special(job.root, &fm);
         }
     }
+    (files, size)
 }
