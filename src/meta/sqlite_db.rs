@@ -545,10 +545,23 @@ fn list_objects(
     Ok(objects)
 }
 
-/// Lists tables and indexes of the plaintext SQLite database at `path`,
-/// with row counts, without creating, changing or deleting any file next to
-/// it (see the module docs for how).
-pub fn inspect_db(path: &Path, opts: &InspectOptions) -> Result<DbInfo, DbError> {
+/// What is known about a database before it is opened: its header, its sidecars,
+/// and the way to open it read-only ([`plan`]).
+struct Survey {
+    file_len: u64,
+    header: SqliteHeader,
+    sidecars: Sidecars,
+    wal: Option<WalInfo>,
+    journal: JournalState,
+    plan: Plan,
+    /// What a reader of the chosen view would miss, if anything.
+    stale: Option<String>,
+    access: Access,
+    notes: Vec<String>,
+}
+
+/// Read the header and the sidecars of the database at `path` and choose the view.
+fn survey(path: &Path, max: u64) -> Result<Survey, DbError> {
     let (file, meta) = open_regular(path).map_err(io_err(path))?;
     let file_len = meta.len();
     let mut head = Vec::with_capacity(100);
@@ -601,50 +614,53 @@ pub fn inspect_db(path: &Path, opts: &InspectOptions) -> Result<DbInfo, DbError>
     if sidecars.journal_bytes.is_some() && !journal.hot {
         notes.push("-journal present but not hot (nothing to roll back)".to_string());
     }
-
-    let max = opts.limit.max_db_bytes;
     let plan = plan(&header, file_len, &sidecars, wal.as_ref(), journal, max);
     let (access, stale) = match &plan {
         Plan::InPlace => (Access::InPlaceReadOnly, None),
         Plan::Immutable { stale } => (Access::InPlaceImmutable, stale.clone()),
         Plan::CopyWithWal | Plan::CopyWithJournal => (Access::PrivateCopy, None),
     };
-    let view_bytes = file_len.saturating_add(match plan {
-        Plan::CopyWithWal => sidecars.wal_bytes.unwrap_or(0),
-        Plan::CopyWithJournal => sidecars.journal_bytes.unwrap_or(0),
-        _ => 0,
-    });
-    let rows_skipped = if !opts.count_rows {
-        Some("row counting disabled".to_string())
-    } else if let Some(s) = &stale {
-        Some(format!("stale view: {s}"))
-    } else if view_bytes > max {
-        Some(format!(
-            "database is {view_bytes} bytes, over the {max}-byte row-count limit"
-        ))
-    } else {
-        None
-    };
     if let Some(s) = &stale {
         notes.push(s.clone());
     }
+    Ok(Survey {
+        file_len,
+        header,
+        sidecars,
+        wal,
+        journal,
+        plan,
+        stale,
+        access,
+        notes,
+    })
+}
 
+/// Open the view `survey` chose: in place (`mode=ro` or `immutable=1`), or a private
+/// copy in `scratch` (which must outlive the connection) with its `-wal` or hot
+/// `-journal` applied. The connection is hardened and has the busy timeout set.
+fn open_view(
+    path: &Path,
+    survey: &Survey,
+    opts: &InspectOptions,
+    scratch: &mut Option<Scratch>,
+) -> Result<Connection, DbError> {
+    let max = opts.limit.max_db_bytes;
     let ro = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_URI
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let scratch;
-    let conn = match plan {
+    let conn = match survey.plan {
         Plan::InPlace => Connection::open_with_flags(file_uri(path, "mode=ro"), ro),
         Plan::Immutable { .. } => {
             Connection::open_with_flags(file_uri(path, "mode=ro&immutable=1"), ro)
         }
         Plan::CopyWithWal | Plan::CopyWithJournal => {
-            scratch = Scratch::create(path, opts)?;
-            let db = scratch.copy_in(path, "db", max)?;
-            if plan == Plan::CopyWithWal {
-                scratch.copy_in(&wal_path, "db-wal", max)?;
+            let dir = scratch.insert(Scratch::create(path, opts)?);
+            let db = dir.copy_in(path, "db", max)?;
+            if survey.plan == Plan::CopyWithWal {
+                dir.copy_in(&sidecar_path(path, "-wal"), "db-wal", max)?;
             } else {
-                scratch.copy_in(&journal_path, "db-journal", max)?;
+                dir.copy_in(&sidecar_path(path, "-journal"), "db-journal", max)?;
             }
             Connection::open_with_flags(
                 file_uri(&db, "mode=rw"),
@@ -658,6 +674,33 @@ pub fn inspect_db(path: &Path, opts: &InspectOptions) -> Result<DbInfo, DbError>
     harden(&conn);
     conn.busy_timeout(opts.busy_timeout)
         .map_err(|e| sqlite_err(path, e))?;
+    Ok(conn)
+}
+
+/// Lists tables and indexes of the plaintext SQLite database at `path`,
+/// with row counts, without creating, changing or deleting any file next to
+/// it (see the module docs for how).
+pub fn inspect_db(path: &Path, opts: &InspectOptions) -> Result<DbInfo, DbError> {
+    let max = opts.limit.max_db_bytes;
+    let survey = survey(path, max)?;
+    let view_bytes = survey.file_len.saturating_add(match survey.plan {
+        Plan::CopyWithWal => survey.sidecars.wal_bytes.unwrap_or(0),
+        Plan::CopyWithJournal => survey.sidecars.journal_bytes.unwrap_or(0),
+        _ => 0,
+    });
+    let rows_skipped = if !opts.count_rows {
+        Some("row counting disabled".to_string())
+    } else if let Some(s) = &survey.stale {
+        Some(format!("stale view: {s}"))
+    } else if view_bytes > max {
+        Some(format!(
+            "database is {view_bytes} bytes, over the {max}-byte row-count limit"
+        ))
+    } else {
+        None
+    };
+    let mut scratch = None;
+    let conn = open_view(path, &survey, opts, &mut scratch)?;
     let objects = list_objects(
         &conn,
         path,
@@ -665,19 +708,20 @@ pub fn inspect_db(path: &Path, opts: &InspectOptions) -> Result<DbInfo, DbError>
         opts.limit.max_rows_per_table,
     )?;
     drop(conn);
+    drop(scratch);
 
     Ok(DbInfo {
-        file_len,
-        page_count: header.page_count_for(file_len),
-        header,
-        sidecars,
-        wal,
-        hot_journal: journal.hot,
-        access,
-        stale_view: stale.is_some(),
+        file_len: survey.file_len,
+        page_count: survey.header.page_count_for(survey.file_len),
+        header: survey.header,
+        sidecars: survey.sidecars,
+        wal: survey.wal,
+        hot_journal: survey.journal.hot,
+        access: survey.access,
+        stale_view: survey.stale.is_some(),
         objects,
         rows_skipped,
-        notes,
+        notes: survey.notes,
     })
 }
 
@@ -702,101 +746,18 @@ pub fn with_read_only_connection<T>(
     opts: &InspectOptions,
     f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
 ) -> Result<(T, ViewInfo), DbError> {
-    let (file, meta) = open_regular(path).map_err(io_err(path))?;
-    let file_len = meta.len();
-    let mut head = Vec::with_capacity(100);
-    file.take(100)
-        .read_to_end(&mut head)
-        .map_err(io_err(path))?;
-    let header = parse_sqlite_header(&head).map_err(|source| DbError::Header {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if header.journal == JournalMode::Unknown {
-        return Err(DbError::UnsupportedFormat {
-            path: path.to_path_buf(),
-            read_version: header.read_version,
-        });
-    }
-    let wal_path = sidecar_path(path, "-wal");
-    let shm_path = sidecar_path(path, "-shm");
-    let journal_path = sidecar_path(path, "-journal");
-    let sidecars = Sidecars {
-        wal_bytes: sidecar_len(&wal_path)?,
-        shm_bytes: sidecar_len(&shm_path)?,
-        journal_bytes: sidecar_len(&journal_path)?,
-    };
-    let mut notes = Vec::new();
-    let wal = match sidecars.wal_bytes {
-        Some(len) => {
-            let bytes = super::read_head(&wal_path, WAL_READ_MAX).map_err(io_err(&wal_path))?;
-            let shm = match sidecars.shm_bytes {
-                Some(_) => {
-                    Some(super::read_head(&shm_path, SHM_HEADER_LEN).map_err(io_err(&shm_path))?)
-                }
-                None => None,
-            };
-            match inspect_wal(&bytes, len, shm.as_deref()) {
-                Ok(w) => Some(w),
-                Err(e) => {
-                    notes.push(format!("-wal ignored as SQLite would: {e}"));
-                    None
-                }
-            }
-        }
-        None => None,
-    };
-    let journal = match sidecars.journal_bytes {
-        Some(_) => journal_state(&journal_path)?,
-        None => JournalState::default(),
-    };
-    let max = opts.limit.max_db_bytes;
-    let plan = plan(&header, file_len, &sidecars, wal.as_ref(), journal, max);
-    let (access, stale) = match &plan {
-        Plan::InPlace => (Access::InPlaceReadOnly, None),
-        Plan::Immutable { stale } => (Access::InPlaceImmutable, stale.clone()),
-        Plan::CopyWithWal | Plan::CopyWithJournal => (Access::PrivateCopy, None),
-    };
-    if let Some(s) = &stale {
-        notes.push(s.clone());
-    }
-    let ro = OpenFlags::SQLITE_OPEN_READ_ONLY
-        | OpenFlags::SQLITE_OPEN_URI
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let scratch;
-    let conn = match plan {
-        Plan::InPlace => Connection::open_with_flags(file_uri(path, "mode=ro"), ro),
-        Plan::Immutable { .. } => {
-            Connection::open_with_flags(file_uri(path, "mode=ro&immutable=1"), ro)
-        }
-        Plan::CopyWithWal | Plan::CopyWithJournal => {
-            scratch = Scratch::create(path, opts)?;
-            let db = scratch.copy_in(path, "db", max)?;
-            if plan == Plan::CopyWithWal {
-                scratch.copy_in(&wal_path, "db-wal", max)?;
-            } else {
-                scratch.copy_in(&journal_path, "db-journal", max)?;
-            }
-            Connection::open_with_flags(
-                file_uri(&db, "mode=rw"),
-                OpenFlags::SQLITE_OPEN_READ_WRITE
-                    | OpenFlags::SQLITE_OPEN_URI
-                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-        }
-    }
-    .map_err(|e| sqlite_err(path, e))?;
-    harden(&conn);
-    conn.busy_timeout(opts.busy_timeout)
-        .map_err(|e| sqlite_err(path, e))?;
+    let survey = survey(path, opts.limit.max_db_bytes)?;
+    let mut scratch = None;
+    let conn = open_view(path, &survey, opts, &mut scratch)?;
     let out = f(&conn).map_err(|e| sqlite_err(path, e))?;
     drop(conn);
+    drop(scratch);
     Ok((
         out,
         ViewInfo {
-            access,
-            stale_view: stale.is_some(),
-            notes,
+            access: survey.access,
+            stale_view: survey.stale.is_some(),
+            notes: survey.notes,
         },
     ))
 }
