@@ -42,17 +42,56 @@ pub fn run(config: &Config, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
     }
 }
 
-fn run_hosts(c: &HostsConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
-    let (roots, base) = match &c.target {
+/// The roots to read and the report's base, after refusing an `-o` inside them.
+fn roots_for(target: &Target, any: bool, out: &Output) -> Result<(Vec<locate::Root>, String)> {
+    let (roots, base) = match target {
         Target::Home(home) => (locate::discover(home)?, "~".to_string()),
-        Target::Path(p) => (vec![locate::detect(p, c.any)?], p.display().to_string()),
+        Target::Path(p) => (vec![locate::detect(p, any)?], p.display().to_string()),
     };
-    if let Output::File(out) = &c.output {
+    if let Output::File(file) = out {
         let paths: Vec<_> = roots.iter().map(|r| r.path.clone()).collect();
-        output::check_outside(out, &paths)?;
+        output::check_outside(file, &paths)?;
     }
+    Ok((roots, base))
+}
+
+/// Render to standard output or, atomically, to the `-o` file.
+fn emit(
+    out: &Output,
+    stdout: &mut dyn Write,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    match out {
+        Output::Stdout => render(stdout).map_err(|source| error::Error::Output {
+            path: "<stdout>".into(),
+            source,
+        }),
+        Output::File(path) => output::write_file(path, render),
+    }
+}
+
+/// Exit 1 when the report lists issues (saying so on stderr unless quiet), else 0.
+fn exit_for(issues: usize, doing: &str, quiet: bool, stderr: &mut dyn Write) -> Exit {
+    if issues == 0 {
+        return Exit::Clean;
+    }
+    if !quiet {
+        let _ = writeln!(
+            stderr,
+            "wechat-inspect: {issues} issue(s) while {doing}; they are listed in the report"
+        );
+    }
+    Exit::Issues
+}
+
+fn now_rfc3339(now: &chrono::DateTime<chrono::Utc>) -> String {
+    now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn run_hosts(c: &HostsConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
+    let (roots, base) = roots_for(&c.target, c.any, &c.output)?;
     let opts = hosts::HostsOptions {
-        generated_at: c.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        generated_at: now_rfc3339(&c.now),
         base,
         paths: c.paths,
     };
@@ -60,29 +99,15 @@ fn run_hosts(c: &HostsConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) ->
     if c.redact {
         hosts::redact(&mut report);
     }
-    match &c.output {
-        Output::Stdout => hosts::render::render(c.format, &report, stdout).map_err(|source| {
-            error::Error::Output {
-                path: "<stdout>".into(),
-                source,
-            }
-        })?,
-        Output::File(path) => {
-            output::write_file(path, |w| hosts::render::render(c.format, &report, w))?
-        }
-    }
-    if !c.quiet && !report.issues.is_empty() {
-        let _ = writeln!(
-            stderr,
-            "wechat-inspect: {} issue(s) while reading stores; they are listed in the report",
-            report.issues.len()
-        );
-    }
-    Ok(if report.issues.is_empty() {
-        Exit::Clean
-    } else {
-        Exit::Issues
-    })
+    emit(&c.output, stdout, |w| {
+        hosts::render::render(c.format, &report, w)
+    })?;
+    Ok(exit_for(
+        report.issues.len(),
+        "reading stores",
+        c.quiet,
+        stderr,
+    ))
 }
 
 fn run_diff(c: &DiffConfig, stdout: &mut dyn Write) -> Result<Exit> {
@@ -91,31 +116,16 @@ fn run_diff(c: &DiffConfig, stdout: &mut dyn Write) -> Result<Exit> {
         redact::redact_all(&mut [&mut old, &mut new]);
     }
     let d = diff::diff(&old, &new);
-    match &c.output {
-        Output::Stdout => {
-            report::diff::render(c.format, &d, stdout).map_err(|source| error::Error::Output {
-                path: "<stdout>".into(),
-                source,
-            })?
-        }
-        Output::File(path) => output::write_file(path, |w| report::diff::render(c.format, &d, w))?,
-    }
+    emit(&c.output, stdout, |w| report::diff::render(c.format, &d, w))?;
     Ok(Exit::Clean)
 }
 
 fn run_scan(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
-    let (roots, base) = match &c.target {
-        Target::Home(home) => (locate::discover(home)?, "~".to_string()),
-        Target::Path(p) => (vec![locate::detect(p, c.any)?], p.display().to_string()),
-    };
-    if let Output::File(out) = &c.output {
-        let paths: Vec<_> = roots.iter().map(|r| r.path.clone()).collect();
-        output::check_outside(out, &paths)?;
-    }
+    let (roots, base) = roots_for(&c.target, c.any, &c.output)?;
     let opts = scan::ScanOptions {
         threads: c.threads,
         top: c.top,
-        generated_at: c.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        generated_at: now_rfc3339(&c.now),
         base,
         meta: metadata::MetaOptions {
             databases: c.view != report::View::Plists,
@@ -132,27 +142,8 @@ fn run_scan(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
         color: c.color,
         view: c.view,
     };
-    match &c.output {
-        Output::Stdout => report::render(c.format, &report, style, stdout).map_err(|source| {
-            error::Error::Output {
-                path: "<stdout>".into(),
-                source,
-            }
-        })?,
-        Output::File(path) => {
-            output::write_file(path, |w| report::render(c.format, &report, style, w))?
-        }
-    }
-    if !c.quiet && !report.issues.is_empty() {
-        let _ = writeln!(
-            stderr,
-            "wechat-inspect: {} issue(s) while scanning; they are listed in the report",
-            report.issues.len()
-        );
-    }
-    Ok(if report.issues.is_empty() {
-        Exit::Clean
-    } else {
-        Exit::Issues
-    })
+    emit(&c.output, stdout, |w| {
+        report::render(c.format, &report, style, w)
+    })?;
+    Ok(exit_for(report.issues.len(), "scanning", c.quiet, stderr))
 }
