@@ -138,9 +138,25 @@ fn run_scan(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
     if c.redact {
         redact::redact(&mut report);
     }
+    // The HTML report of `scan` also shows the network footprint.
+    let net = (c.format == report::Format::Html && c.view == report::View::Scan).then(|| {
+        let mut net = hosts::collect(
+            &roots,
+            &hosts::HostsOptions {
+                generated_at: report.generated_at.clone(),
+                base: report.base.clone(),
+                paths: false,
+            },
+        );
+        if c.redact {
+            hosts::redact(&mut net);
+        }
+        net
+    });
     let style = report::Style {
         color: c.color,
         view: c.view,
+        hosts: net.as_ref(),
     };
     emit(&c.output, stdout, |w| {
         report::render(c.format, &report, style, w)

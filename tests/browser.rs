@@ -138,6 +138,7 @@ fn check(name: &str, f: &Fake, target: &Path) {
         "id=\"chats\"",
         "id=\"largest\"",
         "id=\"issues\"",
+        "id=\"hosts\"",
         "class=\"card\"",
         "class=\"tm-cat\"",
         "class=\"seg\"",

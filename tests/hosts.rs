@@ -426,6 +426,22 @@ fn hosts_never_print_cookie_values_query_strings_or_fragments() {
     }
     let (_, r) = json(&f, &[]);
     assert_eq!(strings(&host(&r, "qq.com")["cookies"]), ["pgv_pvid"]);
+    // The scan's HTML report shows the hosts too, with the same privacy.
+    for extra in [&[][..], &["--redact"]] {
+        let out = f
+            .cmd()
+            .arg("scan")
+            .arg(f.root())
+            .args(["--format", "html"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let html = String::from_utf8_lossy(&out.stdout);
+        assert!(html.contains("id=\"hosts\"") && html.contains("mmbiz.qpic.cn"));
+        for canary in ["SYNTHETIC_SECRET", "wx_fmt", "token=", "uin=", "user:"] {
+            assert!(!html.contains(canary), "{canary} in scan html {extra:?}");
+        }
+    }
 }
 
 fn write_http_storage(f: &Fake, sql: &str) {

@@ -3,6 +3,7 @@
 //! table beside it as its text alternative. Every string from the model is escaped.
 
 use crate::classify::category::{category_color, Category};
+use crate::hosts::HostsReport;
 use crate::human::{bytes, count, percent, truncate_right};
 use crate::model::{ChatTotals, Report};
 use crate::report::treemap::{squarify, Rect};
@@ -51,13 +52,18 @@ fn fits(text: &str, size: f64, w: f64, h: f64) -> bool {
 }
 
 /// Write the report as one HTML page.
-pub fn write(r: &Report, view: View, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    r: &Report,
+    view: View,
+    net: Option<&HostsReport>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut h = String::with_capacity(128 * 1024);
-    page(r, view, &mut h).map_err(io::Error::other)?;
+    page(r, view, net, &mut h).map_err(io::Error::other)?;
     out.write_all(h.as_bytes())
 }
 
-fn page(r: &Report, view: View, h: &mut String) -> fmt::Result {
+fn page(r: &Report, view: View, net: Option<&HostsReport>, h: &mut String) -> fmt::Result {
     head(r, h)?;
     match view {
         View::Scan => {
@@ -69,6 +75,9 @@ fn page(r: &Report, view: View, h: &mut String) -> fmt::Result {
             largest(r, h)?;
             databases(r, h)?;
             plists(r, h)?;
+            if let Some(net) = net {
+                hosts(net, h)?;
+            }
         }
         View::Databases => databases(r, h)?,
         View::Plists => plists(r, h)?,
@@ -801,6 +810,41 @@ fn largest(r: &Report, h: &mut String) -> fmt::Result {
             acct = esc(&f.account),
             m = esc(f.modified.get(..10).unwrap_or(&f.modified)),
             p = esc(&f.path),
+        )?;
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+    Ok(())
+}
+
+/// The network footprint: hosts WeChat's URL cache and cookie stores name (cookie
+/// names only, never values; no URL paths or queries).
+fn hosts(net: &HostsReport, h: &mut String) -> fmt::Result {
+    writeln!(
+        h,
+        "<section id=\"hosts\">\n<h2>Network footprint ({} hosts in {} domains)</h2>\n<p class=\"note\">From the URL cache and cookie stores WeChat kept; see <code>wechat-inspect hosts</code>.</p>",
+        net.hosts.len(),
+        net.domains.len()
+    )?;
+    if net.hosts.is_empty() {
+        h.push_str("<p class=\"empty\">No URL cache or cookie store found.</p>\n</section>\n");
+        return Ok(());
+    }
+    h.push_str("<table class=\"sortable\">\n<thead><tr><th>Host</th><th>Domain</th><th>Role</th><th class=\"n\">Responses</th><th class=\"n\">Cached</th><th>First seen</th><th>Last seen</th><th>Cookies</th></tr></thead>\n<tbody>\n");
+    for x in &net.hosts {
+        let day = |t: &Option<String>| t.as_deref().map(|t| t.get(..10).unwrap_or(t).to_string());
+        writeln!(
+            h,
+            "<tr><td class=\"path\">{}</td><td>{}</td><td>{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&x.host),
+            esc(&x.domain),
+            esc(x.role.as_deref().unwrap_or("")),
+            x.responses,
+            count(x.responses),
+            x.cached_bytes,
+            bytes(x.cached_bytes),
+            esc(&day(&x.first_seen).unwrap_or_default()),
+            esc(&day(&x.last_seen).unwrap_or_default()),
+            esc(&x.cookies.join(", "))
         )?;
     }
     h.push_str("</tbody>\n</table>\n</section>\n");

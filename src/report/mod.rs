@@ -8,6 +8,7 @@ pub mod json;
 pub mod table;
 pub mod treemap;
 
+use crate::hosts::HostsReport;
 use crate::model::Report;
 use std::io::{self, Write};
 
@@ -38,23 +39,25 @@ pub enum View {
 
 /// Rendering choices that are not part of the model.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Style {
+pub struct Style<'a> {
     /// ANSI colour (table only).
     pub color: bool,
     pub view: View,
+    /// The network footprint, for the HTML report's hosts section (html only).
+    pub hosts: Option<&'a HostsReport>,
 }
 
 /// Render `report` as `format` into `out`.
 pub fn render(
     format: Format,
     report: &Report,
-    style: Style,
+    style: Style<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
         Format::Table => table::write(report, style, out),
         Format::Json => json::write(report, style.view, out),
         Format::Csv => csv::write(report, style.view, out),
-        Format::Html => html::write(report, style.view, out),
+        Format::Html => html::write(report, style.view, style.hosts, out),
     }
 }

@@ -20,7 +20,7 @@ const BAR: usize = 20;
 
 struct Out<'a> {
     w: &'a mut dyn Write,
-    style: Style,
+    style: Style<'a>,
 }
 
 impl Out<'_> {
