@@ -13,9 +13,8 @@
 use crate::classify::classify;
 use crate::error::io_issue;
 use crate::meta::sqlite_db::WAL_READ_MAX;
-use crate::meta::wal::SHM_HEADER_LEN;
 use crate::meta::{
-    db_role, expected_page_size, inspect_db, inspect_plist, inspect_wal, parse_sqlite_header,
+    db_role, expected_page_size, inspect_db, inspect_plist, inspect_wal_file, parse_sqlite_header,
     read_head, DbError, HeaderError, InspectOptions, JournalMode, ObjectKind, PlistError,
     PlistFormat, RowCountLimit, MAX_PLIST_BYTES, SQLITE_HEADER_LEN, SQLITE_MAGIC,
 };
@@ -189,19 +188,16 @@ fn sidecar_len(path: &Path) -> Option<u64> {
         .map(|m| m.len())
 }
 
-/// (valid frames, pending frames) of a `-wal`, read over its first [`WAL_READ_MAX`]
-/// bytes; `None`s when it cannot be parsed.
+/// (valid frames, pending frames) of a `-wal` (read as far as SQLite would, at most
+/// [`WAL_READ_MAX`] bytes); `None`s when it cannot be parsed.
 fn wal_frames(db: &Path, wal_len: Option<u64>, shm_len: Option<u64>) -> (Option<u64>, Option<u64>) {
-    let Some(len) = wal_len else {
+    if wal_len.is_none() {
         return (None, None);
-    };
-    let Ok(bytes) = read_head(&sidecar(db, "-wal"), WAL_READ_MAX) else {
-        return (None, None);
-    };
-    let shm = shm_len.and_then(|_| read_head(&sidecar(db, "-shm"), SHM_HEADER_LEN).ok());
-    match inspect_wal(&bytes, len, shm.as_deref()) {
-        Ok(w) => (Some(w.valid_frames), Some(w.pending_frames)),
-        Err(_) => (None, None),
+    }
+    let shm = shm_len.map(|_| sidecar(db, "-shm"));
+    match inspect_wal_file(&sidecar(db, "-wal"), shm.as_deref(), WAL_READ_MAX) {
+        Ok(Ok(w)) => (Some(w.valid_frames), Some(w.pending_frames)),
+        _ => (None, None),
     }
 }
 

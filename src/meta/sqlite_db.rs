@@ -85,7 +85,7 @@ use thiserror::Error;
 
 use super::open_regular;
 use super::sqlite_header::{parse_sqlite_header, HeaderError, JournalMode, SqliteHeader};
-use super::wal::{inspect_wal, WalInfo, SHM_HEADER_LEN};
+use super::wal::WalInfo;
 
 /// Default for [`RowCountLimit::max_db_bytes`]: 256 MiB.
 pub const DEFAULT_MAX_DB_BYTES: u64 = 256 * 1024 * 1024;
@@ -589,15 +589,11 @@ fn survey(path: &Path, max: u64) -> Result<Survey, DbError> {
     };
     let mut notes = Vec::new();
     let wal = match sidecars.wal_bytes {
-        Some(len) => {
-            let bytes = super::read_head(&wal_path, WAL_READ_MAX).map_err(io_err(&wal_path))?;
-            let shm = match sidecars.shm_bytes {
-                Some(_) => {
-                    Some(super::read_head(&shm_path, SHM_HEADER_LEN).map_err(io_err(&shm_path))?)
-                }
-                None => None,
-            };
-            match inspect_wal(&bytes, len, shm.as_deref()) {
+        Some(_) => {
+            let shm = sidecars.shm_bytes.map(|_| shm_path.as_path());
+            match super::inspect_wal_file(&wal_path, shm, WAL_READ_MAX)
+                .map_err(io_err(&wal_path))?
+            {
                 Ok(w) => Some(w),
                 Err(e) => {
                     notes.push(format!("-wal ignored as SQLite would: {e}"));
