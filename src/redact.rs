@@ -131,6 +131,23 @@ struct Names {
 }
 
 impl Names {
+    /// Pseudonyms for everything found, once the overlaps are settled: the wxid inside
+    /// a 4.x account folder's name is a username wherever it appears, and a name seen
+    /// both as an account and as something else is an account.
+    fn settled(mut found: Found) -> Names {
+        let users: Vec<String> = found
+            .accounts
+            .iter()
+            .filter_map(|a| v4_account_user(a).map(str::to_string))
+            .collect();
+        found.users.extend(users);
+        let accounts = found.accounts.clone();
+        found.chats.retain(|c| !accounts.contains(c));
+        found.users.retain(|u| !accounts.contains(u));
+        found.files.retain(|f| !accounts.contains(f));
+        Names::new(found)
+    }
+
     fn new(found: Found) -> Names {
         let mut map = BTreeMap::new();
         for (i, a) in found.accounts.iter().enumerate() {
@@ -221,19 +238,7 @@ pub fn redact_all(reports: &mut [&mut Report]) {
     for r in reports.iter() {
         collect_paths(r, &mut found);
     }
-    // The wxid inside a 4.x account folder's name is a username wherever it appears.
-    let users: Vec<String> = found
-        .accounts
-        .iter()
-        .filter_map(|a| v4_account_user(a).map(str::to_string))
-        .collect();
-    found.users.extend(users);
-    // A name seen both as an account and as something else is an account.
-    let accounts = found.accounts.clone();
-    found.chats.retain(|c| !accounts.contains(c));
-    found.users.retain(|u| !accounts.contains(u));
-    found.files.retain(|f| !accounts.contains(f));
-    let names = Names::new(found);
+    let names = Names::settled(found);
     for r in reports.iter_mut() {
         apply(&names, r);
     }
@@ -352,18 +357,8 @@ impl PathRedactor {
         for (p, is_file) in paths {
             found.collect_path(p, is_file);
         }
-        let users: Vec<String> = found
-            .accounts
-            .iter()
-            .filter_map(|a| v4_account_user(a).map(str::to_string))
-            .collect();
-        found.users.extend(users);
-        let accounts = found.accounts.clone();
-        found.chats.retain(|c| !accounts.contains(c));
-        found.users.retain(|u| !accounts.contains(u));
-        found.files.retain(|f| !accounts.contains(f));
         PathRedactor {
-            names: Names::new(found),
+            names: Names::settled(found),
         }
     }
 
