@@ -340,9 +340,7 @@ impl Gen {
     }
 
     fn room(&self, dir: &Path, n: u32) -> bool {
-        self.dirs
-            .get(dir)
-            .map_or(true, |d| d.entries + n <= DIR_CAP)
+        self.dirs.get(dir).is_none_or(|d| d.entries + n <= DIR_CAP)
     }
 
     fn note(&mut self, dir: &Path, mtime: i64) {

@@ -282,7 +282,7 @@ fn describe_db(
         if let Some(ps) = expected {
             db.page_size = Some(ps);
             db.page_count = Some(c.size.div_ceil(u64::from(ps)));
-            if c.size % u64::from(ps) != 0 {
+            if !c.size.is_multiple_of(u64::from(ps)) {
                 db.size_note = Some(format!(
                     "size is not a multiple of the expected page size ({ps})"
                 ));
@@ -315,7 +315,7 @@ fn describe_db(
         JournalMode::Wal => Some("wal".into()),
         JournalMode::Unknown => None,
     };
-    if ps > 0 && c.size % ps != 0 {
+    if ps > 0 && !c.size.is_multiple_of(ps) {
         db.size_note = Some(format!("size is not a multiple of the page size ({ps})"));
     }
     let inspect = InspectOptions {

@@ -491,7 +491,7 @@ fn files_deleted_and_added_during_the_scan() {
                 }
                 let _ = fs::File::create(here.join(format!("new-{n}.dat")));
                 let _ = fs::remove_file(here.join(format!("new-{}.dat", n.wrapping_sub(1))));
-                if n % 3 == 0 {
+                if n.is_multiple_of(3) {
                     let _ = fs::rename(&here, churn.join("gone"));
                     let _ = fs::rename(churn.join("gone"), &here);
                 }

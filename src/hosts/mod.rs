@@ -145,10 +145,10 @@ struct HostAcc {
 
 impl HostAcc {
     fn seen(&mut self, t: &str) {
-        if self.first.as_deref().map_or(true, |f| t < f) {
+        if self.first.as_deref().is_none_or(|f| t < f) {
             self.first = Some(t.to_string());
         }
-        if self.last.as_deref().map_or(true, |l| t > l) {
+        if self.last.as_deref().is_none_or(|l| t > l) {
             self.last = Some(t.to_string());
         }
     }
