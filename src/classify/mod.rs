@@ -135,16 +135,36 @@ fn split<'p, 'a>(segs: &'p [&'a str]) -> Split<'p, 'a> {
 
 /// Classify one regular file by its canonical (container-relative, `/`-separated) path.
 pub fn classify(canonical: &str) -> Placement<'_> {
-    let mut segs: Vec<&str> = canonical.split('/').filter(|s| !s.is_empty()).collect();
+    // Segments on the stack for any realistic depth (this runs once per file).
+    let mut stack = [""; 48];
+    let mut heap = Vec::new();
+    let mut n = 0;
+    for seg in canonical.split('/').filter(|s| !s.is_empty()) {
+        if n < stack.len() {
+            stack[n] = seg;
+        } else {
+            if heap.is_empty() {
+                heap.extend_from_slice(&stack);
+            }
+            heap.push(seg);
+        }
+        n += 1;
+    }
+    let segs: &mut [&str] = if heap.is_empty() {
+        &mut stack[..n]
+    } else {
+        &mut heap
+    };
     if let Some(last) = segs.last_mut() {
         *last = strip_sidecar(last);
     }
-    let parts = split(&segs);
+    let segs: &[&str] = segs;
+    let parts = split(segs);
 
     let mut found = None;
     for (i, (rule, pat)) in rules::RULES.iter().zip(compiled()).enumerate() {
         let rel = match rule.scope {
-            Scope::Any => Some(&segs[..]),
+            Scope::Any => Some(segs),
             Scope::V3 => parts.v3,
             Scope::V4 => parts.v4.map(|(_, rel)| rel),
             Scope::V4Root => parts.v4root,
@@ -223,6 +243,23 @@ mod tests {
         assert_eq!(p.category, Category::Other);
         assert_eq!(p.rule, None);
         assert_eq!(p.layout, Layout::Shared);
+    }
+
+    #[test]
+    fn deep_paths_classify_like_shallow_ones() {
+        // Deeper than the on-stack segment buffer: the heap fallback must agree.
+        for depth in [1, 40, 47, 48, 49, 200] {
+            let deep = "d/".repeat(depth);
+            let image = format!(
+                "Data/Documents/xwechat_files/wxid_a1_9f3c/msg/attach/c1/2024-05/Img/{deep}x_t.dat"
+            );
+            let p = classify(&image);
+            assert_eq!(p.category, Category::ChatImages, "depth {depth}");
+            assert_eq!((p.account, p.chat), (Some("wxid_a1_9f3c"), Some("c1")));
+            let log = format!("Data/{deep}a.XLOG");
+            let log = classify(&log);
+            assert_eq!(log.category, Category::Logs, "depth {depth}");
+        }
     }
 
     #[test]

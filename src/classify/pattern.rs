@@ -17,13 +17,56 @@ enum Seg {
     Md5,
     Month,
     /// Alternatives; each is a glob that may contain `*`.
-    Globs(Vec<String>),
+    Globs(Vec<Glob>),
+}
+
+/// One segment glob, compiled to the cheapest test that decides it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Glob {
+    /// No `*`.
+    Literal(String),
+    /// `text*` (and `*` alone, as an empty prefix).
+    Prefix(String),
+    /// `*text`.
+    Suffix(String),
+    /// Any other use of `*`.
+    Wild(String),
+}
+
+impl Glob {
+    fn new(g: String) -> Glob {
+        let stars = g.bytes().filter(|&b| b == b'*').count();
+        match stars {
+            0 => Glob::Literal(g),
+            1 if g.ends_with('*') => Glob::Prefix(g[..g.len() - 1].to_string()),
+            1 if g.starts_with('*') => Glob::Suffix(g[1..].to_string()),
+            _ => Glob::Wild(g),
+        }
+    }
+
+    fn matches(&self, name: &str) -> bool {
+        let name = name.as_bytes();
+        match self {
+            Glob::Literal(l) => name.eq_ignore_ascii_case(l.as_bytes()),
+            Glob::Prefix(p) => {
+                name.len() >= p.len() && name[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+            }
+            Glob::Suffix(x) => {
+                name.len() >= x.len()
+                    && name[name.len() - x.len()..].eq_ignore_ascii_case(x.as_bytes())
+            }
+            Glob::Wild(g) => glob_matches(g.as_bytes(), name),
+        }
+    }
 }
 
 /// A compiled pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
     segs: Vec<Seg>,
+    /// How many segments follow the last `**`; `None` without a `**` (then the path
+    /// must have exactly as many segments as the pattern).
+    tail: Option<usize>,
 }
 
 impl Pattern {
@@ -36,14 +79,37 @@ impl Pattern {
                 "**" => Seg::AnyDepth,
                 "<md5>" => Seg::Md5,
                 "<month>" => Seg::Month,
-                _ => Seg::Globs(expand_alternatives(s)),
+                _ => Seg::Globs(expand_alternatives(s).into_iter().map(Glob::new).collect()),
             })
-            .collect();
-        Pattern { segs }
+            .collect::<Vec<_>>();
+        let tail = segs
+            .iter()
+            .rposition(|s| *s == Seg::AnyDepth)
+            .map(|last| segs.len() - last - 1);
+        Pattern { segs, tail }
     }
 
     /// Whether the pattern matches the whole of `path` (already split into segments).
     pub fn matches(&self, path: &[&str]) -> bool {
+        // Cheap necessary conditions first: whatever follows the last `**` must match
+        // the path's last segments one to one (most paths fail here, on the file name).
+        match self.tail {
+            None if path.len() != self.segs.len() => return false,
+            Some(k) => {
+                if path.len() < k {
+                    return false;
+                }
+                let (segs, names) = (&self.segs[self.segs.len() - k..], &path[path.len() - k..]);
+                if !segs
+                    .iter()
+                    .zip(names)
+                    .all(|(seg, name)| seg_matches(seg, name))
+                {
+                    return false;
+                }
+            }
+            None => {}
+        }
         // Classic wildcard matching with one backtracking point, at segment level:
         // `**` plays the role of `*`, everything else must match one segment.
         let (mut p, mut s) = (0usize, 0usize);
@@ -94,9 +160,7 @@ fn seg_matches(seg: &Seg, name: &str) -> bool {
         Seg::AnyDepth => true,
         Seg::Md5 => is_md5(name),
         Seg::Month => is_month(name),
-        Seg::Globs(globs) => globs
-            .iter()
-            .any(|g| glob_matches(g.as_bytes(), name.as_bytes())),
+        Seg::Globs(globs) => globs.iter().any(|g| g.matches(name)),
     }
 }
 
@@ -178,5 +242,37 @@ mod tests {
         assert!(m("{Contact,IContact}/**", "icontact/x.db"));
         assert!(m("media_*.{db,kvdb}", "media_12.db"));
         assert!(!m("media_*.db", "message_1.db"));
+    }
+
+    /// The obvious recursive matcher, with the general glob for every segment.
+    fn reference(pat: &[&str], path: &[&str]) -> bool {
+        match pat.split_first() {
+            None => path.is_empty(),
+            Some((&"**", rest)) => (0..=path.len()).any(|i| reference(rest, &path[i..])),
+            Some((seg, rest)) => {
+                !path.is_empty()
+                    && expand_alternatives(seg)
+                        .iter()
+                        .any(|g| glob_matches(g.as_bytes(), path[0].as_bytes()))
+                    && reference(rest, &path[1..])
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_paths_agree_with_the_reference(
+            pat in proptest::collection::vec("(\\*\\*|a\\*|\\*b|a|b|\\*|a\\*b|\\{a,b\\}\\*)", 0..5),
+            path in proptest::collection::vec("(a|b|ab|ba|aab|c)", 0..6),
+        ) {
+            let pat_refs: Vec<&str> = pat.iter().map(String::as_str).collect();
+            let path_refs: Vec<&str> = path.iter().map(String::as_str).collect();
+            let compiled = Pattern::new(&pat.join("/"));
+            proptest::prop_assert_eq!(
+                compiled.matches(&path_refs),
+                reference(&pat_refs, &path_refs),
+                "{:?} on {:?}", pat, path
+            );
+        }
     }
 }
