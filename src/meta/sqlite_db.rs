@@ -79,16 +79,18 @@ use std::time::Duration;
 
 use rusqlite::config::DbConfig;
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::{Connection, ErrorCode, OpenFlags, MAIN_DB};
 use serde::Serialize;
 use thiserror::Error;
 
 use super::open_regular;
 use super::sqlite_header::{parse_sqlite_header, HeaderError, JournalMode, SqliteHeader};
-use super::wal::WalInfo;
+use super::wal::{apply_committed_frames, WalInfo};
 
 /// Default for [`RowCountLimit::max_db_bytes`]: 256 MiB.
 pub const DEFAULT_MAX_DB_BYTES: u64 = 256 * 1024 * 1024;
+/// Default for [`InspectOptions::in_memory_max`]: 32 MiB of database plus `-wal`.
+pub const DEFAULT_IN_MEMORY_MAX: u64 = 32 * 1024 * 1024;
 /// How much of a `-wal` is read to decide whether it holds committed frames
 /// (WeChat preallocates 4 MiB WALs).
 pub const WAL_READ_MAX: usize = 8 * 1024 * 1024;
@@ -127,6 +129,10 @@ pub struct InspectOptions {
     /// The scanned tree; the scratch dir must not be inside it (nor inside
     /// the database's own directory, which is always checked).
     pub scan_root: Option<PathBuf>,
+    /// Views up to this many bytes (database plus applied `-wal`) are read into
+    /// memory and handed to SQLite whole ([`Access`] says which view; see the
+    /// module docs); 0 always uses the file-based paths.
+    pub in_memory_max: u64,
 }
 
 impl Default for InspectOptions {
@@ -137,6 +143,7 @@ impl Default for InspectOptions {
             busy_timeout: Duration::ZERO,
             scratch_dir: None,
             scan_root: None,
+            in_memory_max: DEFAULT_IN_MEMORY_MAX,
         }
     }
 }
@@ -548,6 +555,10 @@ fn list_objects(
 /// What is known about a database before it is opened: its header, its sidecars,
 /// and the way to open it read-only ([`plan`]).
 struct Survey {
+    /// The database, open, positioned just after `head`.
+    file: File,
+    /// Its first bytes (up to 100).
+    head: Vec<u8>,
     file_len: u64,
     header: SqliteHeader,
     sidecars: Sidecars,
@@ -565,7 +576,8 @@ fn survey(path: &Path, max: u64) -> Result<Survey, DbError> {
     let (file, meta) = open_regular(path).map_err(io_err(path))?;
     let file_len = meta.len();
     let mut head = Vec::with_capacity(100);
-    file.take(100)
+    (&file)
+        .take(100)
         .read_to_end(&mut head)
         .map_err(io_err(path))?;
     let header = parse_sqlite_header(&head).map_err(|source| DbError::Header {
@@ -620,6 +632,8 @@ fn survey(path: &Path, max: u64) -> Result<Survey, DbError> {
         notes.push(s.clone());
     }
     Ok(Survey {
+        file,
+        head,
         file_len,
         header,
         sidecars,
@@ -630,6 +644,107 @@ fn survey(path: &Path, max: u64) -> Result<Survey, DbError> {
         access,
         notes,
     })
+}
+
+/// SQLite's lock bytes (os_unix.c): a reader takes a read lock on `PENDING_BYTE`,
+/// then on the `SHARED_SIZE` bytes from `SHARED_FIRST`.
+const PENDING_BYTE: u64 = 0x4000_0000;
+const SHARED_FIRST: u64 = PENDING_BYTE + 2;
+const SHARED_SIZE: u64 = 510;
+
+/// Whether another process holds a lock that would make SQLite's reader wait
+/// (`SQLITE_BUSY`): a write lock on the pending byte or the shared range, asked
+/// with `F_GETLK`, which takes no lock itself.
+fn writer_lock_held(file: &File) -> io::Result<bool> {
+    use rustix::process::{fcntl_getlk, Flock, FlockOffsetType, FlockType};
+    for (start, length) in [(PENDING_BYTE, 1), (SHARED_FIRST, SHARED_SIZE)] {
+        let probe = Flock {
+            start,
+            length,
+            pid: None,
+            typ: FlockType::ReadLock,
+            offset_type: FlockOffsetType::Set,
+        };
+        if fcntl_getlk(file, &probe)?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The view in memory, when it is small enough: the database file's bytes, with
+/// the `-wal`'s committed frames applied as SQLite's recovery would apply them
+/// ([`apply_committed_frames`]), handed to SQLite with `sqlite3_deserialize`
+/// read-only. SQLite then touches no file at all: no path resolution, no locks,
+/// no `-shm`, no private copy. `None` means "use the file-based way": too big, a
+/// hot journal to roll back, a writer holding a lock (so SQLite reports it), or a
+/// WAL this code does not apply (another page size, frames past the limit).
+fn open_in_memory(
+    path: &Path,
+    survey: &Survey,
+    opts: &InspectOptions,
+) -> Result<Option<Connection>, DbError> {
+    let wal_bytes = match survey.plan {
+        Plan::InPlace | Plan::Immutable { .. } => 0,
+        Plan::CopyWithWal => survey.sidecars.wal_bytes.unwrap_or(0),
+        Plan::CopyWithJournal => return Ok(None),
+    };
+    let max = opts.in_memory_max;
+    if survey.file_len.saturating_add(wal_bytes) > max {
+        return Ok(None);
+    }
+    if survey.plan == Plan::InPlace && writer_lock_held(&survey.file).map_err(io_err(path))? {
+        return Ok(None);
+    }
+    // `sqlite3_deserialize` cannot open a WAL-mode image (its docs say to set the
+    // file format bytes to 1); the view's pages are the same in rollback mode. This
+    // changes our copy in memory, never the file.
+    let rollback_mode = |image: &mut [u8]| {
+        if let Some(format) = image.get_mut(18..20) {
+            format.copy_from_slice(&[1, 1]);
+        }
+    };
+    let rest_len = survey.file_len.saturating_sub(survey.head.len() as u64);
+    let mut head = survey.head.clone();
+    let mut image = Vec::new();
+    if survey.plan == Plan::CopyWithWal {
+        image.reserve(usize::try_from(survey.file_len).unwrap_or(0));
+        image.extend_from_slice(&head);
+        (&survey.file)
+            .take(rest_len)
+            .read_to_end(&mut image)
+            .map_err(io_err(path))?;
+        let wal_path = sidecar_path(path, "-wal");
+        let (wal_file, _) = open_regular(&wal_path).map_err(io_err(&wal_path))?;
+        let mut wal = Vec::new();
+        wal_file
+            .take(max.saturating_sub(image.len() as u64))
+            .read_to_end(&mut wal)
+            .map_err(io_err(&wal_path))?;
+        if wal.len() as u64 != wal_bytes
+            || apply_committed_frames(&mut image, &wal, survey.header.page_size, max).is_err()
+        {
+            return Ok(None);
+        }
+        rollback_mode(&mut image);
+    } else {
+        rollback_mode(&mut head);
+    }
+    let mut conn = Connection::open_in_memory_with_flags(
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| sqlite_err(path, e))?;
+    // Straight from the file into SQLite's buffer when there is nothing to apply.
+    let loaded = if survey.plan == Plan::CopyWithWal {
+        let len = image.len();
+        conn.deserialize_read_exact(MAIN_DB, &image[..], len, true)
+    } else {
+        let len = usize::try_from(survey.file_len).unwrap_or(usize::MAX);
+        let file = io::Cursor::new(&head[..]).chain((&survey.file).take(rest_len));
+        conn.deserialize_read_exact(MAIN_DB, file, len, true)
+    };
+    loaded.map_err(|e| sqlite_err(path, e))?;
+    Ok(Some(conn))
 }
 
 /// Open the view `survey` chose: in place (`mode=ro` or `immutable=1`), or a private
@@ -645,6 +760,10 @@ fn open_view(
     let ro = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_URI
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if let Some(conn) = open_in_memory(path, survey, opts)? {
+        harden(&conn);
+        return Ok(conn);
+    }
     let conn = match survey.plan {
         Plan::InPlace => Connection::open_with_flags(file_uri(path, "mode=ro"), ro),
         Plan::Immutable { .. } => {

@@ -241,6 +241,103 @@ pub fn parse_shm_header(shm: &[u8]) -> Result<ShmHeader, WalError> {
     })
 }
 
+/// One valid frame: where it starts in the WAL, its page number and, for a commit
+/// frame, the database size in pages after the commit (0 otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Frame {
+    offset: usize,
+    pgno: u32,
+    commit: u32,
+}
+
+/// The valid frames at the start of `data` by SQLite's rules (see the module docs),
+/// and whether the walk stopped on an invalid frame (`false`: it ran out of bytes).
+fn valid_frames(data: &[u8], header: &WalHeader) -> (Vec<Frame>, bool) {
+    let frame_len = header.page_size as usize + WAL_FRAME_HEADER_LEN;
+    let be = header.big_endian_checksums;
+    let mut ck = (header.checksum1, header.checksum2);
+    let mut frames = Vec::new();
+    let mut off = WAL_HEADER_LEN;
+    loop {
+        let Some(frame) = data.get(off..off.saturating_add(frame_len)) else {
+            return (frames, false);
+        };
+        let (fh, page_data) = frame.split_at(WAL_FRAME_HEADER_LEN);
+        let pgno = be32(fh, 0);
+        if be32(fh, 8) != header.salt1 || be32(fh, 12) != header.salt2 || pgno == 0 {
+            return (frames, true);
+        }
+        let c = wal_checksum(&fh[..8], be, ck);
+        let c = wal_checksum(page_data, be, c);
+        if c != (be32(fh, 16), be32(fh, 20)) {
+            return (frames, true);
+        }
+        ck = c;
+        frames.push(Frame {
+            offset: off,
+            pgno,
+            commit: be32(fh, 4),
+        });
+        off += frame_len;
+    }
+}
+
+/// Why [`apply_committed_frames`] could not build the view.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ApplyError {
+    #[error(transparent)]
+    Wal(#[from] WalError),
+    #[error("WAL page size {wal} differs from the database's {db}")]
+    PageSizeMismatch { wal: u32, db: u32 },
+    #[error("the database after the WAL would be {bytes} bytes, over the {max}-byte limit")]
+    TooLarge { bytes: u64, max: u64 },
+}
+
+/// The database as a reader sees it once SQLite has recovered the WAL `wal` (all of
+/// it, as read from the file): `db` (the main file's bytes) with every valid frame up
+/// to the last commit frame written over its page, in WAL order, then cut or zero-
+/// extended to that commit's size. A WAL SQLite would ignore leaves `db` as it is.
+/// Nothing grows past `max` bytes, whatever the frame headers claim.
+pub fn apply_committed_frames(
+    db: &mut Vec<u8>,
+    wal: &[u8],
+    db_page_size: u32,
+    max: u64,
+) -> Result<(), ApplyError> {
+    let header = parse_wal_header(wal)?;
+    if !header.header_checksum_valid || header.format_version != WAL_FORMAT_VERSION {
+        return Ok(());
+    }
+    let (frames, _) = valid_frames(wal, &header);
+    let Some(last) = frames.iter().rposition(|f| f.commit != 0) else {
+        return Ok(());
+    };
+    if header.page_size != db_page_size {
+        return Err(ApplyError::PageSizeMismatch {
+            wal: header.page_size,
+            db: db_page_size,
+        });
+    }
+    let page = u64::from(header.page_size);
+    let size = u64::from(frames[last].commit) * page;
+    let highest = frames[..=last].iter().map(|f| f.pgno).max().unwrap_or(0);
+    let needed = size.max(u64::from(highest) * page);
+    if needed > max {
+        return Err(ApplyError::TooLarge { bytes: needed, max });
+    }
+    let page = page as usize;
+    if db.len() < needed as usize {
+        db.resize(needed as usize, 0);
+    }
+    for f in &frames[..=last] {
+        let at = (f.pgno as usize - 1) * page;
+        let data = f.offset + WAL_FRAME_HEADER_LEN;
+        db[at..at + page].copy_from_slice(&wal[data..data + page]);
+    }
+    db.truncate(size as usize);
+    Ok(())
+}
+
 /// Walks the frames of a WAL.
 ///
 /// `bytes` is the start of the file (at most what the caller chose to read),
@@ -257,45 +354,22 @@ pub fn inspect_wal(bytes: &[u8], file_len: u64, shm: Option<&[u8]>) -> Result<Wa
     let examined = (bytes.len() as u64).min(file_len);
     let data = bytes.get(..examined as usize).unwrap_or(bytes);
 
-    let mut valid_frames = 0u64;
-    let mut committed_frames = 0u64;
-    let mut db_pages_after_commit = None;
-    let mut pages: Vec<u32> = Vec::new();
-    let mut scan_complete = true;
-    // SQLite ignores all frames when the header checksum fails, and refuses
-    // the WAL outright for another format version.
-    if header.header_checksum_valid && header.format_version == WAL_FORMAT_VERSION {
-        let be = header.big_endian_checksums;
-        let mut ck = (header.checksum1, header.checksum2);
-        let mut off = WAL_HEADER_LEN;
-        loop {
-            let Some(frame) = data.get(off..off.saturating_add(frame_len)) else {
-                // Out of examined bytes: complete only if the file has no
-                // further whole frame.
-                scan_complete = valid_frames >= frames_by_size;
-                break;
-            };
-            let (fh, page_data) = frame.split_at(WAL_FRAME_HEADER_LEN);
-            let pgno = be32(fh, 0);
-            let commit = be32(fh, 4);
-            if be32(fh, 8) != header.salt1 || be32(fh, 12) != header.salt2 || pgno == 0 {
-                break;
-            }
-            let c = wal_checksum(&fh[..8], be, ck);
-            let c = wal_checksum(page_data, be, c);
-            if c != (be32(fh, 16), be32(fh, 20)) {
-                break;
-            }
-            ck = c;
-            valid_frames += 1;
-            pages.push(pgno);
-            if commit != 0 {
-                committed_frames = valid_frames;
-                db_pages_after_commit = Some(commit);
-            }
-            off += frame_len;
-        }
-    }
+    let (frames, scan_complete) =
+        if header.header_checksum_valid && header.format_version == WAL_FORMAT_VERSION {
+            let (frames, stopped) = valid_frames(data, &header);
+            // Out of examined bytes: complete only if the file has no further whole frame.
+            let complete = stopped || frames.len() as u64 >= frames_by_size;
+            (frames, complete)
+        } else {
+            // SQLite ignores all frames when the header checksum fails, and refuses
+            // the WAL outright for another format version.
+            (Vec::new(), true)
+        };
+    let valid_frames = frames.len() as u64;
+    let last_commit = frames.iter().rposition(|f| f.commit != 0);
+    let committed_frames = last_commit.map_or(0, |i| i as u64 + 1);
+    let db_pages_after_commit = last_commit.map(|i| frames[i].commit);
+    let mut pages: Vec<u32> = frames.iter().map(|f| f.pgno).collect();
     pages.truncate(usize::try_from(committed_frames).unwrap_or(usize::MAX));
     pages.sort_unstable();
     pages.dedup();
@@ -553,8 +627,65 @@ pub(crate) mod tests {
         assert_eq!((info.backfilled_frames, info.pending_frames), (Some(1), 0));
     }
 
+    #[test]
+    fn committed_frames_are_applied_in_order_and_the_rest_is_not() {
+        // Page 1 twice (the later frame wins), page 3 past the file's end, commit
+        // at 3 pages; then an uncommitted frame for page 2 that must not show.
+        let w = synth_wal(512, false, &[(1, 0), (3, 0), (1, 3), (2, 0)]);
+        let page = |i: usize| -> Vec<u8> { (0..512).map(|j| (j * 31 + i * 7) as u8).collect() };
+        let mut db = vec![0xAA; 1024];
+        apply_committed_frames(&mut db, &w, 512, 1 << 20).unwrap();
+        assert_eq!(db.len(), 3 * 512);
+        assert_eq!(db[..512], page(2)[..]);
+        assert_eq!(db[512..1024], [0xAA; 512][..]);
+        assert_eq!(db[1024..], page(1)[..]);
+        // A commit that shrinks the database cuts it.
+        let w = synth_wal(512, true, &[(1, 1)]);
+        let mut db = vec![0xAA; 4096];
+        apply_committed_frames(&mut db, &w, 512, 1 << 20).unwrap();
+        assert_eq!(db, page(0));
+    }
+
+    #[test]
+    fn frames_that_would_not_be_used_or_would_not_fit_are_refused() {
+        let mut db = vec![0xAA; 1024];
+        // No commit frame: nothing to apply.
+        apply_committed_frames(&mut db, &synth_wal(512, false, &[(1, 0)]), 512, 1 << 20).unwrap();
+        assert_eq!(db, vec![0xAA; 1024]);
+        // A commit that claims 4 billion pages is refused, not allocated.
+        let huge = synth_wal(512, false, &[(1, u32::MAX)]);
+        let r = apply_committed_frames(&mut db, &huge, 512, 1 << 20);
+        assert!(matches!(r, Err(ApplyError::TooLarge { .. })), "{r:?}");
+        let far = synth_wal(512, false, &[(u32::MAX, 1)]);
+        let r = apply_committed_frames(&mut db, &far, 512, 1 << 20);
+        assert!(matches!(r, Err(ApplyError::TooLarge { .. })), "{r:?}");
+        let r = apply_committed_frames(&mut db, &synth_wal(1024, false, &[(1, 1)]), 512, 1 << 20);
+        assert!(
+            matches!(r, Err(ApplyError::PageSizeMismatch { .. })),
+            "{r:?}"
+        );
+        let r = apply_committed_frames(&mut db, b"not a wal at all, not at all....", 512, 1 << 20);
+        assert!(matches!(r, Err(ApplyError::Wal(_))), "{r:?}");
+        assert_eq!(db, vec![0xAA; 1024]);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn applying_mutated_wals_never_panics_or_grows_past_the_limit(
+            flips in proptest::collection::vec((0usize..1700, any::<u8>()), 0..8),
+            cut in 0usize..1800,
+            db_len in 0usize..3000,
+        ) {
+            let mut w = synth_wal(512, false, &[(1, 0), (5, 2), (3, 6)]);
+            for (i, v) in flips { if let Some(b) = w.get_mut(i) { *b ^= v; } }
+            w.truncate(cut);
+            let mut db = vec![0u8; db_len];
+            if apply_committed_frames(&mut db, &w, 512, 4096).is_ok() {
+                prop_assert!(db.len() <= 4096.max(db_len));
+            }
+        }
 
         #[test]
         fn random_bytes_never_panic(

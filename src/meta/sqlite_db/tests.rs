@@ -70,10 +70,12 @@ fn inspect_unchanged(db: &Path, opts: &InspectOptions) -> Result<DbInfo, DbError
     r
 }
 
-/// Options with a scratch dir that is not the default, outside `scan`.
+/// Options for the file-based ways in (no in-memory view), with a scratch dir that
+/// is not the default, outside `scan`.
 fn opts(scratch: &Path) -> InspectOptions {
     InspectOptions {
         scratch_dir: Some(scratch.to_path_buf()),
+        in_memory_max: 0,
         ..InspectOptions::default()
     }
 }
@@ -356,12 +358,109 @@ fn exclusive_lock_is_an_error_value_not_a_hang() {
         .unwrap();
     assert!(!sidecar_path(&db, "-journal").exists());
     let t = Instant::now();
-    let r = inspect_unchanged(&db, &InspectOptions::default());
+    // The lock is held in this process, which `F_GETLK` does not see (POSIX locks
+    // are per process), so this checks SQLite's own path; the next test checks the
+    // in-memory path against a lock held by another process.
+    let file_based = InspectOptions {
+        in_memory_max: 0,
+        ..InspectOptions::default()
+    };
+    let r = inspect_unchanged(&db, &file_based);
     assert!(matches!(r, Err(DbError::Locked { .. })), "{r:?}");
     assert!(t.elapsed() < Duration::from_secs(2));
     let msg = r.unwrap_err().to_string();
     assert!(msg.contains("locked.db") && msg.contains("locked"), "{msg}");
     w.execute_batch("COMMIT").unwrap();
+}
+
+#[test]
+fn exclusive_lock_held_by_another_process_is_seen_before_reading_into_memory() {
+    if std::process::Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_err()
+    {
+        eprintln!("sqlite3 CLI not installed; skipped");
+        return;
+    }
+    let scan = tempfile::tempdir().unwrap();
+    let db = scan.path().join("locked.db");
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch("CREATE TABLE t(a); INSERT INTO t VALUES (1);")
+        .unwrap();
+    let mut holder = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = holder.stdin.take().unwrap();
+    use std::io::{BufRead, Write};
+    writeln!(stdin, "BEGIN EXCLUSIVE; SELECT 'held';").unwrap();
+    stdin.flush().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(holder.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "held");
+    let r = inspect_unchanged(&db, &InspectOptions::default());
+    drop(stdin);
+    holder.wait().unwrap();
+    assert!(matches!(r, Err(DbError::Locked { .. })), "{r:?}");
+    // Without the writer, the same database reads from memory.
+    let info = inspect_unchanged(&db, &InspectOptions::default()).unwrap();
+    assert_eq!(rows_of(&info, "t"), Some(1));
+}
+
+/// Everything a view shows, to compare two ways of reading one database.
+fn view_of(info: &DbInfo) -> Vec<(String, ObjectKind, Option<u64>, Option<String>)> {
+    info.objects
+        .iter()
+        .map(|o| (o.name.clone(), o.kind, o.rows, o.error.clone()))
+        .collect()
+}
+
+#[test]
+fn in_memory_view_matches_the_file_based_one() {
+    let scan = tempfile::tempdir().unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let legacy = scan.path().join("legacy.db");
+    Connection::open(&legacy)
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE a(x); CREATE TABLE \"odd \"\"name\"(y);
+             CREATE INDEX a_x ON a(x);
+             WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM s WHERE i<500)
+             INSERT INTO a SELECT randomblob(300) FROM s;",
+        )
+        .unwrap();
+    let fixtures = [
+        (uncheckpointed_wal_db(scan.path(), "no-shm.db", false), "t"),
+        (uncheckpointed_wal_db(scan.path(), "with-shm.db", true), "t"),
+        (legacy, "a"),
+    ];
+    for (db, table) in &fixtures {
+        let in_memory = inspect_unchanged(db, &InspectOptions::default()).unwrap();
+        let file_based = inspect_unchanged(db, &opts(scratch.path())).unwrap();
+        assert_eq!(
+            view_of(&in_memory),
+            view_of(&file_based),
+            "{}",
+            db.display()
+        );
+        assert_eq!(in_memory.access, file_based.access);
+        assert!(!view_of(&in_memory).is_empty());
+        let (normal, _) = reference_count(db, table);
+        assert_eq!(
+            rows_of(&in_memory, table),
+            Some(normal as u64),
+            "{}",
+            db.display()
+        );
+    }
+    // No private copy was needed for any of them.
+    assert_eq!(fs::read_dir(scratch.path()).unwrap().count(), 0);
 }
 
 #[test]
@@ -595,12 +694,17 @@ fn scratch_inside_scanned_tree_is_refused() {
     let o = InspectOptions {
         scratch_dir: Some(nested.clone()),
         scan_root: Some(outer.path().to_path_buf()),
+        in_memory_max: 0,
         ..InspectOptions::default()
     };
     let r = inspect_db(&db2, &o);
     assert!(matches!(r, Err(DbError::Scratch { .. })), "{r:?}");
     // The default scratch dir (the system temp dir) works.
-    let info = inspect_unchanged(&db, &InspectOptions::default()).unwrap();
+    let file_based = InspectOptions {
+        in_memory_max: 0,
+        ..InspectOptions::default()
+    };
+    let info = inspect_unchanged(&db, &file_based).unwrap();
     assert_eq!(rows_of(&info, "t"), Some(50));
 }
 
