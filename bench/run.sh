@@ -57,11 +57,13 @@ if [[ $QUICK == 1 ]]; then
     declare -A NRUNS=([300k]=3 [1m]=3)
     WARMUP=1
     META_RUNS=5
+    META_BASES=(30000)
 else
     declare -A FILES=([300k]=300000 [1m]=1000000)
     declare -A NRUNS=([300k]=10 [1m]=5)
     WARMUP=2
     META_RUNS=20
+    META_BASES=(30000 300000)
 fi
 SLOTS=()
 for s in 300k 1m; do [[ -z $ONLY || $ONLY == "$s" ]] && SLOTS+=("$s"); done
@@ -74,7 +76,8 @@ SYNTH="$TARGET/release/examples/synth"
 # built under bench/data/ of this checkout.
 DATA="${BENCH_DATA:-$ROOT/bench/data}"
 WORK="$ROOT/bench/data"
-META_BASE_FILES=30000
+# Metadata trees: the same databases and plists over a dense 30k-file tree (1 database per ~70
+# files) and, in a full run, the 300k tree (about a real container's density).
 
 log() { printf '\n== %s\n' "$*" >&2; }
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -148,15 +151,18 @@ markdown() {
         awk -F'\t' '{m = $2 / 1024; s = sprintf("%.1f MiB", m);
             if ($1 == "wechat-inspect") s = s ((m <= 50) ? " (met)" : " (**missed**)"); print "| " $1 " | " s " |"}' "$f"
     done
-    if [[ -f $dir/meta.tsv ]]; then
+    local k
+    for f in "$dir"/meta*.tsv; do
+        [[ -f $f ]] || continue
+        k="$(basename "$f" .tsv | sed -n 's/^meta-//p')" # empty for runs before the 300k meta tree
         echo
-        echo "**Metadata overhead** ($(sed -n 's/^meta tree: //p' "$dir/env.txt")):"
+        echo "**Metadata overhead** ($(sed -n "s/^meta tree${k:+ $k}: //p" "$dir/env.txt")):"
         echo
         echo "| variant | median s | stddev s | vs inert tree | target ≤ 15 % |"
         echo "|---|---|---|---|---|"
         awk -F'\t' 'NR > 1 {m = ""; if ($1 == "scan") {v = $4; sub(/ %/, "", v); m = (v + 0 <= 15) ? "met" : "**missed**"}
-            print "| " $1 " | " $2 " | " $3 " | " $4 " | " m " |"}' "$dir/meta.tsv"
-    fi
+            print "| " $1 " | " $2 " | " $3 " | " $4 " | " m " |"}' "$f"
+    done
     for f in "$dir"/strace-*-breakdown.tsv; do
         [[ -f $f ]] || continue
         echo
@@ -280,10 +286,10 @@ SQL
         fi
     } | sqlite3 "$1" >/dev/null
 }
-make_meta_tree() {
-    local base dst tmp i d n=0 ps
-    base="$(real "$(tree_dir "$META_BASE_FILES")")"
-    dst="$WORK/meta-$((META_BASE_FILES / 1000))k"
+make_meta_tree() { # base-files
+    local files=$1 base dst tmp i d n=0 ps
+    base="$(real "$(tree_dir "$files")")"
+    dst="$WORK/meta-$((files / 1000))k"
     [[ -d $dst && -f $dst.summary && -d $dst-inert && -f $dst-inert.summary ]] && return
     log "building $dst and $dst-inert from $base ($META_DBS databases, $META_PLISTS plists)"
     rm -rf "$dst.tmp" "$dst" "$dst-inert.tmp" "$dst-inert"
@@ -326,7 +332,7 @@ PY
     find "$dst-inert.tmp" -type f \( -name '*.db' -o -name '*.sqlite' -o -name '*.sqlite3' -o -name '*.plist' \
         -o -name '*.archive' -o -name '*-wal' -o -name '*-shm' -o -name '*-journal' \) -exec sh -c 'for f; do mv "$f" "$f.inert"; done' sh {} +
     local summary
-    summary="meta: synth-$((META_BASE_FILES / 1000))k + $n databases ($(find "$tmp" -name 'bench_*.db-wal' | wc -l) with WAL) + $META_PLISTS plists; $(find "$tmp" -type f | wc -l) files"
+    summary="meta: synth-$((files / 1000))k + $n databases ($(find "$tmp" -name 'bench_*.db-wal' | wc -l) with WAL) + $META_PLISTS plists; $(find "$tmp" -type f | wc -l) files"
     mv "$tmp" "$dst"
     mv "$dst-inert.tmp" "$dst-inert"
     echo "$summary" | tee "$dst.summary"
@@ -377,12 +383,13 @@ bench_tree() {
 
 # Metadata overhead: scan vs scan --no-row-counts on the tree with hundreds of real databases,
 # against a scan of its inert twin (the metadata pass has no off switch).
-bench_meta() {
-    local dir inert ours
-    dir="$(real "$WORK/meta-$((META_BASE_FILES / 1000))k")"
+bench_meta() { # base-files
+    local k dir inert ours
+    k="$(($1 / 1000))k"
+    dir="$(real "$WORK/meta-$k")"
     inert="$dir-inert"
     have_scan || { log "no scan subcommand; skipping the metadata overhead"; return; }
-    echo "meta tree: $(cat "$dir.summary")" >>"$OUT/env.txt"
+    echo "meta tree $k: $(cat "$dir.summary")" >>"$OUT/env.txt"
     # What the metadata pass found in each tree (the inert twin must have nothing).
     local db pl
     for d in "$dir" "$inert"; do
@@ -395,19 +402,19 @@ bench_meta() {
     ours="$(printf %q "$BIN") scan --quiet --format json -o /dev/null"
     wait_load
     log "hyperfine meta: $dir (warmup 3, runs $META_RUNS)"
-    echo "load before meta: $(loadavg)" >>"$OUT/env.txt"
+    echo "load before meta $k: $(loadavg)" >>"$OUT/env.txt"
     hyperfine --style basic -i --warmup 3 --runs "$META_RUNS" \
-        --export-json "$OUT/hyperfine-meta.json" --export-markdown "$OUT/hyperfine-meta.md" \
+        --export-json "$OUT/hyperfine-meta-$k.json" --export-markdown "$OUT/hyperfine-meta-$k.md" \
         -n "scan" "$ours $(printf %q "$dir")" \
         -n "scan --no-row-counts" "$ours --no-row-counts $(printf %q "$dir")" \
         -n "scan, inert twin" "$ours $(printf %q "$inert")"
-    echo "load after meta: $(loadavg)" >>"$OUT/env.txt"
+    echo "load after meta $k: $(loadavg)" >>"$OUT/env.txt"
     jq -r '(.results[] | select(.command == "scan, inert twin") | .median) as $b |
         ["variant", "median_s", "stddev_s", "vs_inert"],
         (.results[] | [.command, (.median * 1000 | round / 1000), (.stddev * 1000 | round / 1000),
             (if .command == "scan, inert twin" then "baseline"
              else ((.median / $b - 1) * 1000 | round / 10 | tostring) + " %" end)]) | @tsv' \
-        "$OUT/hyperfine-meta.json" >"$OUT/meta.tsv"
+        "$OUT/hyperfine-meta-$k.json" >"$OUT/meta-$k.tsv"
 }
 
 # Peak RSS of one run of each tool (GNU time -v), on the given tree.
@@ -503,10 +510,13 @@ summary() {
                     -v b="$(median "$OUT/hyperfine-300k.json" "$name")" 'BEGIN {printf "%.2f", a / b}')"
         done
     fi
-    if [[ -f $OUT/meta.tsv ]]; then
-        printf '\nmetadata overhead (%s)\n' "$(sed -n 's/^meta tree: //p' "$OUT/env.txt")"
-        awk -F'\t' '{printf "  %-22s %10s %10s %10s\n", $1, $2, $3, $4}' "$OUT/meta.tsv"
-    fi
+    local k
+    for f in "$OUT"/meta-*.tsv; do
+        [[ -f $f ]] || continue
+        k="$(basename "$f" .tsv | sed 's/^meta-//')"
+        printf '\nmetadata overhead (%s)\n' "$(sed -n "s/^meta tree $k: //p" "$OUT/env.txt")"
+        awk -F'\t' '{printf "  %-22s %10s %10s %10s\n", $1, $2, $3, $4}' "$f"
+    done
     for f in "$OUT"/rss-*.tsv; do
         [[ -f $f ]] || continue
         printf '\npeak RSS, KiB (%s)\n' "$(basename "$f" .tsv)"
@@ -553,15 +563,19 @@ have_scan || log "note: $BIN has no 'scan' subcommand yet; benchmarking the peer
 
 for s in "${SLOTS[@]}"; do generate "${FILES[$s]}"; done
 if [[ $META == 1 ]]; then
-    generate "$META_BASE_FILES"
-    make_meta_tree
+    for b in "${META_BASES[@]}"; do
+        generate "$b"
+        make_meta_tree "$b"
+    done
 fi
 record_env
 
 for s in "${SLOTS[@]}"; do
     bench_tree "$s" "$(tree_dir "${FILES[$s]}")" "${RUNS:-${NRUNS[$s]}}"
 done
-[[ $META == 0 ]] || bench_meta
+if [[ $META == 1 ]]; then
+    for b in "${META_BASES[@]}"; do bench_meta "$b"; done
+fi
 if ((${#SLOTS[@]} > 0)); then
     # Peak RSS on the largest tree of this run; strace and perf on the smallest (strace is slow).
     rss_tree "${SLOTS[-1]}" "$(tree_dir "${FILES[${SLOTS[-1]}]}")"

@@ -15,6 +15,9 @@ use crate::walk::{DirEntry, FileEntry, FileMeta, Visitor};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
+/// The per-worker maps, hashed with `foldhash` (SipHash showed up in profiles).
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// What the aggregation needs to know besides the files.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -103,7 +106,7 @@ impl Counted {
 }
 
 /// `map[key]`, inserting a default first, without allocating a key when it is there.
-fn slot<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> Option<&'m mut V> {
+fn slot<'m, V: Default>(map: &'m mut Map<String, V>, key: &str) -> Option<&'m mut V> {
     if !map.contains_key(key) {
         map.insert(key.to_string(), V::default());
     }
@@ -134,17 +137,17 @@ pub struct Accumulator {
     /// Few accounts: a linear scan beats hashing an owned key per file.
     accounts: Vec<(String, Layout, Size)>,
     /// account → chat → totals, looked up by `&str` without allocating.
-    chats: HashMap<String, HashMap<String, SplitAcc>>,
+    chats: Map<String, Map<String, SplitAcc>>,
     months: BTreeMap<i64, SplitAcc>,
-    types: HashMap<String, Size>,
+    types: Map<String, Size>,
     variants: BTreeMap<(Layout, Variant), Size>,
     /// Min-heap of the largest files: (size, reversed path) so ties keep the smaller path.
     largest: BinaryHeap<Reverse<(u64, Reverse<String>, LargeInfo)>>,
-    links: HashMap<(u64, u64), LinkGroup>,
+    links: Map<(u64, u64), LinkGroup>,
     issues: Vec<Issue>,
     /// (account, chat, scheme, variant) → (files, bytes) of 4.x chat-image `.dat`s.
     /// account → chat → scheme and variant counts.
-    dat_images: HashMap<String, HashMap<String, DatCounts>>,
+    dat_images: Map<String, Map<String, DatCounts>>,
     /// Database and plist paths for the metadata pass.
     candidates: Candidates,
 }
@@ -169,14 +172,14 @@ impl Accumulator {
             categories: [Size::default(); Category::ALL.len()],
             layouts: BTreeMap::new(),
             accounts: Vec::new(),
-            chats: HashMap::new(),
+            chats: Map::default(),
             months: BTreeMap::new(),
-            types: HashMap::new(),
+            types: Map::default(),
             variants: BTreeMap::new(),
             largest: BinaryHeap::new(),
-            links: HashMap::new(),
+            links: Map::default(),
             issues: Vec::new(),
-            dat_images: HashMap::new(),
+            dat_images: Map::default(),
             candidates: Candidates::default(),
         }
     }
@@ -553,8 +556,12 @@ pub struct ReportHeader {
     pub roots: Vec<(String, String, String)>,
 }
 
-/// The scheme id of a 4.x `.dat` image (see [`model::DatImages`]).
-pub fn dat_scheme_id(head: &[u8]) -> &'static str {
+/// The scheme id of a 4.x `.dat` image (see [`model::DatImages`]); `unread` when its
+/// head was not read (without `--dat-schemes`, or when reading it failed).
+pub fn dat_scheme_id(head: Option<&[u8]>) -> &'static str {
+    let Some(head) = head else {
+        return "unread";
+    };
     match sniff_dat(head) {
         DatScheme::V1 => "v1",
         DatScheme::V2 => "v2",
@@ -598,8 +605,7 @@ impl Accumulator {
             return;
         }
         let head = e.head.unwrap_or(&[]);
-        let ext = extension(e.name);
-        let ext = ext.as_deref();
+        let ext = e.ext.as_deref();
         // Every role `meta::db_role` knows ends in a database extension (tested there),
         // so the name alone decides without running the role table on every file.
         let db = head.starts_with(SQLITE_MAGIC) || db_extension(ext);
@@ -638,16 +644,14 @@ impl Visitor for Accumulator {
     fn file(&mut self, e: &FileEntry<'_>) {
         self.collect(e);
         let p = classify(e.canonical);
-        let kind = file_type(e.name, e.meta.size, e.head);
+        let kind = file_type(e.name, e.ext.clone(), e.meta.size, e.head);
         let variant = match p.category {
             Category::ChatImages => image_variant(p.layout, e.name),
             _ => None,
         };
         let account = p.account.unwrap_or(SHARED);
-        if let (Layout::Wechat4, Some(v), Some(head), Some(chat)) =
-            (p.layout, variant, e.head, p.chat)
-        {
-            self.count_dat(account, chat, (dat_scheme_id(head), v), e.meta.size);
+        if let (Layout::Wechat4, Some(v), Some(chat)) = (p.layout, variant, p.chat) {
+            self.count_dat(account, chat, (dat_scheme_id(e.head), v), e.meta.size);
         }
         let facts = Facts {
             root: e.root,

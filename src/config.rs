@@ -51,6 +51,8 @@ pub struct ScanConfig {
     pub view: View,
     /// Count rows in plaintext databases.
     pub count_rows: bool,
+    /// Read every `.dat` image's first bytes for its scheme (`--dat-schemes`).
+    pub dat_schemes: bool,
 }
 
 /// A validated command.
@@ -146,12 +148,11 @@ impl Config {
     /// Validate the command line against the environment.
     pub fn from_cli(cli: Cli, env: &Env) -> Result<Config> {
         match cli.command {
-            Command::Scan(args) => Ok(Config::Scan(scan_config(
-                args.common,
-                args.top,
-                View::Scan,
-                env,
-            )?)),
+            Command::Scan(args) => {
+                let mut c = scan_config(args.common, args.top, View::Scan, env)?;
+                c.dat_schemes = args.dat_schemes;
+                Ok(Config::Scan(c))
+            }
             Command::Dbs(args) => Ok(Config::Scan(scan_config(
                 args.common,
                 0,
@@ -213,5 +214,6 @@ fn scan_config(a: CommonArgs, top: usize, view: View, env: &Env) -> Result<ScanC
         now,
         view,
         count_rows: !a.no_row_counts,
+        dat_schemes: false,
     })
 }

@@ -125,6 +125,7 @@ fn run_scan(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
     let opts = scan::ScanOptions {
         threads: c.threads,
         top: c.top,
+        sniff: sniff::Sniff { dat: c.dat_schemes },
         generated_at: now_rfc3339(&c.now),
         base,
         meta: metadata::MetaOptions {

@@ -5,10 +5,22 @@
 //! become `\xNN` and a backslash becomes `\\`, so distinct names stay distinct and no
 //! name can move the terminal cursor. Nothing is dropped.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Escape raw bytes; see the module docs.
 pub fn escape_bytes(bytes: &[u8]) -> (String, bool) {
+    let (s, utf8) = escape_cow(bytes);
+    (s.into_owned(), utf8)
+}
+
+/// [`escape_bytes`], borrowing when nothing needs escaping (the walk's common case).
+pub fn escape_cow(bytes: &[u8]) -> (Cow<'_, str>, bool) {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        if !s.chars().any(|c| c == '\\' || c.is_control()) {
+            return (Cow::Borrowed(s), true);
+        }
+    }
     let mut out = String::with_capacity(bytes.len());
     let mut utf8 = true;
     for chunk in bytes.utf8_chunks() {
@@ -30,7 +42,7 @@ pub fn escape_bytes(bytes: &[u8]) -> (String, bool) {
             let _ = write!(out, "\\x{b:02x}");
         }
     }
-    (out, utf8)
+    (Cow::Owned(out), utf8)
 }
 
 /// Undo [`escape_bytes`] (used by tests to prove the escaping is lossless).

@@ -6,6 +6,7 @@ use crate::locate::Root;
 use crate::metadata::{describe, MetaOptions};
 use crate::model::Report;
 use crate::progress::Progress;
+use crate::sniff::Sniff;
 use crate::walk::{walk, WalkRoot};
 
 /// How to scan.
@@ -15,6 +16,8 @@ pub struct ScanOptions {
     pub threads: usize,
     /// How many largest files to report.
     pub top: usize,
+    /// Which files' first bytes to read.
+    pub sniff: Sniff,
     /// The report's `generated_at`.
     pub generated_at: String,
     /// The report's `base` (the path given, or `~`).
@@ -34,7 +37,7 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
         })
         .collect();
     let agg_opts = Options { top: opts.top };
-    let mut accs = walk(&walk_roots, opts.threads, progress, || {
+    let mut accs = walk(&walk_roots, opts.threads, opts.sniff, progress, || {
         Accumulator::new(agg_opts.clone(), roots.len())
     })
     .into_iter();

@@ -1,8 +1,9 @@
 //! File types from names, and from the first bytes where names don't tell.
 //!
-//! Pure functions: the walker decides (with [`needs_head`]) whether to read a file's
-//! first [`HEAD_LEN`] bytes and passes them in. Only `.dat`, database-like and
-//! extension-less files are sniffed, so most files cost no read at all.
+//! Pure functions: the walker decides (with [`Sniff::needs_head`]) whether to read a
+//! file's first [`HEAD_LEN`] bytes and passes them in. Only database-like and
+//! extension-less files are sniffed by default (and `.dat` images with `--dat-schemes`),
+//! so most files cost no read at all.
 
 use crate::classify::Layout;
 use crate::meta::{sniff_dat, DatScheme, SQLITE_MAGIC};
@@ -30,14 +31,31 @@ pub fn extension(name: &str) -> Option<Cow<'_, str>> {
     }
 }
 
-/// Whether [`file_type`] wants the file's first bytes.
-pub fn needs_head(name: &str) -> bool {
-    if name.ends_with("-wal") || name.ends_with("-shm") || name.ends_with("-journal") {
-        return false;
-    }
-    match extension(name).as_deref() {
-        None => true,
-        Some(ext) => matches!(ext, "dat" | "db" | "sqlite" | "sqlite3" | "archive"),
+/// Which files' first bytes the walk reads.
+///
+/// Reading a head costs an `open`, a `read` and a `close` on top of the one metadata
+/// call every entry gets. Database-like and extension-less files are few, so they are
+/// always read (a SQLite file is found whatever its name). `.dat` images are most of a
+/// 4.x tree, and reading each one (cold, a random read per file) makes a scan about 1.5×
+/// slower, so their schemes are opt-in (`--dat-schemes`), the way peers make costly
+/// accuracy opt-in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sniff {
+    /// Also read every `.dat` file, for its 4.x image scheme.
+    pub dat: bool,
+}
+
+impl Sniff {
+    /// Whether [`file_type`] wants the first bytes of the file called `name`, whose
+    /// extension is `ext` (from [`extension`]).
+    pub fn needs_head(self, name: &str, ext: Option<&str>) -> bool {
+        match ext {
+            None => {
+                !(name.ends_with("-wal") || name.ends_with("-shm") || name.ends_with("-journal"))
+            }
+            Some("dat") => self.dat,
+            Some(ext) => matches!(ext, "db" | "sqlite" | "sqlite3" | "archive"),
+        }
     }
 }
 
@@ -53,13 +71,15 @@ const IMAGE_MAGICS: [(&[u8], &str); 7] = [
 ];
 
 /// The 4.x `.dat` image scheme as a file-type id (`dat-v1`, `dat-v2`, `dat-xor`,
-/// `dat`), from [`crate::meta::sniff_dat`] (layout doc §3.5).
-pub fn dat_scheme(head: &[u8]) -> &'static str {
-    match sniff_dat(head) {
-        DatScheme::V1 => "dat-v1",
-        DatScheme::V2 => "dat-v2",
-        DatScheme::Xor { .. } => "dat-xor",
-        DatScheme::Unknown => "dat",
+/// `dat-unknown`), from [`crate::meta::sniff_dat`] (layout doc §3.5); `dat` when the
+/// head was not read.
+pub fn dat_scheme(head: Option<&[u8]>) -> &'static str {
+    match head.map(sniff_dat) {
+        None => "dat",
+        Some(DatScheme::V1) => "dat-v1",
+        Some(DatScheme::V2) => "dat-v2",
+        Some(DatScheme::Xor { .. }) => "dat-xor",
+        Some(DatScheme::Unknown) => "dat-unknown",
     }
 }
 
@@ -99,7 +119,13 @@ fn sniff_magic(head: &[u8]) -> Option<&'static str> {
 
 /// The file-type id used in the report: the extension, or a sniffed id where the name
 /// does not tell (`dat-v1`, `dat-v2`, `dat-xor`, `sqlite`, `sqlcipher`, `plist`, ...).
-pub fn file_type<'a>(name: &'a str, size: u64, head: Option<&[u8]>) -> Cow<'a, str> {
+/// `ext` is the name's [`extension`].
+pub fn file_type<'a>(
+    name: &str,
+    ext: Option<Cow<'a, str>>,
+    size: u64,
+    head: Option<&[u8]>,
+) -> Cow<'a, str> {
     for (suffix, id) in [
         ("-wal", "sqlite-wal"),
         ("-shm", "sqlite-shm"),
@@ -109,9 +135,11 @@ pub fn file_type<'a>(name: &'a str, size: u64, head: Option<&[u8]>) -> Cow<'a, s
             return Cow::Borrowed(id);
         }
     }
+    if ext.as_deref() == Some("dat") {
+        return Cow::Borrowed(dat_scheme(head));
+    }
     let head = head.unwrap_or(&[]);
-    let sniffed = match extension(name) {
-        Some(ext) if ext == "dat" => dat_scheme(head),
+    let sniffed = match ext {
         Some(ext) if matches!(&*ext, "db" | "sqlite" | "sqlite3") => {
             if head.starts_with(SQLITE_MAGIC) {
                 "sqlite"
@@ -199,25 +227,50 @@ mod tests {
 
     #[test]
     fn dat_schemes() {
-        assert_eq!(dat_scheme(&[7, 8, 0x56, 0x31, 8, 7, 0]), "dat-v1");
-        assert_eq!(dat_scheme(&[7, 8, 0x56, 0x32, 8, 7]), "dat-v2");
+        assert_eq!(dat_scheme(Some(&[7, 8, 0x56, 0x31, 8, 7, 0])), "dat-v1");
+        assert_eq!(dat_scheme(Some(&[7, 8, 0x56, 0x32, 8, 7])), "dat-v2");
         let xored: Vec<u8> = [0xFF, 0xD8, 0xFF, 0xE0].iter().map(|b| b ^ 0x5A).collect();
-        assert_eq!(dat_scheme(&xored), "dat-xor");
-        assert_eq!(dat_scheme(&[]), "dat");
-        assert_eq!(dat_scheme(&[0, 0, 0, 0]), "dat");
+        assert_eq!(dat_scheme(Some(&xored)), "dat-xor");
+        assert_eq!(dat_scheme(Some(&[])), "dat-unknown");
+        assert_eq!(dat_scheme(Some(&[0, 0, 0, 0])), "dat-unknown");
+        assert_eq!(dat_scheme(None), "dat");
+    }
+
+    #[test]
+    fn heads_read() {
+        let default = Sniff::default();
+        let dat = Sniff { dat: true };
+        for (name, by_default, with_dat) in [
+            ("ab.dat", false, true),
+            ("ab_t.dat", false, true),
+            ("msg_0.db", true, true),
+            ("Cache.db-wal", false, false),
+            ("BAK_0_MEDIA", true, true),
+            ("Cache.db-shm", false, false),
+            ("fav.archive", true, true),
+            ("a.jpg", false, false),
+        ] {
+            let ext = extension(name);
+            assert_eq!(
+                default.needs_head(name, ext.as_deref()),
+                by_default,
+                "{name}"
+            );
+            assert_eq!(dat.needs_head(name, ext.as_deref()), with_dat, "{name}");
+        }
     }
 
     #[test]
     fn types() {
-        assert_eq!(file_type("msg_0.db", 4096, Some(&[1; 16])), "sqlcipher");
-        assert_eq!(
-            file_type("a.db", 4096, Some(b"SQLite format 3\0")),
-            "sqlite"
-        );
-        assert_eq!(file_type("msg_0.db-wal", 10, None), "sqlite-wal");
-        assert_eq!(file_type("BAK_0_MEDIA", 10, Some(b"xxxx")), "(none)");
-        assert_eq!(file_type("x", 0, Some(b"")), "(empty)");
-        assert_eq!(file_type("fav.archive", 10, Some(b"bplist00")), "plist");
+        let t = |name: &str, size, head| file_type(name, extension(name), size, head).into_owned();
+        assert_eq!(t("msg_0.db", 4096, Some(&[1; 16])), "sqlcipher");
+        assert_eq!(t("a.db", 4096, Some(b"SQLite format 3\0")), "sqlite");
+        assert_eq!(t("msg_0.db-wal", 10, None), "sqlite-wal");
+        assert_eq!(t("BAK_0_MEDIA", 10, Some(b"xxxx")), "(none)");
+        assert_eq!(t("x", 0, Some(b"")), "(empty)");
+        assert_eq!(t("fav.archive", 10, Some(b"bplist00")), "plist");
+        assert_eq!(t("ab.dat", 10, None), "dat");
+        assert_eq!(t("A.JPG", 10, None), "jpg");
     }
 
     #[test]

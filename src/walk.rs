@@ -11,11 +11,12 @@
 //! non-blocking, no-follow) to read their first bytes for [`crate::sniff`].
 
 use crate::model::Issue;
-use crate::paths::escape_bytes;
+use crate::paths::escape_cow;
 use crate::progress::Progress;
-use crate::sniff::{needs_head, HEAD_LEN};
+use crate::sniff::{extension, Sniff, HEAD_LEN};
 use rustix::fd::{AsFd, BorrowedFd};
 use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags, Stat};
+use std::borrow::Cow;
 use std::ffi::{CStr, OsStr};
 use std::fs::{self, Metadata};
 use std::io;
@@ -78,11 +79,13 @@ pub struct FileEntry<'a> {
     pub canonical: &'a str,
     /// Escaped file name.
     pub name: &'a str,
+    /// The name's [`extension`], lowercased.
+    pub ext: Option<Cow<'a, str>>,
     pub meta: FileMeta,
-    /// First bytes, when [`needs_head`] asked for them and they could be read.
+    /// First bytes, when [`Sniff::needs_head`] asked for them and they could be read.
     pub head: Option<&'a [u8]>,
-    /// [`needs_head`] asked for the first bytes and they could not be read (an issue
-    /// was reported).
+    /// [`Sniff::needs_head`] asked for the first bytes and they could not be read (an
+    /// issue was reported).
     pub head_failed: bool,
     /// The folder it is in, on disk.
     pub dir: &'a Path,
@@ -144,15 +147,27 @@ struct Queue {
     active: usize,
 }
 
-fn join(parent: &str, name: &str) -> String {
-    if parent.is_empty() {
-        name.to_string()
-    } else {
-        let mut s = String::with_capacity(parent.len() + 1 + name.len());
-        s.push_str(parent);
-        s.push('/');
-        s.push_str(name);
-        s
+/// A folder's path followed by one entry's name, in one buffer reused for every entry.
+struct Joined {
+    buf: String,
+    base: usize,
+}
+
+impl Joined {
+    fn new(parent: &str) -> Joined {
+        let mut buf = String::with_capacity(parent.len() + 80);
+        buf.push_str(parent);
+        if !parent.is_empty() {
+            buf.push('/');
+        }
+        let base = buf.len();
+        Joined { buf, base }
+    }
+
+    fn with(&mut self, name: &str) -> &str {
+        self.buf.truncate(self.base);
+        self.buf.push_str(name);
+        &self.buf
     }
 }
 
@@ -161,12 +176,14 @@ fn issue(rel: &str, err: &io::Error) -> Issue {
     crate::error::io_issue(if rel.is_empty() { "." } else { rel }, err)
 }
 
-/// Walk every root with `threads` workers; returns one visitor per worker.
+/// Walk every root with `threads` workers, reading the first bytes of the files
+/// `sniff` asks for; returns one visitor per worker.
 ///
 /// The roots themselves must be folders (checked by the caller).
 pub fn walk<V, F>(
     roots: &[WalkRoot],
     threads: usize,
+    sniff: Sniff,
     progress: Option<&Progress>,
     make: F,
 ) -> Vec<V>
@@ -206,7 +223,7 @@ where
     std::thread::scope(|s| {
         for visitor in visitors.iter_mut() {
             let (queue, ready) = (&queue, &ready);
-            s.spawn(move || worker(queue, ready, progress, visitor));
+            s.spawn(move || worker(queue, ready, sniff, progress, visitor));
         }
     });
     visitors
@@ -215,6 +232,7 @@ where
 fn worker<V: Visitor>(
     queue: &Mutex<Queue>,
     ready: &Condvar,
+    sniff: Sniff,
     progress: Option<&Progress>,
     visitor: &mut V,
 ) {
@@ -237,7 +255,7 @@ fn worker<V: Visitor>(
             ready.notify_all();
             return;
         };
-        let (files, size) = read_dir(&job, visitor, &mut found);
+        let (files, size) = read_dir(&job, sniff, visitor, &mut found);
         if let Some(p) = progress {
             p.folder_done(files, size, &job.rel);
         }
@@ -284,7 +302,12 @@ fn read_head_at(dir: BorrowedFd<'_>, name: &CStr, buf: &mut [u8]) -> io::Result<
 }
 
 /// Read one folder; returns the number and apparent bytes of its regular files.
-fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) -> (u64, u64) {
+fn read_dir<V: Visitor>(
+    job: &Job,
+    sniff: Sniff,
+    visitor: &mut V,
+    found: &mut Vec<Job>,
+) -> (u64, u64) {
     let (mut files, mut size) = (0u64, 0u64);
     let mut dir = match open_dir(job) {
         Ok(dir) => dir,
@@ -294,6 +317,7 @@ fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) -> (u6
         }
     };
     let mut head = [0u8; HEAD_LEN];
+    let (mut rel_buf, mut canonical_buf) = (Joined::new(&job.rel), Joined::new(&job.canonical));
     loop {
         let entry = match dir.read() {
             None => break,
@@ -308,11 +332,11 @@ fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) -> (u6
         if bytes == b"." || bytes == b".." {
             continue;
         }
-        let (name, utf8) = escape_bytes(bytes);
-        let rel = join(&job.rel, &name);
+        let (name, utf8) = escape_cow(bytes);
+        let rel = rel_buf.with(&name);
         if !utf8 {
             visitor.issue(Issue {
-                path: rel.clone(),
+                path: rel.to_string(),
                 kind: "non-utf8-name".into(),
                 message: "name is not valid UTF-8; shown with \\xNN escapes".into(),
             });
@@ -321,36 +345,37 @@ fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) -> (u6
         let (fm, ft) = match rustix::fs::statat(dirfd, raw, AtFlags::SYMLINK_NOFOLLOW) {
             Ok(st) => FileMeta::from_stat(&st),
             Err(e) => {
-                visitor.issue(issue(&rel, &e.into()));
+                visitor.issue(issue(rel, &e.into()));
                 continue;
             }
         };
         let os_name = OsStr::from_bytes(bytes);
-        let canonical = join(&job.canonical, &name);
+        let canonical = canonical_buf.with(&name);
         if ft == FileType::Directory {
             visitor.dir(job.root, &fm);
             visitor.named_dir(&DirEntry {
                 root: job.root,
-                rel: &rel,
-                canonical: &canonical,
+                rel,
+                canonical,
                 name: &name,
             });
             found.push(Job {
                 root: job.root,
                 is_root: false,
                 path: job.path.join(os_name),
-                rel,
-                canonical,
+                rel: rel.to_string(),
+                canonical: canonical.to_string(),
             });
         } else if ft == FileType::RegularFile {
             files += 1;
             size += fm.size;
             let mut head_failed = false;
-            let head_len = if needs_head(&name) {
+            let ext = extension(&name);
+            let head_len = if sniff.needs_head(&name, ext.as_deref()) {
                 match read_head_at(dirfd.as_fd(), raw, &mut head) {
                     Ok(n) => Some(n),
                     Err(e) => {
-                        visitor.issue(issue(&rel, &e));
+                        visitor.issue(issue(rel, &e));
                         head_failed = true;
                         None
                     }
@@ -360,9 +385,10 @@ fn read_dir<V: Visitor>(job: &Job, visitor: &mut V, found: &mut Vec<Job>) -> (u6
             };
             visitor.file(&FileEntry {
                 root: job.root,
-                rel: &rel,
-                canonical: &canonical,
+                rel,
+                canonical,
                 name: &name,
+                ext,
                 meta: fm,
                 head: head_len.map(|n| &head[..n]),
                 head_failed,

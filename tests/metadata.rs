@@ -260,15 +260,6 @@ fn sample_plists_match_the_plist_crate() {
 #[test]
 fn sample_dat_images_by_scheme() {
     let t = sample_copy();
-    let (_, r) = json_of(&["scan", "--format", "json"], t.path());
-    let dat = r["dat_images"].as_array().unwrap();
-    let schemes: std::collections::BTreeSet<&str> =
-        dat.iter().map(|d| d["scheme"].as_str().unwrap()).collect();
-    for s in ["v1", "v2", "xor-jpeg", "xor-png", "xor-gif"] {
-        assert!(schemes.contains(s), "{schemes:?}");
-    }
-    // Every 4.x Img/*.dat is counted once.
-    let files: u64 = dat.iter().map(|d| num(&d["files"])).sum();
     let on_disk = walkdir::WalkDir::new(t.path())
         .into_iter()
         .map(|e| e.unwrap())
@@ -277,7 +268,55 @@ fn sample_dat_images_by_scheme() {
             p.contains("/msg/attach/") && p.contains("/Img/") && p.ends_with(".dat")
         })
         .count() as u64;
+    let schemes_of = |r: &Value| -> (std::collections::BTreeSet<String>, u64) {
+        let dat = r["dat_images"].as_array().unwrap();
+        let files = dat.iter().map(|d| num(&d["files"])).sum();
+        let schemes = dat
+            .iter()
+            .map(|d| d["scheme"].as_str().unwrap().to_string())
+            .collect();
+        (schemes, files)
+    };
+
+    // With --dat-schemes, each image's first bytes tell its scheme.
+    let (code, r) = json_of(&["scan", "--dat-schemes", "--format", "json"], t.path());
+    assert_eq!(code, 0, "{:#}", r["issues"]);
+    validate(&r);
+    let (schemes, files) = schemes_of(&r);
+    for s in ["v1", "v2", "xor-jpeg", "xor-png", "xor-gif"] {
+        assert!(schemes.contains(s), "{schemes:?}");
+    }
+    assert!(!schemes.contains("unread"), "{schemes:?}");
+    // Every 4.x Img/*.dat is counted once.
     assert_eq!(files, on_disk);
+    let types: Vec<&str> = r["file_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["type"].as_str().unwrap())
+        .collect();
+    assert!(
+        types.contains(&"dat-v2") && !types.contains(&"dat"),
+        "{types:?}"
+    );
+
+    // Without it, the same images are counted per chat and variant, scheme `unread`,
+    // and the type table says `dat` (not read).
+    let (code, r) = json_of(&["scan", "--format", "json"], t.path());
+    assert_eq!(code, 0, "{:#}", r["issues"]);
+    let (schemes, files) = schemes_of(&r);
+    assert_eq!(schemes, ["unread".to_string()].into());
+    assert_eq!(files, on_disk);
+    let types: Vec<&str> = r["file_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["type"].as_str().unwrap())
+        .collect();
+    assert!(
+        types.contains(&"dat") && !types.contains(&"dat-v2"),
+        "{types:?}"
+    );
 }
 
 #[test]

@@ -433,6 +433,7 @@ fn dat_images(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
         e.0 += d.files;
         e.1 += d.apparent_bytes;
     }
+    let unread = by.keys().any(|(scheme, _)| *scheme == "unread");
     for ((scheme, variant), (files, size)) in by {
         writeln!(
             o.w,
@@ -441,6 +442,12 @@ fn dat_images(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
             variant,
             count(files),
             bytes(size)
+        )?;
+    }
+    if unread {
+        writeln!(
+            o.w,
+            "  unread: schemes not read; --dat-schemes reads each image's first bytes"
         )?;
     }
     Ok(())
