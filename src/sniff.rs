@@ -185,25 +185,25 @@ impl Variant {
 
 /// The variant of a chat image by its name, for the layout it is in.
 pub fn image_variant(layout: Layout, name: &str) -> Option<Variant> {
-    let lower = name.to_ascii_lowercase();
+    let name = name.as_bytes();
     match layout {
         Layout::Wechat3 => {
-            if lower.contains("_.pic_thumb") {
+            if contains_ignore_case(name, b"_.pic_thumb") {
                 Some(Variant::Thumbnail)
-            } else if lower.contains("_.pic_hd") {
+            } else if contains_ignore_case(name, b"_.pic_hd") {
                 Some(Variant::Hd)
-            } else if lower.contains("_.pic") {
+            } else if contains_ignore_case(name, b"_.pic") {
                 Some(Variant::Original)
             } else {
                 None
             }
         }
         Layout::Wechat4 => {
-            if lower.ends_with("_t.dat") {
+            if ends_with_ignore_case(name, b"_t.dat") {
                 Some(Variant::Thumbnail)
-            } else if lower.ends_with("_h.dat") {
+            } else if ends_with_ignore_case(name, b"_h.dat") {
                 Some(Variant::Hd)
-            } else if lower.ends_with(".dat") {
+            } else if ends_with_ignore_case(name, b".dat") {
                 Some(Variant::Original)
             } else {
                 None
@@ -211,6 +211,17 @@ pub fn image_variant(layout: Layout, name: &str) -> Option<Variant> {
         }
         Layout::Shared => None,
     }
+}
+
+/// ASCII case-insensitive `ends_with`, without allocating (this runs once per image).
+fn ends_with_ignore_case(name: &[u8], suffix: &[u8]) -> bool {
+    name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
+/// ASCII case-insensitive `contains` (`needle` lowercase), without allocating.
+fn contains_ignore_case(name: &[u8], needle: &[u8]) -> bool {
+    name.windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]
@@ -300,5 +311,15 @@ mod tests {
             Some(Variant::Original)
         );
         assert_eq!(image_variant(Layout::Wechat4, "ab.jpg"), None);
+        assert_eq!(
+            image_variant(Layout::Wechat4, "AB_T.DAT"),
+            Some(Variant::Thumbnail)
+        );
+        assert_eq!(
+            image_variant(Layout::Wechat3, "1_.PIC_HD.jpg"),
+            Some(Variant::Hd)
+        );
+        assert_eq!(image_variant(Layout::Wechat3, "1_.pi"), None);
+        assert_eq!(image_variant(Layout::Shared, "ab.dat"), None);
     }
 }

@@ -3,7 +3,10 @@
 //! Worker threads share a stack of folders still to read. Each worker opens a folder
 //! once, reads its entries, and takes one metadata call per entry *relative to the
 //! open folder* (`fstatat(dirfd, name, AT_SYMLINK_NOFOLLOW)`, POSIX, via `rustix`), so
-//! the kernel never re-resolves the whole path per file. Sub-folders go back onto the
+//! the kernel never re-resolves the whole path per file. Sub-folders are opened
+//! relative to their open parent too (`openat`), which needs no full path at all (so
+//! trees deeper than `PATH_MAX` are read); at most [`MAX_PARENT_FDS`] parents are
+//! kept open, past that a folder is opened by its full path. Sub-folders go back onto the
 //! shared stack; everything else goes to the worker's own [`Visitor`]. Nothing about
 //! the tree is kept beyond the folders still to read, so memory stays flat; the
 //! visitors are merged by the caller at the end. FIFOs, sockets and devices are
@@ -14,7 +17,7 @@ use crate::model::Issue;
 use crate::paths::escape_cow;
 use crate::progress::Progress;
 use crate::sniff::{extension, Sniff, HEAD_LEN};
-use rustix::fd::{AsFd, BorrowedFd};
+use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags, Stat};
 use std::borrow::Cow;
 use std::ffi::{CStr, OsStr};
@@ -23,7 +26,8 @@ use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Condvar, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 
 /// What the walk keeps of one `lstat`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,6 +143,41 @@ struct Job {
     path: PathBuf,
     rel: String,
     canonical: String,
+    /// The open parent folder, when one could be kept: the folder is then opened
+    /// relative to it (one path component to resolve instead of the whole path).
+    parent: Option<Arc<ParentFd>>,
+}
+
+/// How many parent-folder descriptors the walk keeps open at most (macOS's default
+/// limit is 256 per process); past it, folders are opened by their full path.
+const MAX_PARENT_FDS: usize = 64;
+static PARENT_FDS: AtomicUsize = AtomicUsize::new(0);
+
+/// An open folder kept for opening its sub-folders; counted against
+/// [`MAX_PARENT_FDS`] until the last sub-folder job that needs it is done.
+struct ParentFd(OwnedFd);
+
+impl ParentFd {
+    /// A duplicate of `dir` (so the parent's own stream can close), if the budget allows.
+    fn keep(dir: BorrowedFd<'_>) -> Option<Arc<ParentFd>> {
+        if PARENT_FDS.fetch_add(1, Ordering::Relaxed) >= MAX_PARENT_FDS {
+            PARENT_FDS.fetch_sub(1, Ordering::Relaxed);
+            return None;
+        }
+        match rustix::io::fcntl_dupfd_cloexec(dir, 0) {
+            Ok(fd) => Some(Arc::new(ParentFd(fd))),
+            Err(_) => {
+                PARENT_FDS.fetch_sub(1, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+}
+
+impl Drop for ParentFd {
+    fn drop(&mut self) {
+        PARENT_FDS.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 struct Queue {
@@ -203,6 +242,7 @@ where
                 path: r.path.clone(),
                 rel: r.rel.clone(),
                 canonical: r.canonical.clone(),
+                parent: None,
             })
             .collect(),
         active: 0,
@@ -280,7 +320,10 @@ fn open_dir(job: &Job) -> io::Result<Dir> {
     if !job.is_root {
         flags |= OFlags::NOFOLLOW;
     }
-    let fd = rustix::fs::open(&job.path, flags, Mode::empty())?;
+    let fd = match (&job.parent, job.path.file_name()) {
+        (Some(parent), Some(name)) => rustix::fs::openat(&parent.0, name, flags, Mode::empty())?,
+        _ => rustix::fs::open(&job.path, flags, Mode::empty())?,
+    };
     Ok(Dir::new(fd)?)
 }
 
@@ -318,6 +361,8 @@ fn read_dir<V: Visitor>(
     };
     let mut head = [0u8; HEAD_LEN];
     let (mut rel_buf, mut canonical_buf) = (Joined::new(&job.rel), Joined::new(&job.canonical));
+    // This folder, kept open for its sub-folders once the first one shows up.
+    let mut kept: Option<Option<Arc<ParentFd>>> = None;
     loop {
         let entry = match dir.read() {
             None => break,
@@ -359,12 +404,14 @@ fn read_dir<V: Visitor>(
                 canonical,
                 name: &name,
             });
+            let parent = kept.get_or_insert_with(|| ParentFd::keep(dirfd)).clone();
             found.push(Job {
                 root: job.root,
                 is_root: false,
                 path: job.path.join(os_name),
                 rel: rel.to_string(),
                 canonical: canonical.to_string(),
+                parent,
             });
         } else if ft == FileType::RegularFile {
             files += 1;

@@ -74,9 +74,14 @@ fn sequential_and_parallel_reports_are_identical() {
             i,
         );
     }
-    let one = f.scan_json("", &["--threads", "1", "--now", "2026-01-01T00:00:00Z"]);
-    let many = f.scan_json("", &["--threads", "7", "--now", "2026-01-01T00:00:00Z"]);
-    assert_eq!(one, many);
+    for extra in [&[][..], &["--dat-schemes"][..]] {
+        let run = |threads: &str| {
+            let mut args = vec!["--threads", threads, "--now", "2026-01-01T00:00:00Z"];
+            args.extend_from_slice(extra);
+            f.scan_json("", &args)
+        };
+        assert_eq!(run("1"), run("7"), "{extra:?}");
+    }
 }
 
 #[test]

@@ -47,6 +47,23 @@
 //!   super-journal is never copied (rolling it back could delete the
 //!   super-journal in the original directory); that view is reported stale.
 //!
+//! # In memory, when small
+//!
+//! Those are the views; the mechanism for most databases is cheaper. When the
+//! database plus any `-wal` to apply is at most [`InspectOptions::in_memory_max`]
+//! (8 MiB), the bytes are read (through the descriptor the header came from),
+//! the `-wal`'s committed frames are written over their pages by
+//! [`crate::meta::wal::apply_committed_frames`] (the same valid-frame walk as
+//! SQLite's recovery, bounded), the file-format bytes are set to rollback mode
+//! in our copy (as the `sqlite3_deserialize` docs prescribe for WAL images), and
+//! SQLite gets the image read-only through `sqlite3_deserialize`. SQLite then
+//! touches no file at all: no path resolution, locks, `-shm` or private copy.
+//! For the in-place `mode=ro` view, `F_GETLK` first asks whether another
+//! process holds a write lock on SQLite's pending byte or shared range; if so,
+//! the file-based path runs and SQLite reports the lock. A hot journal, a WAL
+//! with another page size, or frames past the bound also take the file-based
+//! path. The two mechanisms give the same answers (tested).
+//!
 //! # Cost bounds
 //!
 //! Row counts are `SELECT count(*) FROM main."<name>"` per table (identifier
@@ -89,8 +106,9 @@ use super::wal::{apply_committed_frames, WalInfo};
 
 /// Default for [`RowCountLimit::max_db_bytes`]: 256 MiB.
 pub const DEFAULT_MAX_DB_BYTES: u64 = 256 * 1024 * 1024;
-/// Default for [`InspectOptions::in_memory_max`]: 32 MiB of database plus `-wal`.
-pub const DEFAULT_IN_MEMORY_MAX: u64 = 32 * 1024 * 1024;
+/// Default for [`InspectOptions::in_memory_max`]: 8 MiB of database plus `-wal`
+/// (per worker thread, transiently; twice that while a `-wal` is applied).
+pub const DEFAULT_IN_MEMORY_MAX: u64 = 8 * 1024 * 1024;
 /// How much of a `-wal` is read to decide whether it holds committed frames
 /// (WeChat preallocates 4 MiB WALs).
 pub const WAL_READ_MAX: usize = 8 * 1024 * 1024;
@@ -148,7 +166,8 @@ impl Default for InspectOptions {
     }
 }
 
-/// How the database was read.
+/// Which view of the database was read (in memory or through SQLite's file
+/// access; see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Access {
