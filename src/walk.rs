@@ -5,7 +5,7 @@
 //! open folder* (`fstatat(dirfd, name, AT_SYMLINK_NOFOLLOW)`, POSIX, via `rustix`), so
 //! the kernel never re-resolves the whole path per file. Sub-folders are opened
 //! relative to their open parent too (`openat`), which needs no full path at all (so
-//! trees deeper than `PATH_MAX` are read); at most [`MAX_PARENT_FDS`] parents are
+//! trees deeper than `PATH_MAX` are read); at most `MAX_PARENT_FDS` (64) parents are
 //! kept open, past that a folder is opened by its full path. Sub-folders go back onto the
 //! shared stack; everything else goes to the worker's own [`Visitor`]. Nothing about
 //! the tree is kept beyond the folders still to read, so memory stays flat; the

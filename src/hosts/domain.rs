@@ -51,7 +51,7 @@ const fn i(pattern: &'static str, role: &'static str) -> RoleRule {
     }
 }
 
-/// Well-known WeChat hosts and what they serve. Every row is [I]: inferred from the
+/// Well-known WeChat hosts and what they serve. Every row is \[I\]: inferred from the
 /// host name and the content WeChat caches from it, not from Tencent documentation.
 pub const ROLES: &[RoleRule] = &[
     i("mmbiz.qpic.cn", "official-account images"),
