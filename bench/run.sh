@@ -80,6 +80,13 @@ WORK="$ROOT/bench/data"
 # files) and, in a full run, the 300k tree (about a real container's density).
 
 log() { printf '\n== %s\n' "$*" >&2; }
+# "walk W ms, metadata pass M ms = P % of the walk" from lines of "walk_ms<TAB>meta_ms" (medians).
+meta_share() {
+    local w m
+    w="$(cut -f1 "$1" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')"
+    m="$(cut -f2 "$1" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')"
+    awk -v w="$w" -v m="$m" 'BEGIN {printf "walk %.1f ms, databases and plists %.1f ms = %.1f %% of the walk", w, m, 100 * m / w}'
+}
 have() { command -v "$1" >/dev/null 2>&1; }
 # 1/5/15-minute load averages: this is a shared machine, so record how busy it was.
 loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown; }
@@ -153,7 +160,7 @@ markdown() {
     done
     local k
     for f in "$dir"/meta*.tsv; do
-        [[ -f $f ]] || continue
+        [[ -f $f && $f != *-timings.tsv ]] || continue
         k="$(basename "$f" .tsv | sed -n 's/^meta-//p')" # empty for runs before the 300k meta tree
         echo
         echo "**Metadata overhead** ($(sed -n "s/^meta tree${k:+ $k}: //p" "$dir/env.txt")):"
@@ -162,6 +169,11 @@ markdown() {
         echo "|---|---|---|---|---|"
         awk -F'\t' 'NR > 1 {m = ""; if ($1 == "scan") {v = $4; sub(/ %/, "", v); m = (v + 0 <= 15) ? "met" : "**missed**"}
             print "| " $1 " | " $2 " | " $3 " | " $4 " | " m " |"}' "$f"
+        if [[ -s $dir/meta-$k-timings.tsv ]]; then
+            echo
+            echo "Inside the process (\`scan --timings\`, $(wc -l <"$dir/meta-$k-timings.tsv") runs, medians):" \
+                "$(meta_share "$dir/meta-$k-timings.tsv")"
+        fi
     done
     for f in "$dir"/strace-*-breakdown.tsv; do
         [[ -f $f ]] || continue
@@ -419,6 +431,16 @@ bench_meta() { # base-files
             (if .command == "scan, inert twin" then "baseline"
              else ((.median / $b - 1) * 1000 | round / 10 | tostring) + " %" end)]) | @tsv' \
         "$OUT/hyperfine-meta-$k.json" >"$OUT/meta-$k.tsv"
+    # The same cost measured inside one process (--timings), which the machine's noise
+    # between hyperfine blocks does not reach: the metadata pass against the walk.
+    local i line walk meta
+    : >"$OUT/meta-$k-timings.tsv"
+    for ((i = 0; i < META_RUNS; i++)); do
+        line="$("$BIN" scan --quiet --timings --format json -o /dev/null "$dir" 2>&1 >/dev/null | grep '^timings:')" || true
+        walk="$(sed -nE 's/.*walk ([0-9.]+) ms.*/\1/p' <<<"$line")"
+        meta="$(sed -nE 's/.*databases and plists ([0-9.]+) ms.*/\1/p' <<<"$line")"
+        [[ -n $walk && -n $meta ]] && printf '%s\t%s\n' "$walk" "$meta" >>"$OUT/meta-$k-timings.tsv"
+    done
 }
 
 # Peak RSS of one run of each tool (GNU time -v), on the given tree.
@@ -516,10 +538,11 @@ summary() {
     fi
     local k
     for f in "$OUT"/meta-*.tsv; do
-        [[ -f $f ]] || continue
+        [[ -f $f && $f != *-timings.tsv ]] || continue
         k="$(basename "$f" .tsv | sed 's/^meta-//')"
         printf '\nmetadata overhead (%s)\n' "$(sed -n "s/^meta tree $k: //p" "$OUT/env.txt")"
         awk -F'\t' '{printf "  %-22s %10s %10s %10s\n", $1, $2, $3, $4}' "$f"
+        [[ -s $OUT/meta-$k-timings.tsv ]] && printf '  in process (--timings): %s\n' "$(meta_share "$OUT/meta-$k-timings.tsv")"
     done
     for f in "$OUT"/rss-*.tsv; do
         [[ -f $f ]] || continue

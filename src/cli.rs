@@ -166,6 +166,11 @@ pub struct CommonArgs {
     #[arg(long)]
     pub no_row_counts: bool,
 
+    /// Print how long each phase took (walk, databases and plists, report) on
+    /// standard error, even with --quiet.
+    #[arg(long)]
+    pub timings: bool,
+
     /// Pin the report's timestamp (RFC 3339), for reproducible output.
     #[arg(long, hide = true, value_name = "RFC3339")]
     pub now: Option<String>,

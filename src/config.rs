@@ -53,6 +53,8 @@ pub struct ScanConfig {
     pub count_rows: bool,
     /// Read every `.dat` image's first bytes for its scheme (`--dat-schemes`).
     pub dat_schemes: bool,
+    /// Print phase timings on stderr (`--timings`).
+    pub timings: bool,
 }
 
 /// A validated command.
@@ -215,5 +217,6 @@ fn scan_config(a: CommonArgs, top: usize, view: View, env: &Env) -> Result<ScanC
         view,
         count_rows: !a.no_row_counts,
         dat_schemes: false,
+        timings: a.timings,
     })
 }

@@ -135,7 +135,8 @@ fn run_scan(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
             ..metadata::MetaOptions::default()
         },
     };
-    let mut report = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
+    let (mut report, timings) =
+        progress::with_progress(!c.quiet, |p| scan::scan_timed(&roots, &opts, p));
     if c.redact {
         redact::redact(&mut report);
     }
@@ -159,8 +160,20 @@ fn run_scan(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
         view: c.view,
         hosts: net.as_ref(),
     };
+    let rendering = std::time::Instant::now();
     emit(&c.output, stdout, |w| {
         report::render(c.format, &report, style, w)
     })?;
+    if c.timings {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        let _ = writeln!(
+            stderr,
+            "timings: walk {:.1} ms, databases and plists {:.1} ms ({} files), report {:.1} ms",
+            ms(timings.walk),
+            ms(timings.metadata),
+            timings.metadata_files,
+            ms(rendering.elapsed())
+        );
+    }
     Ok(exit_for(report.issues.len(), "scanning", c.quiet, stderr))
 }

@@ -8,6 +8,7 @@ use crate::model::Report;
 use crate::progress::Progress;
 use crate::sniff::Sniff;
 use crate::walk::{walk, WalkRoot};
+use std::time::{Duration, Instant};
 
 /// How to scan.
 #[derive(Debug, Clone)]
@@ -26,8 +27,29 @@ pub struct ScanOptions {
     pub meta: MetaOptions,
 }
 
+/// How long the phases of [`scan`] took.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Walk, classification and aggregation.
+    pub walk: Duration,
+    /// The metadata pass over databases and plists.
+    pub metadata: Duration,
+    /// Database and plist files the metadata pass described.
+    pub metadata_files: usize,
+}
+
 /// Scan `roots` and build the report.
 pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> Report {
+    scan_timed(roots, opts, progress).0
+}
+
+/// [`scan`], also saying how long each phase took.
+pub fn scan_timed(
+    roots: &[Root],
+    opts: &ScanOptions,
+    progress: Option<&Progress>,
+) -> (Report, Timings) {
+    let start = Instant::now();
     let walk_roots: Vec<WalkRoot> = roots
         .iter()
         .map(|r| WalkRoot {
@@ -69,7 +91,15 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
         ..opts.meta.clone()
     };
     let paths: Vec<_> = roots.iter().map(|r| r.path.clone()).collect();
+    let metadata_files = usize::from(meta_opts.databases) * candidates.databases.len()
+        + usize::from(meta_opts.plists) * candidates.plists.len();
+    let walked = Instant::now();
     let described = describe(candidates, &paths, &meta_opts);
+    let timings = Timings {
+        walk: walked - start,
+        metadata: walked.elapsed(),
+        metadata_files,
+    };
     report.databases = described.databases;
     report.plists = described.plists;
     if !described.issues.is_empty() {
@@ -77,5 +107,5 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
         report.issues.sort();
         report.issues.dedup();
     }
-    report
+    (report, timings)
 }

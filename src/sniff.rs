@@ -286,40 +286,22 @@ mod tests {
 
     #[test]
     fn variants() {
-        assert_eq!(
-            image_variant(Layout::Wechat3, "1_.pic_thumb.jpg"),
-            Some(Variant::Thumbnail)
-        );
-        assert_eq!(
-            image_variant(Layout::Wechat3, "1_.pic_hd.jpg"),
-            Some(Variant::Hd)
-        );
-        assert_eq!(
-            image_variant(Layout::Wechat3, "1_.pic.jpg"),
-            Some(Variant::Original)
-        );
-        assert_eq!(
-            image_variant(Layout::Wechat4, "ab_t.dat"),
-            Some(Variant::Thumbnail)
-        );
-        assert_eq!(
-            image_variant(Layout::Wechat4, "ab_h.dat"),
-            Some(Variant::Hd)
-        );
-        assert_eq!(
-            image_variant(Layout::Wechat4, "ab.dat"),
-            Some(Variant::Original)
-        );
-        assert_eq!(image_variant(Layout::Wechat4, "ab.jpg"), None);
-        assert_eq!(
-            image_variant(Layout::Wechat4, "AB_T.DAT"),
-            Some(Variant::Thumbnail)
-        );
-        assert_eq!(
-            image_variant(Layout::Wechat3, "1_.PIC_HD.jpg"),
-            Some(Variant::Hd)
-        );
-        assert_eq!(image_variant(Layout::Wechat3, "1_.pi"), None);
-        assert_eq!(image_variant(Layout::Shared, "ab.dat"), None);
+        use Layout::{Shared, Wechat3, Wechat4};
+        use Variant::{Hd, Original, Thumbnail};
+        for (layout, name, want) in [
+            (Wechat3, "1_.pic_thumb.jpg", Some(Thumbnail)),
+            (Wechat3, "1_.pic_hd.jpg", Some(Hd)),
+            (Wechat3, "1_.pic.jpg", Some(Original)),
+            (Wechat3, "1_.PIC_HD.jpg", Some(Hd)),
+            (Wechat3, "1_.pi", None),
+            (Wechat4, "ab_t.dat", Some(Thumbnail)),
+            (Wechat4, "ab_h.dat", Some(Hd)),
+            (Wechat4, "ab.dat", Some(Original)),
+            (Wechat4, "AB_T.DAT", Some(Thumbnail)),
+            (Wechat4, "ab.jpg", None),
+            (Shared, "ab.dat", None),
+        ] {
+            assert_eq!(image_variant(layout, name), want, "{layout:?} {name}");
+        }
     }
 }

@@ -411,3 +411,37 @@ fn output_to_a_device_or_fifo_writes_in_place_never_replacing_it() {
         .file_type()
         .is_char_device());
 }
+
+#[test]
+fn timings_go_to_stderr_only_when_asked() {
+    let f = upgraded_mac();
+    let run = |extra: &[&str]| {
+        let out = f
+            .cmd()
+            .arg("scan")
+            .arg(f.root())
+            .args(["--format", "json", "--quiet"])
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (plain_out, plain_err) = run(&[]);
+    assert_eq!(plain_err, "");
+    let (out, err) = run(&["--timings"]);
+    // One line, even with --quiet, and the report itself unchanged.
+    let re = predicates::str::is_match(
+        r"^timings: walk [0-9.]+ ms, databases and plists [0-9.]+ ms \([0-9]+ files\), report [0-9.]+ ms\n$",
+    )
+    .unwrap();
+    assert!(re.eval(&err), "{err:?}");
+    let strip = |s: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(s).unwrap();
+        v["generated_at"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(strip(&out), strip(&plain_out));
+}

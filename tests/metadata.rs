@@ -268,55 +268,43 @@ fn sample_dat_images_by_scheme() {
             p.contains("/msg/attach/") && p.contains("/Img/") && p.ends_with(".dat")
         })
         .count() as u64;
-    let schemes_of = |r: &Value| -> (std::collections::BTreeSet<String>, u64) {
+    // (schemes in dat_images, files in dat_images, file types) of a report.
+    let dat_view = |r: &Value| -> (std::collections::BTreeSet<String>, u64, Vec<String>) {
         let dat = r["dat_images"].as_array().unwrap();
         let files = dat.iter().map(|d| num(&d["files"])).sum();
-        let schemes = dat
+        let text = |v: &Value, key: &str| v[key].as_str().unwrap().to_string();
+        let schemes = dat.iter().map(|d| text(d, "scheme")).collect();
+        let types = r["file_types"]
+            .as_array()
+            .unwrap()
             .iter()
-            .map(|d| d["scheme"].as_str().unwrap().to_string())
+            .map(|t| text(t, "type"))
             .collect();
-        (schemes, files)
+        (schemes, files, types)
     };
+    let has = |types: &[String], t: &str| types.iter().any(|x| x == t);
 
     // With --dat-schemes, each image's first bytes tell its scheme.
     let (code, r) = json_of(&["scan", "--dat-schemes", "--format", "json"], t.path());
     assert_eq!(code, 0, "{:#}", r["issues"]);
     validate(&r);
-    let (schemes, files) = schemes_of(&r);
+    let (schemes, files, types) = dat_view(&r);
     for s in ["v1", "v2", "xor-jpeg", "xor-png", "xor-gif"] {
         assert!(schemes.contains(s), "{schemes:?}");
     }
     assert!(!schemes.contains("unread"), "{schemes:?}");
     // Every 4.x Img/*.dat is counted once.
     assert_eq!(files, on_disk);
-    let types: Vec<&str> = r["file_types"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["type"].as_str().unwrap())
-        .collect();
-    assert!(
-        types.contains(&"dat-v2") && !types.contains(&"dat"),
-        "{types:?}"
-    );
+    assert!(has(&types, "dat-v2") && !has(&types, "dat"), "{types:?}");
 
     // Without it, the same images are counted per chat and variant, scheme `unread`,
     // and the type table says `dat` (not read).
     let (code, r) = json_of(&["scan", "--format", "json"], t.path());
     assert_eq!(code, 0, "{:#}", r["issues"]);
-    let (schemes, files) = schemes_of(&r);
+    let (schemes, files, types) = dat_view(&r);
     assert_eq!(schemes, ["unread".to_string()].into());
     assert_eq!(files, on_disk);
-    let types: Vec<&str> = r["file_types"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["type"].as_str().unwrap())
-        .collect();
-    assert!(
-        types.contains(&"dat") && !types.contains(&"dat-v2"),
-        "{types:?}"
-    );
+    assert!(has(&types, "dat") && !has(&types, "dat-v2"), "{types:?}");
 }
 
 #[test]
