@@ -188,7 +188,7 @@ pub struct ScanArgs {
 
     /// Also read the first bytes of every 4.x `.dat` image to count its scheme (V1, V2,
     /// XOR and the image type under it). One extra open and read per image: about
-    /// 1.5× the scan time on a 4.x tree, more with a cold cache.
+    /// 1.4-1.6× the scan time on a 4.x tree, more with a cold cache.
     #[arg(long)]
     pub dat_schemes: bool,
 }

@@ -36,7 +36,7 @@ pub fn extension(name: &str) -> Option<Cow<'_, str>> {
 /// Reading a head costs an `open`, a `read` and a `close` on top of the one metadata
 /// call every entry gets. Database-like and extension-less files are few, so they are
 /// always read (a SQLite file is found whatever its name). `.dat` images are most of a
-/// 4.x tree, and reading each one (cold, a random read per file) makes a scan about 1.5×
+/// 4.x tree, and reading each one (cold, a random read per file) makes a scan about 1.4-1.6×
 /// slower, so their schemes are opt-in (`--dat-schemes`), the way peers make costly
 /// accuracy opt-in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
