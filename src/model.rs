@@ -114,7 +114,8 @@ pub struct Plist {
 pub struct DatImages {
     pub account: String,
     pub chat: String,
-    /// `v1`, `v2`, `xor-<image>` (single-byte XOR), `plain-<image>` (key 0), `unknown`.
+    /// `v1`, `v2`, `xor-<image>` (single-byte XOR), `plain-<image>` (key 0), `unknown`;
+    /// `unread` when the head was not read (no `--dat-schemes`, or the read failed).
     pub scheme: String,
     /// `thumbnail`, `original` or `hd`.
     pub variant: String,
