@@ -712,7 +712,9 @@ fn open_in_memory(
     if survey.file_len.saturating_add(wal_bytes) > max {
         return Ok(None);
     }
-    if survey.plan == Plan::InPlace && writer_lock_held(&survey.file).map_err(io_err(path))? {
+    // A lock we cannot ask about (a filesystem without POSIX locks) counts as held:
+    // SQLite's own path then decides.
+    if survey.plan == Plan::InPlace && writer_lock_held(&survey.file).unwrap_or(true) {
         return Ok(None);
     }
     // `sqlite3_deserialize` cannot open a WAL-mode image (its docs say to set the
