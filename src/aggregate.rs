@@ -6,7 +6,7 @@
 //! (those are decided at the end, so a hard-linked file is counted once, under its
 //! lexicographically first path, whatever order the threads met its links in).
 
-use crate::classify::{classify, Category, Layout};
+use crate::classify::{Category, FolderClassifier, Layout};
 use crate::meta::{sniff_dat, DatScheme, ImageKind, SQLITE_MAGIC};
 use crate::metadata::{Candidate, Candidates, PlistHint};
 use crate::model::{self, Issue, Report, Size};
@@ -150,6 +150,8 @@ pub struct Accumulator {
     dat_images: Map<String, Map<String, DatCounts>>,
     /// Database and plist paths for the metadata pass.
     candidates: Candidates,
+    /// Classification state for the folder whose files are coming in.
+    classifier: FolderClassifier,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -181,6 +183,7 @@ impl Accumulator {
             issues: Vec::new(),
             dat_images: Map::default(),
             candidates: Candidates::default(),
+            classifier: FolderClassifier::default(),
         }
     }
 
@@ -643,7 +646,7 @@ impl Accumulator {
 impl Visitor for Accumulator {
     fn file(&mut self, e: &FileEntry<'_>) {
         self.collect(e);
-        let p = classify(e.canonical);
+        let p = self.classifier.classify(e.canonical);
         let kind = file_type(e.name, e.ext.clone(), e.meta.size, e.head);
         let variant = match p.category {
             Category::ChatImages => image_variant(p.layout, e.name),

@@ -91,6 +91,24 @@ impl Pattern {
 
     /// Whether the pattern matches the whole of `path` (already split into segments).
     pub fn matches(&self, path: &[&str]) -> bool {
+        self.run(path, None)
+    }
+
+    /// Whether some file name in place of `path`'s last segment could make the
+    /// pattern match (that segment is treated as matching any single segment).
+    pub fn could_match_with_any_last(&self, path: &[&str]) -> bool {
+        self.run(path, path.len().checked_sub(1))
+    }
+
+    /// Whether the last segment is `**` (so a match of a folder is a match of
+    /// everything inside it).
+    pub fn ends_in_any_depth(&self) -> bool {
+        self.segs.last() == Some(&Seg::AnyDepth)
+    }
+
+    /// The matcher; the segment at index `wild`, if any, matches any one segment.
+    fn run(&self, path: &[&str], wild: Option<usize>) -> bool {
+        let seg_ok = |seg: &Seg, at: usize| wild == Some(at) || seg_matches(seg, path[at]);
         // Cheap necessary conditions first: whatever follows the last `**` must match
         // the path's last segments one to one (most paths fail here, on the file name).
         match self.tail {
@@ -99,11 +117,11 @@ impl Pattern {
                 if path.len() < k {
                     return false;
                 }
-                let (segs, names) = (&self.segs[self.segs.len() - k..], &path[path.len() - k..]);
+                let (segs, from) = (&self.segs[self.segs.len() - k..], path.len() - k);
                 if !segs
                     .iter()
-                    .zip(names)
-                    .all(|(seg, name)| seg_matches(seg, name))
+                    .enumerate()
+                    .all(|(j, seg)| seg_ok(seg, from + j))
                 {
                     return false;
                 }
@@ -121,7 +139,7 @@ impl Pattern {
                     p += 1;
                     continue;
                 }
-                if seg_matches(&self.segs[p], path[s]) {
+                if seg_ok(&self.segs[p], s) {
                     p += 1;
                     s += 1;
                     continue;
