@@ -80,11 +80,15 @@ WORK="$ROOT/bench/data"
 # files) and, in a full run, the 300k tree (about a real container's density).
 
 log() { printf '\n== %s\n' "$*" >&2; }
+# Median of tab-separated column $1 of file $2.
+column_median() {
+    cut -f"$1" "$2" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
 # "walk W ms, metadata pass M ms = P % of the walk" from lines of "walk_ms<TAB>meta_ms" (medians).
 meta_share() {
     local w m
-    w="$(cut -f1 "$1" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')"
-    m="$(cut -f2 "$1" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')"
+    w="$(column_median 1 "$1")"
+    m="$(column_median 2 "$1")"
     awk -v w="$w" -v m="$m" 'BEGIN {printf "walk %.1f ms, databases and plists %.1f ms = %.1f %% of the walk", w, m, 100 * m / w}'
 }
 have() { command -v "$1" >/dev/null 2>&1; }

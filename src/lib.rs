@@ -135,8 +135,7 @@ fn run_scan(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
             ..metadata::MetaOptions::default()
         },
     };
-    let (mut report, timings) =
-        progress::with_progress(!c.quiet, |p| scan::scan_timed(&roots, &opts, p));
+    let (mut report, timings) = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
     if c.redact {
         redact::redact(&mut report);
     }

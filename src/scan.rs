@@ -38,17 +38,8 @@ pub struct Timings {
     pub metadata_files: usize,
 }
 
-/// Scan `roots` and build the report.
-pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> Report {
-    scan_timed(roots, opts, progress).0
-}
-
-/// [`scan`], also saying how long each phase took.
-pub fn scan_timed(
-    roots: &[Root],
-    opts: &ScanOptions,
-    progress: Option<&Progress>,
-) -> (Report, Timings) {
+/// Scan `roots` and build the report; also says how long each phase took.
+pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> (Report, Timings) {
     let start = Instant::now();
     let walk_roots: Vec<WalkRoot> = roots
         .iter()

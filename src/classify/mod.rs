@@ -284,12 +284,12 @@ impl FolderClassifier {
             Some(i) => (&canonical[..i], &canonical[i + 1..]),
             None => ("", canonical),
         };
-        // At the top the name itself could be `Data`, which changes the scopes.
-        if dir.split('/').all(str::is_empty) || name.is_empty() {
-            return classify(canonical);
-        }
         if self.dir.as_deref() != Some(dir) {
             self.prepare(dir);
+        }
+        // At the top the name itself could be `Data`, which changes the scopes.
+        if self.ranges.is_empty() || name.is_empty() {
+            return classify(canonical);
         }
         let (mut stack, mut heap) = ([""; STACK_SEGS], Vec::new());
         let segs = collect_segs(
