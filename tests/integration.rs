@@ -13,3 +13,4 @@ mod hostile;
 mod hosts;
 mod metadata;
 mod redact;
+mod sample;
