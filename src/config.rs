@@ -4,8 +4,8 @@
 use crate::cli::{Cli, ColorArg, Command, CommonArgs, DiffArgs, DiffFormatArg, FormatArg};
 use crate::cli::{HostsArgs, HostsFormatArg};
 use crate::error::{Error, Result};
-use crate::report::diff::DiffFormat;
-use crate::report::{Format, View};
+use crate::render::diff::DiffFormat;
+use crate::render::{Format, View};
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 
@@ -70,7 +70,7 @@ pub enum Config {
 pub struct HostsConfig {
     pub target: Target,
     pub any: bool,
-    pub format: crate::hosts::render::Format,
+    pub format: crate::render::hosts::Format,
     pub output: Output,
     pub paths: bool,
     pub redact: bool,
@@ -79,7 +79,7 @@ pub struct HostsConfig {
 }
 
 fn hosts_config(a: HostsArgs, env: &Env) -> Result<HostsConfig> {
-    use crate::hosts::render::Format as F;
+    use crate::render::hosts::Format as F;
     Ok(HostsConfig {
         target: match a.path {
             Some(p) => Target::Path(p),

@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     // (If the handler cannot be installed, the default — die at once — still applies;
     // only the temporary file could then remain.)
     let _ = ctrlc::set_handler(|| {
-        let _held = wechat_inspect::output::abandon();
+        let _held = wechat_inspect::commands::output::abandon();
         std::process::exit(Exit::Interrupted as i32);
     });
     let cli = Cli::parse();
@@ -28,7 +28,7 @@ fn main() -> ExitCode {
     let result = Config::from_cli(cli, &env).and_then(|config| {
         let mut stdout = io::stdout().lock();
         let mut stderr = io::stderr();
-        let exit = wechat_inspect::run(&config, &mut stdout, &mut stderr)?;
+        let exit = wechat_inspect::commands::run(&config, &mut stdout, &mut stderr)?;
         stdout.flush().map_err(|source| Error::Output {
             path: "<stdout>".into(),
             source,

@@ -246,7 +246,7 @@ fn non_utf8_and_control_character_names_are_escaped_losslessly_in_every_format()
     // Lossless: unescaping gives back the bytes on disk.
     let mut back: Vec<Vec<u8>> = listed
         .iter()
-        .map(|p| wechat_inspect::paths::unescape(p).unwrap())
+        .map(|p| wechat_inspect::escape::unescape(p).unwrap())
         .collect();
     back.sort();
     let mut want: Vec<Vec<u8>> = names.iter().map(|n| n.to_vec()).collect();
@@ -945,7 +945,7 @@ fn ctrl_c_stops_within_a_second_and_leaves_no_partial_output() {
 
 mod classifier_never_panics {
     use proptest::prelude::*;
-    use wechat_inspect::classify::{classify, Category};
+    use wechat_inspect::tree::classify::{classify, Category};
 
     /// Folder and file names WeChat uses, mixed with anything.
     const WECHAT: &[&str] = &[

@@ -11,7 +11,7 @@ fn identifiers(root: &Path) -> BTreeSet<String> {
     let mut stems = BTreeSet::new();
     // Words the report shows anyway: WeChat's folder names (kept by design) and the
     // category ids and labels. A file stem that is one of them proves nothing.
-    let mut vocabulary: Vec<String> = wechat_inspect::classify::Category::ALL
+    let mut vocabulary: Vec<String> = wechat_inspect::tree::classify::Category::ALL
         .iter()
         .flat_map(|c| [c.id().to_lowercase(), c.label().to_lowercase()])
         .collect();

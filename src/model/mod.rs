@@ -2,6 +2,13 @@
 //!
 //! Plain data with a fixed, documented order (see `docs/report-schema.json`). Sizes are
 //! integer bytes, times RFC 3339, paths `/`-separated and relative to the path given.
+//! Beside it: the `hosts` report ([`hosts`]) and host-name logic ([`domain`]), the
+//! comparison of two reports ([`diff`]) and `--redact` ([`redact`]). Pure: no I/O.
+
+pub mod diff;
+pub mod domain;
+pub mod hosts;
+pub mod redact;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -1,6 +1,6 @@
-//! `--redact`: one pass over the [`Report`] model that replaces personal identifiers
-//! with stable pseudonyms before any reporter sees it, so every format is redacted the
-//! same way.
+//! `--redact`: one pass over the [`Report`] model (or the [`HostsReport`]) that
+//! replaces personal identifiers with stable pseudonyms before any reporter sees it, so
+//! every format is redacted the same way.
 //!
 //! Account folders become `account-1`, chat folders `chat-07`, usernames and wxids
 //! `user-03`, other opaque ids (long hex, UUIDs) `id-02`, file names `file-0042.pdf`
@@ -9,8 +9,9 @@
 //! it is deterministic. WeChat's fixed folder names (`Data`, `Library`, `msg`,
 //! `attach`, `2.0b4.0.9`, `2024-05`, ...) stay, so the paths still say where things are.
 
-use crate::classify::pattern::{is_md5, is_month};
-use crate::model::Report;
+use super::hosts::{HostsReport, FIXED_STORE_NAMES};
+use super::Report;
+use crate::tree::classify::pattern::{is_md5, is_month};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What `base` becomes when it is a path (`~` and `.` reveal nothing and stay).
@@ -342,6 +343,66 @@ fn apply(names: &Names, r: &mut Report) {
         (&a.account, &a.chat, &a.scheme, &a.variant)
             .cmp(&(&b.account, &b.chat, &b.scheme, &b.variant))
     });
+}
+
+/// `--redact`: pseudonymise the identifying components of every path (source
+/// files, roots, issues, notes, URL paths) with the same rules as `scan --redact`.
+/// Host names, cookie names and fixed store file names stay.
+pub fn redact_hosts(r: &mut HostsReport) {
+    let is_file = |p: &str| {
+        let name = p.rsplit('/').next().unwrap_or("");
+        !FIXED_STORE_NAMES.contains(&name)
+    };
+    let mut all: Vec<(String, bool)> = Vec::new();
+    for root in &r.roots {
+        all.push((root.path.clone(), false));
+        all.push((root.container_path.clone(), false));
+    }
+    for s in &r.stores {
+        all.push((s.path.clone(), is_file(&s.path)));
+    }
+    for h in &r.hosts {
+        for p in h.paths.iter().flatten() {
+            all.push((p.clone(), false));
+        }
+    }
+    for i in &r.issues {
+        all.push((i.path.clone(), is_file(&i.path)));
+    }
+    for n in &r.notes {
+        all.push((n.path.clone(), is_file(&n.path)));
+    }
+    let red = PathRedactor::new(all.iter().map(|(p, f)| (p.as_str(), *f)));
+    if r.base != "~" && r.base != "." {
+        r.base = REDACTED_BASE.to_string();
+    }
+    for root in &mut r.roots {
+        root.path = red.path(&root.path, false);
+        root.container_path = red.path(&root.container_path, false);
+    }
+    for s in &mut r.stores {
+        s.path = red.path(&s.path, is_file(&s.path));
+    }
+    for h in &mut r.hosts {
+        for s in &mut h.sources {
+            *s = red.path(s, is_file(s));
+        }
+        if let Some(ps) = &mut h.paths {
+            for p in ps.iter_mut() {
+                *p = red.path(p, false);
+            }
+            ps.sort();
+            ps.dedup();
+        }
+    }
+    for i in &mut r.issues {
+        i.path = red.path(&i.path, is_file(&i.path));
+        i.message = red.text(&i.message);
+    }
+    for n in &mut r.notes {
+        n.path = red.path(&n.path, is_file(&n.path));
+        n.message = red.text(&n.message);
+    }
 }
 
 /// Pseudonyms for loose paths (reports other than [`Report`], e.g. `hosts`), with

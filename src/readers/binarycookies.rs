@@ -20,6 +20,8 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+/// Largest binary cookie file read (bigger ones are an issue, not a read).
+pub const MAX_COOKIE_FILE: usize = 16 * 1024 * 1024;
 /// Seconds from the Unix epoch to 2001-01-01T00:00:00Z (Mac absolute time 0).
 pub const MAC_EPOCH_OFFSET: i64 = 978_307_200;
 /// Longest domain, name or path kept (longer ones are cut, marked with `…`).

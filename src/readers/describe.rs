@@ -3,22 +3,24 @@
 //!
 //! The walk keeps only these files' paths ([`Candidate`]; dozens to hundreds in a real
 //! container), never all files. Each database is read header first (100 bytes, O(1));
-//! a plaintext one is then listed by [`crate::meta::inspect_db`] (schema, and row
+//! a plaintext one is then listed by [`crate::readers::sqlite::inspect_db`] (schema, and row
 //! counts bounded by its [`RowCountLimit`] unless switched off), which never creates,
 //! changes or deletes anything next to it. An encrypted database is described from its
 //! size, role and sidecars alone. A plist is read whole (at most
-//! [`MAX_PLIST_BYTES`]) and outlined by [`crate::meta::inspect_plist`]. Per-file
+//! [`MAX_PLIST_BYTES`]) and outlined by [`crate::readers::plist::inspect_plist`]. Per-file
 //! problems become issues (`database`, `plist`, or the I/O kinds); the pass goes on.
 
-use crate::classify::classify;
-use crate::error::io_issue;
-use crate::meta::sqlite_db::WAL_READ_MAX;
-use crate::meta::{
-    db_role, expected_page_size, inspect_db, inspect_plist, inspect_wal_file, parse_sqlite_header,
-    read_head, DbError, HeaderError, InspectOptions, JournalMode, ObjectKind, PlistError,
-    PlistFormat, RowCountLimit, MAX_PLIST_BYTES, SQLITE_HEADER_LEN, SQLITE_MAGIC,
+use super::plist::{inspect_plist, PlistError, PlistFormat, MAX_PLIST_BYTES};
+use super::read_head;
+use super::sqlite::db::WAL_READ_MAX;
+use super::sqlite::{
+    db_role, expected_page_size, inspect_db, inspect_wal_file, parse_sqlite_header, DbError,
+    HeaderError, InspectOptions, JournalMode, ObjectKind, RowCountLimit, SQLITE_HEADER_LEN,
+    SQLITE_MAGIC,
 };
+use crate::error::io_issue;
 use crate::model::{Database, Issue, Plist, TableRows};
+use crate::tree::classify::classify;
 use std::ffi::OsString;
 use std::fs;
 use std::io;

@@ -1,7 +1,7 @@
 //! Rendering a [`DiffReport`]: a table (default) or JSON.
 
-use crate::diff::{Change, DiffReport};
-use crate::human::{bytes, truncate_left, truncate_right};
+use crate::model::diff::{Change, DiffReport};
+use crate::render::human::{bytes, truncate_left, truncate_right};
 use std::io::{self, Write};
 
 /// Diff output formats.

@@ -8,8 +8,8 @@
 //! kind, `responses`, `detail` = `path (N cookies, M hosts)`), `note` and `issue`
 //! (`detail` = path and message).
 
-use super::HostsReport;
-use crate::human::{bytes, count, truncate_left, truncate_right};
+use crate::model::hosts::HostsReport;
+use crate::render::human::{bytes, count, truncate_left, truncate_right};
 use std::io::{self, Write};
 
 /// `hosts` output formats.

@@ -3,12 +3,13 @@
 
 pub mod csv;
 pub mod diff;
+pub mod hosts;
 pub mod html;
+pub mod human;
 pub mod json;
 pub mod table;
-pub mod treemap;
 
-use crate::hosts::HostsReport;
+use crate::model::hosts::HostsReport;
 use crate::model::Report;
 use std::io::{self, Write};
 

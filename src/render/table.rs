@@ -1,8 +1,8 @@
 //! `--format table`: sections with human sizes, percentages and bars, for 80 columns.
 
 use super::{Style, View};
-use crate::human::{bar, bytes, count, percent, truncate_left, truncate_right};
 use crate::model::{Database, Report};
+use crate::render::human::{bar, bytes, count, percent, truncate_left, truncate_right};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 

@@ -4,10 +4,10 @@
 //! Every root gets a *container path*: where it would sit inside the app's sandbox
 //! container (`""` for the container itself, `Data`, `Data/Documents/xwechat_files`,
 //! ...). Prefixed to each file's relative path, it gives the canonical path that
-//! [`crate::classify`] understands, whatever level the user pointed at.
+//! [`crate::tree::classify`] understands, whatever level the user pointed at.
 
-use crate::classify::pattern::is_md5;
 use crate::error::{Error, Result};
+use crate::tree::classify::pattern::is_md5;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 

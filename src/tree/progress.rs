@@ -2,7 +2,7 @@
 //! most ten updates a second. Only on a terminal and never with `--quiet` (the caller
 //! decides); the walker feeds it once per folder, so it costs nothing per file.
 
-use crate::human::{bytes, count, truncate_left};
+use crate::render::human::{bytes, count, truncate_left};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;

@@ -1,13 +1,13 @@
 //! The scan pipeline: roots → parallel walk → per-thread accumulators → one report,
 //! then the metadata pass over the databases and plists the walk found.
 
-use crate::aggregate::{Accumulator, Options, ReportHeader};
-use crate::locate::Root;
-use crate::metadata::{describe, MetaOptions};
 use crate::model::Report;
-use crate::progress::Progress;
-use crate::sniff::Sniff;
-use crate::walk::{walk, WalkRoot};
+use crate::readers::describe::{describe, MetaOptions};
+use crate::tree::aggregate::{Accumulator, Options, ReportHeader};
+use crate::tree::locate::Root;
+use crate::tree::progress::Progress;
+use crate::tree::sniff::Sniff;
+use crate::tree::walk::{walk, WalkRoot};
 use std::time::{Duration, Instant};
 
 /// How to scan.

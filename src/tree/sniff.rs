@@ -5,8 +5,9 @@
 //! extension-less files are sniffed by default (and `.dat` images with `--dat-schemes`),
 //! so most files cost no read at all.
 
-use crate::classify::Layout;
-use crate::meta::{sniff_dat, DatScheme, SQLITE_MAGIC};
+use crate::readers::dat::{sniff_dat, DatScheme};
+use crate::readers::sqlite::SQLITE_MAGIC;
+use crate::tree::classify::Layout;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -71,7 +72,7 @@ const IMAGE_MAGICS: [(&[u8], &str); 7] = [
 ];
 
 /// The 4.x `.dat` image scheme as a file-type id (`dat-v1`, `dat-v2`, `dat-xor`,
-/// `dat-unknown`), from [`crate::meta::sniff_dat`] (layout doc §3.5); `dat` when the
+/// `dat-unknown`), from [`crate::readers::dat::sniff_dat`] (layout doc §3.5); `dat` when the
 /// head was not read.
 pub fn dat_scheme(head: Option<&[u8]>) -> &'static str {
     match head.map(sniff_dat) {

@@ -11,12 +11,12 @@
 //! the tree is kept beyond the folders still to read, so memory stays flat; the
 //! visitors are merged by the caller at the end. FIFOs, sockets and devices are
 //! counted and never opened; a few regular files are opened (`openat`, read-only,
-//! non-blocking, no-follow) to read their first bytes for [`crate::sniff`].
+//! non-blocking, no-follow) to read their first bytes for [`crate::tree::sniff`].
 
+use crate::escape::escape_cow;
 use crate::model::Issue;
-use crate::paths::escape_cow;
-use crate::progress::Progress;
-use crate::sniff::{extension, Sniff, HEAD_LEN};
+use crate::tree::progress::Progress;
+use crate::tree::sniff::{extension, Sniff, HEAD_LEN};
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags, Stat};
 use std::borrow::Cow;
@@ -79,7 +79,7 @@ pub struct FileEntry<'a> {
     pub root: usize,
     /// Escaped, `/`-separated, relative to the report's base.
     pub rel: &'a str,
-    /// Escaped, container-relative (see [`crate::classify`]).
+    /// Escaped, container-relative (see [`crate::tree::classify`]).
     pub canonical: &'a str,
     /// Escaped file name.
     pub name: &'a str,

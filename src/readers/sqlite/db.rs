@@ -35,7 +35,7 @@
 //!   timeout 0 by default) instead of a hang.
 //! * **In place, `immutable=1`** when the file on disk is the whole truth: a
 //!   WAL database whose `-wal` is missing or holds no valid committed frame
-//!   (checked with [`crate::meta::wal`], which follows SQLite's recovery
+//!   (checked with [`crate::readers::sqlite::wal`], which follows SQLite's recovery
 //!   rules), or a legacy database whose `-journal` is not hot. SQLite then
 //!   opens only the database file, takes no locks and ignores sidecars.
 //! * **Private copy** when the view needs a sidecar applied: the database and
@@ -53,7 +53,7 @@
 //! database plus any `-wal` to apply is at most [`InspectOptions::in_memory_max`]
 //! (8 MiB), the bytes are read (through the descriptor the header came from),
 //! the `-wal`'s committed frames are written over their pages by
-//! [`crate::meta::wal::apply_committed_frames`] (the same valid-frame walk as
+//! [`crate::readers::sqlite::wal::apply_committed_frames`] (the same valid-frame walk as
 //! SQLite's recovery, bounded), the file-format bytes are set to rollback mode
 //! in our copy (as the `sqlite3_deserialize` docs prescribe for WAL images), and
 //! SQLite gets the image read-only through `sqlite3_deserialize`. SQLite then
@@ -100,9 +100,9 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, MAIN_DB};
 use serde::Serialize;
 use thiserror::Error;
 
-use super::open_regular;
-use super::sqlite_header::{parse_sqlite_header, HeaderError, JournalMode, SqliteHeader};
+use super::header::{parse_sqlite_header, HeaderError, JournalMode, SqliteHeader};
 use super::wal::{apply_committed_frames, WalInfo};
+use crate::readers::open_regular;
 
 /// Default for [`RowCountLimit::max_db_bytes`]: 256 MiB.
 pub const DEFAULT_MAX_DB_BYTES: u64 = 256 * 1024 * 1024;

@@ -2,15 +2,17 @@
 //! request of any kind), light and dark. Charts are SVG computed here; each has a
 //! table beside it as its text alternative. Every string from the model is escaped.
 
-use crate::classify::category::{category_color, Category};
-use crate::hosts::HostsReport;
-use crate::human::{bytes, count, percent, truncate_right};
+pub mod treemap;
+
+use crate::model::hosts::HostsReport;
 use crate::model::{ChatTotals, Report};
-use crate::report::treemap::{squarify, Rect};
-use crate::report::View;
+use crate::render::human::{bytes, count, percent, truncate_right};
+use crate::render::View;
+use crate::tree::classify::category::{category_color, Category};
 use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
+use treemap::{squarify, Rect};
 
 /// Chart width in SVG user units (the page is at most this wide, so about 1:1 px).
 const W: f64 = 1160.0;

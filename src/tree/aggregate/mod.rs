@@ -6,12 +6,13 @@
 //! (those are decided at the end, so a hard-linked file is counted once, under its
 //! lexicographically first path, whatever order the threads met its links in).
 
-use crate::classify::{Category, FolderClassifier, Layout};
-use crate::meta::{sniff_dat, DatScheme, ImageKind, SQLITE_MAGIC};
-use crate::metadata::{Candidate, Candidates, PlistHint};
 use crate::model::{self, Issue, Report, Size};
-use crate::sniff::{extension, file_type, image_variant, Variant};
-use crate::walk::{DirEntry, FileEntry, FileMeta, Visitor};
+use crate::readers::dat::{sniff_dat, DatScheme, ImageKind};
+use crate::readers::describe::{Candidate, Candidates, PlistHint};
+use crate::readers::sqlite::SQLITE_MAGIC;
+use crate::tree::classify::{Category, FolderClassifier, Layout};
+use crate::tree::sniff::{extension, file_type, image_variant, Variant};
+use crate::tree::walk::{DirEntry, FileEntry, FileMeta, Visitor};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 

@@ -2,7 +2,7 @@
 //!
 //! Every path is first made *canonical*: relative to the app's sandbox container
 //! (`Data/Library/...`, `Data/Documents/...`), whatever level the user pointed us at
-//! (see [`crate::locate`]). This module then finds which part of the tree the path is
+//! (see [`crate::tree::locate`]). This module then finds which part of the tree the path is
 //! in (its [`Scope`]), applies the ordered rule table in [`rules`], and reads the
 //! account and chat folders off the path. No I/O happens here. The walk classifies
 //! through [`FolderClassifier`], which narrows the rule table once per folder.

@@ -3,7 +3,7 @@
 //! after `inspect_db` and requires them identical.
 
 use super::*;
-use crate::meta::wal::tests::wal_writer;
+use crate::readers::sqlite::wal::tests::wal_writer;
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::time::Instant;
@@ -553,7 +553,7 @@ fn not_databases() {
     );
 }
 
-const SQLITE_MAGIC_BYTES: &[u8; 16] = crate::meta::sqlite_header::SQLITE_MAGIC;
+const SQLITE_MAGIC_BYTES: &[u8; 16] = crate::readers::sqlite::header::SQLITE_MAGIC;
 
 #[test]
 fn sidecar_that_is_a_directory_is_refused() {

@@ -1,0 +1,71 @@
+//! `scan`, `dbs` and `plists`: one walk and metadata pass, rendered whole (`scan`) or
+//! as one section (`dbs`, `plists`).
+
+use super::{emit, exit_for, now_rfc3339, roots_for};
+use crate::config::ScanConfig;
+use crate::error::Result;
+use crate::exit::Exit;
+use crate::model::hosts::HostsOptions;
+use crate::model::redact;
+use crate::readers::describe::MetaOptions;
+use crate::render::{self, Format, Style, View};
+use crate::tree::{progress, scan, sniff};
+use std::io::Write;
+
+/// Run `scan`, `dbs` or `plists` (the config's view says which).
+pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
+    let (roots, base) = roots_for(&c.target, c.any, &c.output)?;
+    let opts = scan::ScanOptions {
+        threads: c.threads,
+        top: c.top,
+        sniff: sniff::Sniff { dat: c.dat_schemes },
+        generated_at: now_rfc3339(&c.now),
+        base,
+        meta: MetaOptions {
+            databases: c.view != View::Plists,
+            plists: c.view != View::Databases,
+            count_rows: c.count_rows,
+            ..MetaOptions::default()
+        },
+    };
+    let (mut report, timings) = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
+    if c.redact {
+        redact::redact(&mut report);
+    }
+    // The HTML report of `scan` also shows the network footprint.
+    let net = (c.format == Format::Html && c.view == View::Scan).then(|| {
+        let mut net = super::hosts::collect(
+            &roots,
+            &HostsOptions {
+                generated_at: report.generated_at.clone(),
+                base: report.base.clone(),
+                paths: false,
+            },
+        );
+        if c.redact {
+            redact::redact_hosts(&mut net);
+        }
+        net
+    });
+    let style = Style {
+        color: c.color,
+        view: c.view,
+        hosts: net.as_ref(),
+    };
+    let rendering = std::time::Instant::now();
+    emit(&c.output, stdout, |w| {
+        render::render(c.format, &report, style, w)
+    })?;
+    if c.timings {
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        let _ = writeln!(
+            stderr,
+            "timings: walk {:.1} ms, databases and plists {:.1} ms ({} files), report {:.1} ms",
+            ms(timings.walk),
+            ms(timings.metadata),
+            timings.metadata_files,
+            ms(rendering.elapsed())
+        );
+    }
+    Ok(exit_for(report.issues.len(), "scanning", c.quiet, stderr))
+}
