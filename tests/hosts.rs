@@ -556,7 +556,8 @@ fn hosts_json_validates_against_the_schema() {
             .map(|e| format!("{e} at {}", e.instance_path))
             .collect();
         assert!(errors.is_empty(), "{errors:#?}");
-        let back: wechat_inspect::model::hosts::HostsReport = serde_json::from_value(r.clone()).unwrap();
+        let back: wechat_inspect::model::hosts::HostsReport =
+            serde_json::from_value(r.clone()).unwrap();
         assert_eq!(serde_json::to_value(&back).unwrap(), r);
     }
 }

@@ -400,7 +400,7 @@ mod tests {
     const V4_ROOT: &str = v4_storage!();
 
     /// The walker picks database candidates by extension alone (see
-    /// `aggregate::Accumulator::collect`); that is only right while every role's
+    /// `tree::aggregate::candidates::file`); that is only right while every role's
     /// file name has one.
     #[test]
     fn every_role_names_a_file_with_a_database_extension() {
