@@ -14,6 +14,13 @@
 //! [`escape`] (printable names), [`error`] and [`exit`] are shared by all stages. Only
 //! `tree`, `readers` and `commands` touch the filesystem, and nothing ever writes
 //! under a scanned folder.
+//!
+//! Most modules are crate-private; read these docs with
+//! `cargo doc --document-private-items`, where every link below resolves.
+
+// The lib exists for the binary and the tests; its docs link freely into
+// crate-private modules (see above).
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod cli;
 pub mod commands;

@@ -3,10 +3,10 @@
 //! read ([`roots_for`]), where the report goes ([`emit`]) and the exit code for the
 //! issues found ([`exit_for`]).
 
-pub mod diff;
-pub mod hosts;
+pub(crate) mod diff;
+pub(crate) mod hosts;
 pub mod output;
-pub mod scan;
+pub(crate) mod scan;
 
 use crate::config::{Config, Output, Target};
 use crate::error::{self, Result};

@@ -5,10 +5,10 @@
 //! Beside it: the `hosts` report ([`hosts`]) and host-name logic ([`domain`]), the
 //! comparison of two reports ([`diff`]) and `--redact` ([`redact`]). Pure: no I/O.
 
-pub mod diff;
-pub mod domain;
+pub(crate) mod diff;
+pub(crate) mod domain;
 pub mod hosts;
-pub mod redact;
+pub(crate) mod redact;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

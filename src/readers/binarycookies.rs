@@ -30,10 +30,6 @@ pub const MAX_STRING: usize = 1024;
 pub const COOKIE_HEADER_LEN: usize = 56;
 const PAGE_MAGIC: [u8; 4] = [0x00, 0x00, 0x01, 0x00];
 
-/// Flag bits.
-pub const FLAG_SECURE: u32 = 1;
-pub const FLAG_HTTP_ONLY: u32 = 4;
-
 /// One cookie, without its value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cookie {

@@ -29,6 +29,10 @@ pub enum ImageKind {
 
 impl ImageKind {
     /// Stable id: `jpeg`, `png`, `gif`, `bmp`, `tiff`, `webp`, `wxgf`.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "only the tests print it so far")
+    )]
     pub fn as_str(self) -> &'static str {
         match self {
             ImageKind::Jpeg => "jpeg",

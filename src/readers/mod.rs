@@ -9,13 +9,13 @@
 //! [`describe`] is the metadata pass: the databases and plists the walk found, read
 //! through these, become the report's entries.
 
-pub mod binarycookies;
-pub mod dat;
-pub mod describe;
-pub mod httpstorage;
-pub mod plist;
-pub mod sqlite;
-pub mod urlcache;
+pub(crate) mod binarycookies;
+pub(crate) mod dat;
+pub(crate) mod describe;
+pub(crate) mod httpstorage;
+pub(crate) mod plist;
+pub(crate) mod sqlite;
+pub(crate) mod urlcache;
 
 use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read};

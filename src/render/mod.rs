@@ -1,13 +1,13 @@
 //! Reporters: each renders the [`Report`] model into one format on a `&mut dyn Write`.
 //! The format switch lives here and nowhere else.
 
-pub mod csv;
-pub mod diff;
-pub mod hosts;
-pub mod html;
-pub mod human;
-pub mod json;
-pub mod table;
+pub(crate) mod csv;
+pub(crate) mod diff;
+pub(crate) mod hosts;
+pub(crate) mod html;
+pub(crate) mod human;
+pub(crate) mod json;
+pub(crate) mod table;
 
 use crate::model::hosts::HostsReport;
 use crate::model::Report;

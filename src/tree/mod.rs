@@ -2,10 +2,10 @@
 //! file, and fold them into the report; then hand the databases and plists it found to
 //! the metadata pass.
 
-pub mod aggregate;
+pub(crate) mod aggregate;
 pub mod classify;
-pub mod locate;
-pub mod progress;
-pub mod scan;
-pub mod sniff;
-pub mod walk;
+pub(crate) mod locate;
+pub(crate) mod progress;
+pub(crate) mod scan;
+pub(crate) mod sniff;
+pub(crate) mod walk;

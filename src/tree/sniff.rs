@@ -13,6 +13,8 @@ use std::borrow::Cow;
 
 /// How many leading bytes the sniffers look at.
 pub const HEAD_LEN: usize = 16;
+// The `.dat` sniffer gets all the bytes it looks at.
+const _: () = assert!(HEAD_LEN >= crate::readers::dat::DAT_SNIFF_LEN);
 
 /// The extension of a file name, lowercased, or `None` if it has none worth the name.
 pub fn extension(name: &str) -> Option<Cow<'_, str>> {

@@ -53,6 +53,10 @@ pub enum TextEncoding {
 
 impl TextEncoding {
     /// The name `PRAGMA encoding` prints.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "only the tests print it so far")
+    )]
     pub fn as_str(self) -> &'static str {
         match self {
             TextEncoding::Utf8 => "UTF-8",

@@ -2,10 +2,10 @@
 //! over bytes), a strictly read-only view of a plaintext database ([`db`]), and the
 //! table of WeChat database roles ([`roles`]).
 
-pub mod db;
-pub mod header;
-pub mod roles;
-pub mod wal;
+pub(crate) mod db;
+pub(crate) mod header;
+pub(crate) mod roles;
+pub(crate) mod wal;
 
 use super::{open_regular, read_head};
 use rusqlite::types::ValueRef;
@@ -13,17 +13,12 @@ use std::io::{self, Read};
 use std::path::Path;
 
 pub use db::{
-    inspect_db, with_read_only_connection, Access, DbError, DbInfo, DbObject, InspectOptions,
-    ObjectKind, RowCountLimit, Sidecars, ViewInfo,
+    inspect_db, with_read_only_connection, DbError, InspectOptions, ObjectKind, RowCountLimit,
+    ViewInfo,
 };
-pub use header::{
-    parse_sqlite_header, HeaderError, JournalMode, SqliteHeader, TextEncoding, SQLITE_HEADER_LEN,
-    SQLITE_MAGIC,
-};
-pub use roles::{db_role, expected_page_size, DbFormat, DbRole, Generation};
-pub use wal::{
-    inspect_wal, parse_shm_header, parse_wal_header, ShmHeader, WalError, WalHeader, WalInfo,
-};
+pub use header::{parse_sqlite_header, HeaderError, JournalMode, SQLITE_HEADER_LEN, SQLITE_MAGIC};
+pub use roles::{db_role, expected_page_size};
+pub use wal::{inspect_wal, WalError, WalInfo};
 
 /// Parse the `-wal` at `wal_path` (and its `-shm` wal-index header, if given),
 /// reading only as far as SQLite itself would: frames are read in growing chunks

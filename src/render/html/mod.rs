@@ -2,7 +2,7 @@
 //! request of any kind), light and dark. Charts are SVG computed here; each has a
 //! table beside it as its text alternative. Every string from the model is escaped.
 
-pub mod treemap;
+pub(crate) mod treemap;
 
 use crate::model::hosts::HostsReport;
 use crate::model::{ChatTotals, Report};

@@ -78,7 +78,7 @@ impl DatTally {
 
 /// The scheme id of a 4.x `.dat` image (see [`model::DatImages`]); `unread` when its
 /// head was not read (without `--dat-schemes`, or when reading it failed).
-pub fn dat_scheme_id(head: Option<&[u8]>) -> &'static str {
+pub(super) fn dat_scheme_id(head: Option<&[u8]>) -> &'static str {
     let Some(head) = head else {
         return "unread";
     };

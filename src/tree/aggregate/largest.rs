@@ -88,7 +88,7 @@ impl Largest {
 }
 
 /// RFC 3339 (UTC, seconds) for a Unix time.
-pub fn rfc3339(secs: i64) -> String {
+fn rfc3339(secs: i64) -> String {
     chrono::DateTime::from_timestamp(secs, 0)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_else(|| secs.to_string())

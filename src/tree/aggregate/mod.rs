@@ -28,8 +28,7 @@ use crate::tree::sniff::{file_type, image_variant, Variant};
 use crate::tree::walk::{DirEntry, FileEntry, FileMeta, Visitor};
 use std::collections::HashMap;
 
-pub use dat::dat_scheme_id;
-pub use largest::rfc3339;
+use dat::dat_scheme_id;
 
 /// The per-worker maps, hashed with `foldhash` (SipHash showed up in profiles).
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;

@@ -7,10 +7,11 @@
 //! account and chat folders off the path. No I/O happens here. The walk classifies
 //! through [`FolderClassifier`], which narrows the rule table once per folder.
 
-pub mod category;
-pub mod doc;
-pub mod pattern;
-pub mod rules;
+pub(crate) mod category;
+#[cfg(test)]
+mod doc;
+pub(crate) mod pattern;
+pub(crate) mod rules;
 
 pub use category::Category;
 
