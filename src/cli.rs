@@ -1,5 +1,6 @@
 //! Command-line definition (clap). These types never leave this module and
-//! [`crate::config`]; the rest of the program sees a validated `Config`.
+//! [`crate::config`]; the rest of the program sees a validated `Config`. (The
+//! definition itself also feeds [`crate::commands::docs`]: completions and man page.)
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -7,12 +8,32 @@ use std::path::PathBuf;
 /// Map a WeChat for macOS data container: what is stored where, and how big. Read-only.
 #[derive(Debug, Parser)]
 #[command(name = "wechat-inspect", version, max_term_width = 98)]
-#[command(
-    after_long_help = "Examples:\n  wechat-inspect scan\n  wechat-inspect scan ~/copy/com.tencent.xinWeChat --format json -o report.json\n  wechat-inspect scan ./xwechat_files/wxid_abc_1a2b --format csv\n\nExit codes: 0 clean, 1 complete with issues, 2 fatal."
-)]
+#[command(after_long_help = after_long_help())]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Example command lines (`--help` and the man page's EXAMPLES).
+pub const EXAMPLES: [&str; 3] = [
+    "wechat-inspect scan",
+    "wechat-inspect scan ~/copy/com.tencent.xinWeChat --format json -o report.json",
+    "wechat-inspect scan ./xwechat_files/wxid_abc_1a2b --format csv",
+];
+
+/// Exit codes (`--help` and the man page's EXIT STATUS).
+pub const EXIT_CODES: [(u8, &str); 3] = [(0, "clean"), (1, "complete with issues"), (2, "fatal")];
+
+fn after_long_help() -> String {
+    let codes: Vec<String> = EXIT_CODES
+        .iter()
+        .map(|(code, meaning)| format!("{code} {meaning}"))
+        .collect();
+    format!(
+        "Examples:\n  {}\n\nExit codes: {}.",
+        EXAMPLES.join("\n  "),
+        codes.join(", ")
+    )
 }
 
 /// Subcommands.
@@ -32,6 +53,35 @@ pub enum Command {
     /// Network footprint: which servers WeChat fetched from or got cookies from, read
     /// from its URL cache and cookie stores (never cookie values or URL queries).
     Hosts(HostsArgs),
+    /// Print a shell completion script (bash, zsh or fish) on standard output.
+    #[command(after_long_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on standard output.
+    #[command(
+        after_long_help = "Install it:\n  wechat-inspect man > /usr/local/share/man/man1/wechat-inspect.1"
+    )]
+    Man,
+}
+
+const COMPLETIONS_HELP: &str = "Install them:
+  bash:  wechat-inspect completions bash > ~/.local/share/bash-completion/completions/wechat-inspect
+  zsh:   wechat-inspect completions zsh > ~/.zfunc/_wechat-inspect
+         (with fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc)
+  fish:  wechat-inspect completions fish > ~/.config/fish/completions/wechat-inspect.fish";
+
+/// Shells `completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// `completions` options.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write the completion script for.
+    pub shell: ShellArg,
 }
 
 /// `hosts` output format.
@@ -208,5 +258,13 @@ mod tests {
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_epilogue_is_unchanged() {
+        assert_eq!(
+            after_long_help(),
+            "Examples:\n  wechat-inspect scan\n  wechat-inspect scan ~/copy/com.tencent.xinWeChat --format json -o report.json\n  wechat-inspect scan ./xwechat_files/wxid_abc_1a2b --format csv\n\nExit codes: 0 clean, 1 complete with issues, 2 fatal."
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! environment. Nothing past this point sees clap types.
 
 use crate::cli::{Cli, ColorArg, Command, CommonArgs, DiffArgs, DiffFormatArg, FormatArg};
-use crate::cli::{HostsArgs, HostsFormatArg};
+use crate::cli::{HostsArgs, HostsFormatArg, ShellArg};
 use crate::error::{Error, Result};
 use crate::render::diff::DiffFormat;
 use crate::render::{Format, View};
@@ -63,6 +63,10 @@ pub enum Config {
     Scan(ScanConfig),
     Diff(DiffConfig),
     Hosts(HostsConfig),
+    /// Print the completion script for this shell.
+    Completions(clap_complete::Shell),
+    /// Print the man page.
+    Man,
 }
 
 /// A validated `hosts`.
@@ -169,6 +173,12 @@ impl Config {
             )?)),
             Command::Diff(args) => Ok(Config::Diff(diff_config(args))),
             Command::Hosts(args) => Ok(Config::Hosts(hosts_config(args, env)?)),
+            Command::Completions(args) => Ok(Config::Completions(match args.shell {
+                ShellArg::Bash => clap_complete::Shell::Bash,
+                ShellArg::Zsh => clap_complete::Shell::Zsh,
+                ShellArg::Fish => clap_complete::Shell::Fish,
+            })),
+            Command::Man => Ok(Config::Man),
         }
     }
 }

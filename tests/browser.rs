@@ -116,7 +116,7 @@ fn check(name: &str, f: &Fake, target: &Path) {
     let html = std::fs::read_to_string(&page).unwrap();
     assert_self_contained(&html);
     let Some(bin) = chromium() else {
-        eprintln!("browser test skipped: chromium is not installed");
+        require_tool("chromium", "browser test");
         return;
     };
     let (dom, err) = chrome(&bin, &page, &["--dump-dom".to_string()]);

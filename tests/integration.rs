@@ -11,6 +11,7 @@ mod diff;
 mod formats;
 mod hostile;
 mod hosts;
+mod install;
 mod metadata;
 mod redact;
 mod sample;

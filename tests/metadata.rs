@@ -151,7 +151,10 @@ fn sample_databases_match_the_sqlite3_cli() {
     assert_eq!(num(&multitalk_a["reclaimable_bytes"]), 10 * 4096);
 
     if !sqlite3_available() {
-        println!("NOTE: sqlite3 CLI not found; plaintext databases not cross-checked");
+        require_tool(
+            "sqlite3",
+            "plaintext databases cross-checked with the sqlite3 CLI",
+        );
         return;
     }
     for d in plaintext {

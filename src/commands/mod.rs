@@ -4,6 +4,7 @@
 //! issues found ([`exit_for`]).
 
 pub(crate) mod diff;
+pub(crate) mod docs;
 pub(crate) mod hosts;
 pub mod output;
 pub(crate) mod scan;
@@ -20,6 +21,8 @@ pub fn run(config: &Config, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
         Config::Scan(c) => scan::run(c, stdout, stderr),
         Config::Diff(c) => diff::run(c, stdout),
         Config::Hosts(c) => hosts::run(c, stdout, stderr),
+        Config::Completions(shell) => docs::completions(*shell, stdout),
+        Config::Man => docs::man(stdout),
     }
 }
 

@@ -478,3 +478,20 @@ pub fn chmod(p: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(p, fs::Permissions::from_mode(mode)).expect("chmod");
 }
+
+/// The external program `tool` on `PATH`, for a test that drives it. Missing: under
+/// `CI=true` the test fails (CI installs every tool, see `.ci/setup`); elsewhere it
+/// says so and returns `None`, and the caller skips.
+pub fn require_tool(tool: &str, test: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(tool))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        let why = format!("{test}: `{tool}` is not installed (.ci/setup installs it)");
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
+        eprintln!("skipped {why}");
+    }
+    found
+}

@@ -20,7 +20,9 @@ fn scope_text(scope: Scope) -> &'static str {
 pub fn taxonomy_markdown() -> String {
     let mut s = String::new();
     s.push_str("# Categories and classification rules\n\n");
-    s.push_str("Generated from `src/tree/classify/rules.rs` by `cargo test` (do not edit by hand;\n");
+    s.push_str(
+        "Generated from `src/tree/classify/rules.rs` by `cargo test` (do not edit by hand;\n",
+    );
     s.push_str("run `UPDATE_DOCS=1 cargo test taxonomy` after changing the rules).\n\n");
     s.push_str("Every regular file gets exactly one category. Rules are tried in order and the\n");
     s.push_str(
