@@ -1,5 +1,7 @@
-//! Reporters: each renders the [`Report`] model into one format on a `&mut dyn Write`.
-//! The format switch lives here and nowhere else.
+//! Every renderer: each writes a model into one format on a `&mut dyn Write`. The
+//! scan [`Report`] as table, JSON, CSV or HTML (the format switch lives here and nowhere
+//! else); the `hosts` report in [`hosts`], the diff in [`diff`]; [`human`] formats
+//! sizes and counts for the table and HTML views.
 
 pub(crate) mod csv;
 pub(crate) mod diff;

@@ -1,4 +1,4 @@
-//! Tests for `sqlite_db`: every case snapshots the scanned directory (entry
+//! Tests for `readers::sqlite::db`: every case snapshots the scanned directory (entry
 //! list, sizes, mtimes, ctimes, modes, owners, inodes, contents) before and
 //! after `inspect_db` and requires them identical.
 
