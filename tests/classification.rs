@@ -140,7 +140,8 @@ fn cases() -> Vec<(String, &'static str)> {
             "Data/Documents/app_data/wxid_test01/lock.ini".into(),
             "config",
         ),
-        ("Data/tmp/a".into(), "other"),
+        ("Data/tmp/a".into(), "caches"),
+        ("Data/Downloads/a".into(), "other"),
     ]
 }
 

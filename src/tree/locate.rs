@@ -7,6 +7,7 @@
 //! [`crate::tree::classify`] understands, whatever level the user pointed at.
 
 use crate::error::{Error, Result};
+use crate::tree::classify::is_v4_beta;
 use crate::tree::classify::pattern::is_md5;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -91,6 +92,20 @@ fn looks_like_account4(p: &Path) -> bool {
     is_dir(&p.join("db_storage")) || is_dir(&p.join("msg"))
 }
 
+/// The early 4.0 beta's folder beside the 3.x version folder: `4.0b*/db_storage/`.
+fn looks_like_v4_beta(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(is_v4_beta)
+        && is_dir(&p.join("db_storage"))
+}
+
+/// A sandbox container's folder name: `com.tencent.xinWeChat` and its clones
+/// (`com.tencent.xinWeChat2`, `com.tencent.xinWeChat.multi.<name>`, `com.tencent.xWeChat`).
+fn is_container_name(name: &str) -> bool {
+    name.starts_with("com.tencent.xinWeChat") || name.starts_with("com.tencent.xWeChat")
+}
+
 /// What a folder is, judged by what it contains: (kind, container path).
 fn recognise_by_content(p: &Path) -> Option<(&'static str, String)> {
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -99,12 +114,18 @@ fn recognise_by_content(p: &Path) -> Option<(&'static str, String)> {
         "Library/Caches/com.tencent.xinWeChat",
         "Library/Caches/Matrix",
         "Library/HTTPStorages/com.tencent.xinWeChat",
+        "Library/HTTPStorages/com.tencent.xinWeChat.binarycookies",
+        "Library/Cookies/com.tencent.xinWeChat.binarycookies",
         "Library/Preferences/com.tencent.xinWeChat.plist",
         "Documents/xwechat_files",
         "Documents/app_data",
         ".wxapplet",
     ];
-    if is_dir(&p.join("Data")) && data_markers.iter().any(|m| exists(&p.join("Data").join(m))) {
+    // A container: WeChat's data under `Data/`, or WeChat's container name over a `Data/`
+    // that holds only other things (cookies, HTTP storages, caches).
+    if is_dir(&p.join("Data"))
+        && (is_container_name(name) || data_markers.iter().any(|m| exists(&p.join("Data").join(m))))
+    {
         return Some(("container", String::new()));
     }
     if data_markers.iter().any(|m| exists(&p.join(m))) {
@@ -120,6 +141,12 @@ fn recognise_by_content(p: &Path) -> Option<(&'static str, String)> {
     }
     if is_dir(&p.join("xwechat_files")) || is_dir(&p.join("app_data")) {
         return Some(("documents", "Data/Documents".into()));
+    }
+    if looks_like_v4_beta(p) {
+        return Some(("wechat4-beta", format!("{APP_SUPPORT}/{name}")));
+    }
+    if subdirs(p).iter().any(|d| looks_like_v4_beta(&p.join(d))) {
+        return Some(("wechat3-app-support", APP_SUPPORT.into()));
     }
     if name == "xwechat_files"
         || is_dir(&p.join("all_users"))

@@ -26,7 +26,11 @@ pub enum Scope {
     Any,
     /// `Data/Library/Application Support/com.tencent.xinWeChat/<version>/` (WeChat 3.x).
     V3,
-    /// `Data/Documents/xwechat_files/<account>/` (WeChat 4.x).
+    /// `Data/Library/Caches/com.tencent.xinWeChat/<version>/` (WeChat 3.x caches).
+    V3Caches,
+    /// `Data/Documents/xwechat_files/<account>/` (WeChat 4.x), and the early 4.0 beta's
+    /// `Data/Library/Application Support/com.tencent.xinWeChat/4.0b*/`, which holds the
+    /// same `db_storage/` without an account folder.
     V4,
     /// `Data/Documents/xwechat_files/` (WeChat 4.x, app-wide).
     V4Root,
@@ -103,8 +107,18 @@ struct Split<'p, 'a> {
     /// Segments after `Data/`, if the path is inside `Data/`.
     data: Option<&'p [&'a str]>,
     v3: Option<&'p [&'a str]>,
-    v4: Option<(&'a str, &'p [&'a str])>,
+    v3caches: Option<&'p [&'a str]>,
+    /// The account folder (none for the 4.0 beta) and the segments after it.
+    v4: Option<(Option<&'a str>, &'p [&'a str])>,
     v4root: Option<&'p [&'a str]>,
+}
+
+/// Whether a folder beside the 3.x version folder is the early 4.0 beta's
+/// (`4.0b*`, seen in decrypt scripts with `db_storage/` right inside it).
+pub(crate) fn is_v4_beta(version: &str) -> bool {
+    version
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("4.0b"))
 }
 
 fn split<'p, 'a>(segs: &'p [&'a str]) -> Split<'p, 'a> {
@@ -115,21 +129,26 @@ fn split<'p, 'a>(segs: &'p [&'a str]) -> Split<'p, 'a> {
     let mut out = Split {
         data,
         v3: None,
+        v3caches: None,
         v4: None,
         v4root: None,
     };
     let Some(d) = data else { return out };
-    if d.len() >= 5
-        && d[0] == "Library"
-        && d[1] == "Application Support"
-        && d[2] == "com.tencent.xinWeChat"
-    {
-        out.v3 = Some(&d[4..]);
+    if d.len() >= 5 && d[0] == "Library" && d[2] == "com.tencent.xinWeChat" {
+        if d[1] == "Application Support" {
+            if is_v4_beta(d[3]) {
+                out.v4 = Some((None, &d[4..]));
+            } else {
+                out.v3 = Some(&d[4..]);
+            }
+        } else if d[1] == "Caches" {
+            out.v3caches = Some(&d[4..]);
+        }
     }
     if d.len() >= 3 && d[0] == "Documents" && d[1] == "xwechat_files" {
         out.v4root = Some(&d[2..]);
         if d.len() >= 4 && !V4_NON_ACCOUNTS.contains(&d[2]) {
-            out.v4 = Some((d[2], &d[3..]));
+            out.v4 = Some((Some(d[2]), &d[3..]));
         }
     }
     out
@@ -190,6 +209,7 @@ fn scope_rel<'p, 'a>(
     match scope {
         Scope::Any => Some(segs),
         Scope::V3 => parts.v3,
+        Scope::V3Caches => parts.v3caches,
         Scope::V4 => parts.v4.map(|(_, rel)| rel),
         Scope::V4Root => parts.v4root,
         Scope::Data => parts.data,
@@ -236,9 +256,19 @@ fn place<'a>(parts: &Split<'_, 'a>, found: Option<usize>) -> Placement<'a> {
             ["cache", _, "Message", chat, _, ..] => Some(*chat),
             _ => None,
         };
-        (Layout::Wechat4, Some(acct), chat)
-    } else if parts.v4root.is_some() {
-        (Layout::Wechat4, None, None)
+        (Layout::Wechat4, acct, chat)
+    } else if let Some(rel) = parts.v4root {
+        match rel {
+            // A 3.x account's backup, kept by the upgrade to 4.x: that 3.x account's.
+            ["old_backup", acct, _, ..] if is_md5(acct) => (Layout::Wechat3, Some(*acct), None),
+            _ => (Layout::Wechat4, None, None),
+        }
+    } else if let Some(rel) = parts.v3caches {
+        let account = match rel {
+            [acct, _, ..] if is_md5(acct) => Some(*acct),
+            _ => None,
+        };
+        (Layout::Wechat3, account, None)
     } else {
         let layout = match parts.data {
             Some(["Documents", "app_data", ..]) => Layout::Wechat4,
@@ -368,7 +398,7 @@ mod tests {
 
     #[test]
     fn unmatched_is_other() {
-        let p = classify("Data/tmp/x");
+        let p = classify("Data/Downloads/x");
         assert_eq!(p.category, Category::Other);
         assert_eq!(p.rule, None);
         assert_eq!(p.layout, Layout::Shared);
@@ -416,6 +446,94 @@ mod tests {
             (p.account, p.category),
             (Some("1d35a41b3adb8b335cc59362ad55ee88"), Category::Backups)
         );
+    }
+
+    #[test]
+    fn account_folders_outside_the_account_trees() {
+        // 3.x caches: SaveTemp and dragImgTmp belong to the account folder above them.
+        for sub in ["SaveTemp", "dragImgTmp"] {
+            let path = format!(
+                "Data/Library/Caches/com.tencent.xinWeChat/2.0b4.0.9/1d35a41b3adb8b335cc59362ad55ee88/{sub}/2024-05/a.pdf"
+            );
+            let p = classify(&path);
+            assert_eq!(
+                (p.category, p.layout, p.account),
+                (
+                    Category::Caches,
+                    Layout::Wechat3,
+                    Some("1d35a41b3adb8b335cc59362ad55ee88")
+                ),
+                "{sub}"
+            );
+        }
+        // Not an account folder: app-wide.
+        let p = classify("Data/Library/Caches/com.tencent.xinWeChat/fsCachedData/0A1B-2C3D");
+        assert_eq!((p.category, p.account), (Category::Caches, None));
+        // old_backup/<3.x md5>: that 3.x account's backups.
+        let p = classify("Data/Documents/xwechat_files/old_backup/1d35a41b3adb8b335cc59362ad55ee88/2F1E3D4C-0000-4000-8000-000000000001/BAK_0_MEDIA");
+        assert_eq!(
+            (p.category, p.layout, p.account),
+            (
+                Category::Backups,
+                Layout::Wechat3,
+                Some("1d35a41b3adb8b335cc59362ad55ee88")
+            )
+        );
+        let p = classify("Data/Documents/xwechat_files/old_backup/readme.txt");
+        assert_eq!(
+            (p.category, p.layout, p.account),
+            (Category::Backups, Layout::Wechat4, None)
+        );
+    }
+
+    #[test]
+    fn forwarded_chat_records_belong_to_their_chat() {
+        let rec = "Data/Documents/xwechat_files/wxid_a1_9f3c/msg/attach/9e20f478899dc29eb19741386f9343c8/2024-05/Rec/0a1b2c3d";
+        for (rest, want) in [
+            ("F/1/report.pdf", Category::ChatFiles),
+            ("V/1.mp4", Category::ChatVideos),
+            ("Img/1.dat", Category::ChatOther),
+        ] {
+            let path = format!("{rec}/{rest}");
+            let p = classify(&path);
+            assert_eq!(p.category, want, "{rest}");
+            assert_eq!(
+                (p.account, p.chat),
+                (
+                    Some("wxid_a1_9f3c"),
+                    Some("9e20f478899dc29eb19741386f9343c8")
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn early_4_0_beta_maps_like_4x_db_storage() {
+        let beta = "Data/Library/Application Support/com.tencent.xinWeChat/4.0b4.0.9/db_storage";
+        let v4 = "Data/Documents/xwechat_files/wxid_a1_9f3c/db_storage";
+        for rest in [
+            "message/message_0.db",
+            "message/message_0.db-wal",
+            "message/media_0.db",
+            "contact/contact.db",
+            "session/session.db",
+            "favorite/favorite.db",
+            "emoticon/emoticon.db",
+            "head_image/head_image.db",
+            "sns/sns.db",
+            "general/general.db",
+            "MMKV/mmkv.default",
+        ] {
+            let (b, x) = (format!("{beta}/{rest}"), format!("{v4}/{rest}"));
+            let (b, x) = (classify(&b), classify(&x));
+            assert_eq!((b.category, b.rule), (x.category, x.rule), "{rest}");
+            assert_eq!((b.layout, b.account), (Layout::Wechat4, None), "{rest}");
+        }
+        // A 3.x version folder is still 3.x.
+        let p = classify(
+            "Data/Library/Application Support/com.tencent.xinWeChat/2.0b4.0.9/db_storage/x.db",
+        );
+        assert_eq!(p.layout, Layout::Wechat3);
     }
 
     #[test]
@@ -477,6 +595,17 @@ mod tests {
         "business",
         "favorite",
         "head_image",
+        "4.0b4.0.9",
+        "SaveTemp",
+        "old_backup",
+        "Rec",
+        "F",
+        "V",
+        "MMKV",
+        "login",
+        "tmp",
+        "net",
+        "cdncomm",
         "",
     ];
 
