@@ -1,9 +1,12 @@
 //! File types from names, and from the first bytes where names don't tell.
 //!
 //! Pure functions: the walker decides (with [`Sniff::needs_head`]) whether to read a
-//! file's first [`HEAD_LEN`] bytes and passes them in. Only database-like and
-//! extension-less files are sniffed by default (and `.dat` images with `--dat-schemes`),
-//! so most files cost no read at all.
+//! file's first [`HEAD_LEN`] bytes and passes them in. Every file whose name does not
+//! already say what it is gets read, so a SQLite database is found whatever it is
+//! called (`.sqlitedb`, `.storedata`, `.abcddb`, `.localstorage`, no extension, ...);
+//! media, documents and the like ([`NAMED_NOT_DATABASE`]) are not, nor are `.dat`
+//! images unless `--dat-schemes` asks for them, so most files of a WeChat tree cost no
+//! read at all.
 
 use crate::readers::dat::{sniff_dat, DatScheme};
 use crate::readers::sqlite::SQLITE_MAGIC;
@@ -34,12 +37,27 @@ pub fn extension(name: &str) -> Option<Cow<'_, str>> {
     }
 }
 
+/// Extensions that say what a file is (media, documents, archives, text, fonts, WeChat's
+/// own logs and mini-program packages): such files are never sniffed. Sorted (binary
+/// search; a test checks it).
+pub const NAMED_NOT_DATABASE: &[&str] = &[
+    "3gp", "7z", "aac", "aif", "aiff", "amr", "apk", "avi", "bmp", "bz2", "caf", "css", "csv",
+    "dmg", "doc", "docx", "epub", "flac", "flv", "gif", "gz", "heic", "heif", "htm", "html",
+    "icns", "ico", "ipa", "jpeg", "jpg", "js", "json", "log", "m4a", "m4v", "md", "mkv", "mov",
+    "mp3", "mp4", "mpeg", "mpg", "numbers", "odp", "ods", "odt", "ogg", "opus", "otf", "pages",
+    "pdf", "plist", "png", "ppt", "pptx", "psd", "rar", "rtf", "silk", "svg", "tar", "tgz", "tif",
+    "tiff", "ttf", "txt", "wav", "webm", "webp", "wma", "wmv", "woff", "woff2", "wxapkg", "xlog",
+    "xls", "xlsx", "xml", "xz", "zip",
+];
+
 /// Which files' first bytes the walk reads.
 ///
 /// Reading a head costs an `open`, a `read` and a `close` on top of the one metadata
-/// call every entry gets. Database-like and extension-less files are few, so they are
-/// always read (a SQLite file is found whatever its name). `.dat` images are most of a
-/// 4.x tree, and reading each one (cold, a random read per file) makes a scan about 1.4-1.6×
+/// call every entry gets. Files whose extension says what they are (media, documents:
+/// [`NAMED_NOT_DATABASE`]) are most of a tree and are never read; every other file is
+/// (few in a WeChat tree), so a SQLite database is found whatever its name. Database
+/// sidecars are named for their database and not read. `.dat` images are most of a 4.x
+/// tree, and reading each one (cold, a random read per file) makes a scan about 1.4-1.6×
 /// slower, so their schemes are opt-in (`--dat-schemes`), the way peers make costly
 /// accuracy opt-in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -57,7 +75,7 @@ impl Sniff {
                 !(name.ends_with("-wal") || name.ends_with("-shm") || name.ends_with("-journal"))
             }
             Some("dat") => self.dat,
-            Some(ext) => matches!(ext, "db" | "sqlite" | "sqlite3" | "archive"),
+            Some(ext) => NAMED_NOT_DATABASE.binary_search(&ext).is_err(),
         }
     }
 }
@@ -142,11 +160,13 @@ pub fn file_type<'a>(
         return Cow::Borrowed(dat_scheme(head));
     }
     let head = head.unwrap_or(&[]);
+    // A SQLite database is one whatever it is called.
+    if head.starts_with(SQLITE_MAGIC) {
+        return Cow::Borrowed("sqlite");
+    }
     let sniffed = match ext {
         Some(ext) if matches!(&*ext, "db" | "sqlite" | "sqlite3") => {
-            if head.starts_with(SQLITE_MAGIC) {
-                "sqlite"
-            } else if size == 0 {
+            if size == 0 {
                 "empty-db"
             } else {
                 "sqlcipher"
@@ -261,8 +281,21 @@ mod tests {
             ("Cache.db-wal", false, false),
             ("BAK_0_MEDIA", true, true),
             ("Cache.db-shm", false, false),
+            ("Photos.sqlite-journal", false, false),
             ("fav.archive", true, true),
             ("a.jpg", false, false),
+            ("A.JPG", false, false),
+            ("report.pdf", false, false),
+            ("1.aud.silk", false, false),
+            ("MM_20240102.xlog", false, false),
+            ("com.tencent.xinWeChat.plist", false, false),
+            // Names that do not say what the file is: real SQLite databases on a Mac.
+            ("Notes.storedata", true, true),
+            ("AddressBook-v22.abcddb", true, true),
+            ("https_mp.weixin.qq.com_0.localstorage", true, true),
+            ("Accounts4.sqlitedb", true, true),
+            ("knowledgeC.data", true, true),
+            ("x.bin", true, true),
         ] {
             let ext = extension(name);
             assert_eq!(
@@ -285,6 +318,32 @@ mod tests {
         assert_eq!(t("fav.archive", 10, Some(b"bplist00")), "plist");
         assert_eq!(t("ab.dat", 10, None), "dat");
         assert_eq!(t("A.JPG", 10, None), "jpg");
+        // SQLite whatever the name; the name's type when the head says nothing.
+        let sqlite = Some(&b"SQLite format 3\0"[..]);
+        assert_eq!(t("Notes.storedata", 4096, sqlite), "sqlite");
+        assert_eq!(t("Accounts4.sqlitedb", 4096, sqlite), "sqlite");
+        assert_eq!(t("Notes.storedata", 4096, Some(b"bplist00")), "storedata");
+        assert_eq!(t("Cache.db-wal", 4096, sqlite), "sqlite-wal");
+    }
+
+    #[test]
+    fn named_not_database_is_sorted_and_lowercase() {
+        assert!(NAMED_NOT_DATABASE.windows(2).all(|w| w[0] < w[1]));
+        for ext in NAMED_NOT_DATABASE {
+            assert_eq!(extension(&format!("x.{ext}")).as_deref(), Some(*ext));
+        }
+        // Nothing a database could be called is in it.
+        for db in [
+            "db",
+            "sqlite",
+            "sqlite3",
+            "sqlitedb",
+            "storedata",
+            "abcddb",
+            "localstorage",
+        ] {
+            assert!(NAMED_NOT_DATABASE.binary_search(&db).is_err(), "{db}");
+        }
     }
 
     #[test]
