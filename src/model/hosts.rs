@@ -66,6 +66,8 @@ pub struct Store {
 /// One host.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Host {
+    /// The host name; for a cookie whose stored domain is not a host name (Safari's
+    /// `.^filecookies^`), that domain as stored (escaped), and `not_a_host_name` is set.
     pub host: String,
     pub domain: String,
     /// From the role table (`docs/hosts.md`), if the host is in it.
@@ -85,7 +87,18 @@ pub struct Host {
     pub paths: Option<Vec<String>>,
     /// Store files this host was found in.
     pub sources: Vec<String>,
+    /// `host` is a cookie domain as stored that is not a host name (only present when
+    /// true); `domain` is then the same text.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_a_host_name: bool,
 }
+
+/// What `host` holds for a cookie domain that is empty.
+pub const EMPTY_COOKIE_DOMAIN: &str = "(empty)";
+/// Cookie domains that are not host names and say nothing about the user (kept by
+/// `--redact`): Safari's marker for cookies set by local files, an empty domain, a
+/// `file://` URL (of which only the scheme is ever kept).
+pub const FIXED_NON_HOST_NAMES: [&str; 3] = [".^filecookies^", EMPTY_COOKIE_DOMAIN, "file://"];
 
 /// One registrable domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -154,6 +167,8 @@ pub struct CookieRow<'a> {
 
 #[derive(Default)]
 struct HostAcc {
+    /// Keyed by a cookie domain that is not a host name.
+    not_a_host_name: bool,
     responses: u64,
     bytes: u64,
     first: Option<String>,
@@ -198,6 +213,27 @@ impl HostsBuilder {
         let h = self.hosts.entry(host.to_string()).or_default();
         h.sources.insert(source.to_string());
         h
+    }
+
+    /// The entry for a cookie's stored domain (or URL): its host, or, when it names no
+    /// host, the domain as stored (escaped; of a URL only its `scheme://`, never a path
+    /// or query), marked as such. Either way the cookie is kept, so a store's cookie
+    /// count is the file's.
+    fn cookie_host(&mut self, raw: &str, source: &str) -> (String, &mut HostAcc) {
+        let (key, not_host) = match raw.split_once("://") {
+            Some((scheme, _)) => match domain::split_url(raw) {
+                Some((h, _)) => (h, false),
+                None => (format!("{}://", escape_bytes(scheme.as_bytes()).0), true),
+            },
+            None => match domain::normalise_host(raw) {
+                Some(h) => (h, false),
+                None if raw.trim().is_empty() => (EMPTY_COOKIE_DOMAIN.to_string(), true),
+                None => (escape_bytes(raw.as_bytes()).0, true),
+            },
+        };
+        let h = self.host(&key, source);
+        h.not_a_host_name |= not_host;
+        (key, h)
     }
 
     /// A problem with one store.
@@ -308,14 +344,8 @@ impl HostsBuilder {
         let mut hosts = BTreeSet::new();
         let mut cookies = 0;
         for (raw, name) in found {
-            let host = if raw.contains("://") {
-                domain::split_url(&raw).map(|(h, _)| h)
-            } else {
-                domain::normalise_host(&raw)
-            };
-            let Some(host) = host else { continue };
-            hosts.insert(host.clone());
-            let h = self.host(&host, rel);
+            let (host, h) = self.cookie_host(&raw, rel);
+            hosts.insert(host);
             if let Some(n) = name {
                 cookies += 1;
                 h.cookies.insert(escape_bytes(n.as_bytes()).0);
@@ -357,16 +387,13 @@ impl HostsBuilder {
         let mut hosts = BTreeSet::new();
         let mut count = 0;
         for c in cookies {
-            let Some(host) = domain::normalise_host(c.domain) else {
-                continue;
-            };
             count += 1;
-            hosts.insert(host.clone());
-            let h = self.host(&host, rel);
+            let (host, h) = self.cookie_host(c.domain, rel);
             h.cookies.insert(escape_bytes(c.name.as_bytes()).0);
             if let Some(t) = c.created {
                 h.seen(t);
             }
+            hosts.insert(host);
         }
         self.stores.push(Store {
             path: rel.to_string(),
@@ -383,9 +410,14 @@ impl HostsBuilder {
             .hosts
             .into_iter()
             .map(|(host, a)| {
-                let role = domain::role(&host);
+                let role = (!a.not_a_host_name).then(|| domain::role(&host)).flatten();
                 Host {
-                    domain: domain::registrable_domain(&host),
+                    domain: if a.not_a_host_name {
+                        host.clone()
+                    } else {
+                        domain::registrable_domain(&host)
+                    },
+                    not_a_host_name: a.not_a_host_name,
                     role: role.map(|r| r.role.to_string()),
                     role_evidence: role.map(|r| r.evidence.tag().to_string()),
                     responses: a.responses,
@@ -481,6 +513,49 @@ pub fn store_kind(container_path: &str) -> Option<StoreKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookies_without_a_host_name_are_kept_without_paths_or_queries() {
+        let mut b = HostsBuilder::new(false);
+        b.http_storage(
+            "h.sqlite",
+            HttpStorageRows {
+                found: vec![
+                    (".weixin.qq.com".into(), Some("wxuin".into())),
+                    (
+                        "file:///Users/SYNTHETIC_USER/a.html?t=SYNTHETIC_SECRET".into(),
+                        Some("a".into()),
+                    ),
+                    (".^filecookies^".into(), Some("b".into())),
+                    ("bad\u{1b}[31mhost".into(), Some("c".into())),
+                ],
+                used: 1,
+                tables: vec!["cookies".into()],
+            },
+        );
+        let r = b.finish(Vec::new(), &HostsOptions::default());
+        assert_eq!(r.stores[0].cookies, 4);
+        let hosts: Vec<(&str, bool)> = r
+            .hosts
+            .iter()
+            .map(|h| (h.host.as_str(), h.not_a_host_name))
+            .collect();
+        for want in [
+            ("weixin.qq.com", false),
+            ("file://", true),
+            (".^filecookies^", true),
+            ("bad\\x1b[31mhost", true),
+        ] {
+            assert!(hosts.contains(&want), "{want:?} not in {hosts:?}");
+        }
+        let text = format!("{r:?}");
+        assert!(!text.contains("SYNTHETIC"), "{text}");
+        assert!(r
+            .hosts
+            .iter()
+            .filter(|h| h.not_a_host_name)
+            .all(|h| h.domain == h.host && h.role.is_none()));
+    }
 
     #[test]
     fn stores_by_name_and_place() {

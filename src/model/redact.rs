@@ -9,7 +9,7 @@
 //! it is deterministic. WeChat's fixed folder names (`Data`, `Library`, `msg`,
 //! `attach`, `2.0b4.0.9`, `2024-05`, ...) stay, so the paths still say where things are.
 
-use super::hosts::{HostsReport, FIXED_STORE_NAMES};
+use super::hosts::{HostsReport, FIXED_NON_HOST_NAMES, FIXED_STORE_NAMES};
 use super::Report;
 use crate::tree::classify::pattern::{is_md5, is_month};
 use std::collections::{BTreeMap, BTreeSet};
@@ -394,6 +394,40 @@ pub fn redact_hosts(r: &mut HostsReport) {
             ps.sort();
             ps.dedup();
         }
+    }
+    // A cookie domain that is not a host name is free text: a pseudonym, unless it is
+    // one of the fixed names (Safari's `.^filecookies^`, ...).
+    let odd: BTreeSet<String> = r
+        .hosts
+        .iter()
+        .filter(|h| h.not_a_host_name && !FIXED_NON_HOST_NAMES.contains(&h.host.as_str()))
+        .map(|h| h.host.clone())
+        .collect();
+    if !odd.is_empty() {
+        let names: BTreeMap<String, String> = odd
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| (n, format!("not-a-host-{:02}", i + 1)))
+            .collect();
+        for h in &mut r.hosts {
+            if let Some(n) = names.get(&h.host) {
+                h.host = n.clone();
+                h.domain = n.clone();
+            }
+        }
+        for d in &mut r.domains {
+            if let Some(n) = names.get(&d.domain) {
+                d.domain = n.clone();
+            }
+        }
+        r.hosts
+            .sort_by(|a, b| a.domain.cmp(&b.domain).then_with(|| a.host.cmp(&b.host)));
+        r.domains.sort_by(|a, b| {
+            b.cached_bytes
+                .cmp(&a.cached_bytes)
+                .then_with(|| b.responses.cmp(&a.responses))
+                .then_with(|| a.domain.cmp(&b.domain))
+        });
     }
     for i in &mut r.issues {
         i.path = red.path(&i.path, is_file(&i.path));

@@ -2,7 +2,8 @@
 //! and CSV.
 //!
 //! CSV columns: `section,domain,host,role,responses,cached_bytes,first_seen,last_seen,detail`.
-//! Sections: `domain` (domain; `detail` = host count), `host` (one row per host),
+//! Sections: `domain` (domain; `detail` = host count), `host` (one row per host;
+//! `detail` = `not a host name` for a cookie domain kept as stored),
 //! `cookie` (host, `detail` = cookie name), `path` (host, `detail` = URL path; only
 //! with `--paths`), `source` (host, `detail` = store file), `store` (`role` = store
 //! kind, `responses`, `detail` = `path (N cookies, M hosts)`), `note` and `issue`
@@ -107,6 +108,9 @@ pub fn table(r: &HostsReport, w: &mut dyn Write) -> io::Result<()> {
             day(&h.first_seen),
             day(&h.last_seen)
         )?;
+        if h.not_a_host_name {
+            writeln!(w, "      not a host name: the cookie domain as stored")?;
+        }
         if let Some(role) = &h.role {
             let ev = h.role_evidence.as_deref().unwrap_or("I");
             writeln!(
@@ -228,7 +232,11 @@ pub fn csv(r: &HostsReport, w: &mut dyn Write) -> io::Result<()> {
             &h.cached_bytes.to_string(),
             h.first_seen.as_deref().unwrap_or(""),
             h.last_seen.as_deref().unwrap_or(""),
-            "",
+            if h.not_a_host_name {
+                "not a host name"
+            } else {
+                ""
+            },
         ])?;
         for c in &h.cookies {
             row(["cookie", &h.domain, &h.host, "", "", "", "", "", c])?;
