@@ -264,7 +264,7 @@ fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
         )?;
     }
 
-    o.heading("IMAGE VARIANTS")?;
+    o.heading("IMAGE VARIANTS (each file once)")?;
     if r.image_variants.is_empty() {
         writeln!(o.w, "  none found")?;
     }
@@ -421,7 +421,7 @@ fn plists(r: &Report, o: &mut Out<'_>, top: usize) -> io::Result<()> {
 fn dat_images(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
     o.heading(&format!(
         "{:<36}{:>10}{:>12}",
-        "DAT IMAGES (4.x, by scheme)", "files", "size"
+        "DAT IMAGES (4.x, each file once)", "files", "size"
     ))?;
     if r.dat_images.is_empty() {
         writeln!(o.w, "  none found")?;

@@ -1,6 +1,11 @@
-//! The progress line on standard error: files, bytes and the folder being read, at
-//! most ten updates a second. Only on a terminal and never with `--quiet` (the caller
-//! decides); the walker feeds it once per folder, so it costs nothing per file.
+//! The progress line on standard error: file paths, their bytes and the folder being
+//! read, at most ten updates a second. Only on a terminal and never with `--quiet` (the
+//! caller decides); the walker feeds it once per folder, so it costs nothing per file.
+//!
+//! The line counts *paths* as the walk meets them: a hard-linked file counts once per
+//! link there, while the report counts it once (which link is its own is only known
+//! when the walk is over). So the line is labelled "file paths" and "by path", and can
+//! end above the report's totals.
 
 use crate::render::human::{bytes, count, truncate_left};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -32,7 +37,7 @@ impl Progress {
     fn line(&self) -> String {
         let folder = self.folder.lock().map(|f| f.clone()).unwrap_or_default();
         format!(
-            "{} files · {} · {}",
+            "{} file paths · {} by path · {}",
             count(self.files.load(Ordering::Relaxed)),
             bytes(self.bytes.load(Ordering::Relaxed)),
             truncate_left(&folder, 44)
@@ -75,7 +80,10 @@ mod tests {
         let p = Progress::default();
         p.folder_done(3, 2048, "Data/Documents");
         p.folder_done(1, 1024, "Data/Documents/xwechat_files");
-        assert_eq!(p.line(), "4 files · 3.0 KiB · Data/Documents/xwechat_files");
+        assert_eq!(
+            p.line(),
+            "4 file paths · 3.0 KiB by path · Data/Documents/xwechat_files"
+        );
         assert!(with_progress(false, |p| p.is_none()));
     }
 }

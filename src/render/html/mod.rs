@@ -74,6 +74,7 @@ fn page(r: &Report, view: View, net: Option<&HostsReport>, h: &mut String) -> fm
             treemap(r, h)?;
             histogram(r, h)?;
             chats(r, h)?;
+            images(r, h)?;
             largest(r, h)?;
             databases(r, h)?;
             plists(r, h)?;
@@ -790,6 +791,63 @@ fn chats(r: &Report, h: &mut String) -> fmt::Result {
     )
 }
 
+/// What [`images`] says about how it counts (the table, JSON schema and README say
+/// the same).
+const IMAGES_COUNT_RULE: &str = "Files: each image counts once, a hard-linked one (WeChat links media between chats) in the chat of its first path, as in every total.";
+
+/// Chat images by variant, and 4.x `.dat` images by scheme and variant.
+fn images(r: &Report, h: &mut String) -> fmt::Result {
+    writeln!(
+        h,
+        "<section id=\"images\">\n<h2>Chat images</h2>\n<p class=\"note\">{}</p>",
+        esc(IMAGES_COUNT_RULE)
+    )?;
+    if r.image_variants.is_empty() {
+        h.push_str("<p class=\"empty\">No chat images.</p>\n</section>\n");
+        return Ok(());
+    }
+    h.push_str("<table class=\"sortable\" id=\"image-variants\">\n<thead><tr><th>Layout</th><th>Variant</th><th class=\"n\">Size</th><th class=\"n\">Files</th></tr></thead>\n<tbody>\n");
+    for v in &r.image_variants {
+        writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\" data-v=\"{b}\">{}</td><td class=\"n\" data-v=\"{f}\">{}</td></tr>",
+            esc(&v.layout),
+            esc(&v.variant),
+            bytes(v.size.apparent_bytes),
+            count(v.size.files),
+            b = v.size.apparent_bytes,
+            f = v.size.files,
+        )?;
+    }
+    h.push_str("</tbody>\n</table>\n");
+    if !r.dat_images.is_empty() {
+        let mut by: std::collections::BTreeMap<(&str, &str), (u64, u64)> =
+            std::collections::BTreeMap::new();
+        for d in &r.dat_images {
+            let e = by.entry((&d.scheme, &d.variant)).or_default();
+            e.0 += d.files;
+            e.1 += d.apparent_bytes;
+        }
+        h.push_str("<h3>4.x <code>.dat</code> images by scheme</h3>\n<table class=\"sortable\" id=\"dat-images\">\n<thead><tr><th>Scheme</th><th>Variant</th><th class=\"n\">Size</th><th class=\"n\">Files</th></tr></thead>\n<tbody>\n");
+        for ((scheme, variant), (files, size)) in &by {
+            writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td class=\"n\" data-v=\"{size}\">{}</td><td class=\"n\" data-v=\"{files}\">{}</td></tr>",
+                esc(scheme),
+                esc(variant),
+                bytes(*size),
+                count(*files),
+            )?;
+        }
+        h.push_str("</tbody>\n</table>\n");
+        if by.keys().any(|(scheme, _)| *scheme == "unread") {
+            h.push_str("<p class=\"note\">unread: schemes not read; <code>--dat-schemes</code> reads each image's first bytes.</p>\n");
+        }
+    }
+    h.push_str("</section>\n");
+    Ok(())
+}
+
 fn largest(r: &Report, h: &mut String) -> fmt::Result {
     writeln!(
         h,
@@ -828,7 +886,8 @@ fn hosts(net: &HostsReport, h: &mut String) -> fmt::Result {
         net.domains.len()
     )?;
     if net.hosts.is_empty() {
-        h.push_str("<p class=\"empty\">No URL cache or cookie store found.</p>\n</section>\n");
+        store_status(net, h)?;
+        h.push_str("</section>\n");
         return Ok(());
     }
     h.push_str("<table class=\"sortable\">\n<thead><tr><th>Host</th><th>Domain</th><th>Role</th><th class=\"n\">Responses</th><th class=\"n\">Cached</th><th>First seen</th><th>Last seen</th><th>Cookies</th></tr></thead>\n<tbody>\n");
@@ -836,8 +895,13 @@ fn hosts(net: &HostsReport, h: &mut String) -> fmt::Result {
         let day = |t: &Option<String>| t.as_deref().map(|t| t.get(..10).unwrap_or(t).to_string());
         writeln!(
             h,
-            "<tr><td class=\"path\">{}</td><td>{}</td><td>{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"path\">{}{}</td><td>{}</td><td>{}</td><td class=\"n\" data-v=\"{}\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&x.host),
+            if x.not_a_host_name {
+                " <span class=\"note\">(not a host name: the cookie domain as stored)</span>"
+            } else {
+                ""
+            },
             esc(&x.domain),
             esc(x.role.as_deref().unwrap_or("")),
             x.responses,
@@ -849,7 +913,45 @@ fn hosts(net: &HostsReport, h: &mut String) -> fmt::Result {
             esc(&x.cookies.join(", "))
         )?;
     }
-    h.push_str("</tbody>\n</table>\n</section>\n");
+    h.push_str("</tbody>\n</table>\n");
+    if !net.issues.is_empty() {
+        store_status(net, h)?;
+    }
+    h.push_str("</section>\n");
+    Ok(())
+}
+
+/// What was found of the stores when they name no host, or some could not be read:
+/// none found, found but unreadable (each with why), or read but naming no host.
+fn store_status(net: &HostsReport, h: &mut String) -> fmt::Result {
+    if net.stores.is_empty() && net.issues.is_empty() {
+        h.push_str("<p class=\"empty\">No URL cache or cookie store found.</p>\n");
+        return Ok(());
+    }
+    if net.hosts.is_empty() && !net.stores.is_empty() {
+        writeln!(
+            h,
+            "<p class=\"empty\">{} store(s) read; they name no host.</p>",
+            net.stores.len()
+        )?;
+    }
+    if !net.issues.is_empty() {
+        writeln!(
+            h,
+            "<p class=\"empty\">{} store(s) could not be read, in full or in part:</p>\n<ul class=\"store-issues\">",
+            net.issues.len()
+        )?;
+        for i in &net.issues {
+            writeln!(
+                h,
+                "<li><span class=\"path\">{}</span>: {} ({})</li>",
+                esc(&i.path),
+                esc(&i.message),
+                esc(&i.kind)
+            )?;
+        }
+        h.push_str("</ul>\n");
+    }
     Ok(())
 }
 

@@ -1,5 +1,7 @@
 //! 4.x chat-image `.dat` files, counted per account, chat, scheme and variant from
 //! their names alone (and, with `--dat-schemes`, the scheme from their first bytes).
+//! Files, like `image_variants`: a hard-linked image counts once, in the chat of its
+//! first path (the accumulator calls [`DatTally::count`] when it counts a file once).
 
 use super::{slot, Map};
 use crate::model;

@@ -18,6 +18,8 @@ pub(super) struct Counted {
     account: Option<String>,
     kind: String,
     variant: Option<Variant>,
+    /// Chat and scheme of a 4.x `.dat` image.
+    dat: Option<(String, &'static str)>,
     pub(super) meta: FileMeta,
 }
 
@@ -31,6 +33,7 @@ impl Counted {
             account: f.account.map(str::to_string),
             kind: f.kind.to_string(),
             variant: f.variant,
+            dat: f.dat.map(|(chat, scheme)| (chat.to_string(), scheme)),
             meta: f.meta,
         }
     }
@@ -44,6 +47,10 @@ impl Counted {
             account: self.account.as_deref(),
             kind: &self.kind,
             variant: self.variant,
+            dat: self
+                .dat
+                .as_ref()
+                .map(|(chat, scheme)| (chat.as_str(), *scheme)),
             meta: self.meta,
         }
     }

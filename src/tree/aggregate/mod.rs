@@ -62,6 +62,8 @@ struct Facts<'a> {
     account: Option<&'a str>,
     kind: &'a str,
     variant: Option<Variant>,
+    /// A 4.x chat image `.dat`: its chat and scheme id (the variant is `variant`).
+    dat: Option<(&'a str, &'static str)>,
     meta: FileMeta,
 }
 
@@ -95,8 +97,14 @@ impl Accumulator {
         }
     }
 
-    /// A file counted once: in every sum, and maybe among the largest.
+    /// A file counted once: in every sum, and maybe among the largest. A 4.x `.dat`
+    /// image is counted here too, so `dat_images` counts files the way
+    /// `image_variants` does (a hard-linked image once, in the chat of its first path).
     fn count_once(&mut self, c: Facts<'_>) {
+        if let (Some((chat, scheme)), Some(v)) = (c.dat, c.variant) {
+            self.dat_images
+                .count(c.account.unwrap_or(SHARED), chat, (scheme, v), c.meta.size);
+        }
         self.tallies.count(&c);
         self.largest.offer(&c);
     }
@@ -200,10 +208,10 @@ impl Visitor for Accumulator {
             _ => None,
         };
         let account = p.account.unwrap_or(SHARED);
-        if let (Layout::Wechat4, Some(v), Some(chat)) = (p.layout, variant, p.chat) {
-            self.dat_images
-                .count(account, chat, (dat_scheme_id(e.head), v), e.meta.size);
-        }
+        let dat = match (p.layout, variant, p.chat) {
+            (Layout::Wechat4, Some(_), Some(chat)) => Some((chat, dat_scheme_id(e.head))),
+            _ => None,
+        };
         let facts = Facts {
             root: e.root,
             rel: e.rel,
@@ -212,6 +220,7 @@ impl Visitor for Accumulator {
             account: p.account,
             kind: &kind,
             variant,
+            dat,
             meta: e.meta,
         };
         if e.meta.nlink > 1 {
