@@ -13,5 +13,6 @@ mod hostile;
 mod hosts;
 mod install;
 mod metadata;
+mod real_shapes;
 mod redact;
 mod sample;
