@@ -155,7 +155,8 @@ impl Config {
     pub fn from_cli(cli: Cli, env: &Env) -> Result<Config> {
         match cli.command {
             Command::Scan(args) => {
-                let mut c = scan_config(args.common, args.top, View::Scan, env)?;
+                let top = usize::try_from(args.top).unwrap_or(usize::MAX);
+                let mut c = scan_config(args.common, top, View::Scan, env)?;
                 c.dat_schemes = args.dat_schemes;
                 Ok(Config::Scan(c))
             }
@@ -203,11 +204,8 @@ fn scan_config(a: CommonArgs, top: usize, view: View, env: &Env) -> Result<ScanC
             .with_timezone(&Utc),
         None => Utc::now(),
     };
-    let threads = match a.threads {
-        Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
-        Some(n) => n,
-        None => default_threads(),
-    };
+    // clap has checked the range (1..=MAX_THREADS).
+    let threads = a.threads.map_or_else(default_threads, usize::from);
     Ok(ScanConfig {
         target,
         any: a.any,
