@@ -102,12 +102,7 @@ fn hosts_config(a: HostsArgs, env: &Env) -> Result<HostsConfig> {
         paths: a.paths,
         redact: a.redact,
         quiet: a.quiet || !env.stderr_is_tty,
-        now: match a.now {
-            Some(s) => DateTime::parse_from_rfc3339(&s)
-                .map_err(|e| Error::Usage(format!("--now {s:?}: {e}")))?
-                .with_timezone(&Utc),
-            None => Utc::now(),
-        },
+        now: parse_now(a.now.as_deref())?,
     })
 }
 
@@ -134,6 +129,20 @@ fn diff_config(a: DiffArgs) -> DiffConfig {
             _ => Output::Stdout,
         },
         redact: a.redact,
+    }
+}
+
+/// `--now`: an RFC 3339 time, or the clock.
+fn parse_now(arg: Option<&str>) -> Result<DateTime<Utc>> {
+    match arg {
+        Some(s) => DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| {
+                Error::Usage(format!(
+                    "--now \"{s}\" is not an RFC 3339 time such as 2024-05-01T12:00:00Z ({e})"
+                ))
+            }),
+        None => Ok(Utc::now()),
     }
 }
 
@@ -198,12 +207,7 @@ fn scan_config(a: CommonArgs, top: usize, view: View, env: &Env) -> Result<ScanC
         ColorArg::Never => false,
         ColorArg::Auto => output == Output::Stdout && env.stdout_is_tty && !env.no_color,
     };
-    let now = match a.now {
-        Some(s) => DateTime::parse_from_rfc3339(&s)
-            .map_err(|e| Error::Usage(format!("--now {s:?}: {e}")))?
-            .with_timezone(&Utc),
-        None => Utc::now(),
-    };
+    let now = parse_now(a.now.as_deref())?;
     // clap has checked the range (1..=MAX_THREADS).
     let threads = a.threads.map_or_else(default_threads, usize::from);
     Ok(ScanConfig {

@@ -42,7 +42,13 @@ fn main() -> ExitCode {
             Exit::Clean.into()
         }
         Err(e) => {
-            let _ = writeln!(io::stderr(), "wechat-inspect: error: {e}");
+            // The message may hold a path from the command line: printable.
+            let msg = e.to_string();
+            let _ = writeln!(
+                io::stderr(),
+                "wechat-inspect: error: {}",
+                wechat_inspect::escape::printable(&msg)
+            );
             Exit::Fatal.into()
         }
     }

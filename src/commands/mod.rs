@@ -11,9 +11,11 @@ pub(crate) mod scan;
 
 use crate::config::{Config, Output, Target};
 use crate::error::{self, Result};
+use crate::escape::escape_bytes;
 use crate::exit::Exit;
 use crate::tree::locate;
 use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
 
 /// Run a validated command, writing the report to `stdout` unless it goes to a file.
 pub fn run(config: &Config, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
@@ -30,7 +32,11 @@ pub fn run(config: &Config, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
 fn roots_for(target: &Target, any: bool, out: &Output) -> Result<(Vec<locate::Root>, String)> {
     let (roots, base) = match target {
         Target::Home(home) => (locate::discover(home)?, "~".to_string()),
-        Target::Path(p) => (vec![locate::detect(p, any)?], p.display().to_string()),
+        // The PATH argument as given, escaped like every name (lossless, printable).
+        Target::Path(p) => (
+            vec![locate::detect(p, any)?],
+            escape_bytes(p.as_os_str().as_bytes()).0,
+        ),
     };
     if let Output::File(file) = out {
         let paths: Vec<_> = roots.iter().map(|r| r.path.clone()).collect();

@@ -9,7 +9,7 @@
 
 use super::domain;
 use super::{Issue, Tool};
-use crate::escape::escape_bytes;
+use crate::escape::{escape_bytes, printable};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -300,7 +300,7 @@ impl HostsBuilder {
                     if tables.is_empty() {
                         "none".to_string()
                     } else {
-                        tables.join(", ")
+                        printable(&tables.join(", ")).into_owned()
                     }
                 ),
             );

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::escape::printable;
 use chrono::{DateTime, SecondsFormat, Utc};
 use plist::stream::{BinaryReader, Event, OwnedEvent, XmlReader};
 use serde::Serialize;
@@ -42,7 +43,7 @@ pub enum PlistError {
     TooLarge { len: usize, max: usize },
     #[error("not a binary (bplist00) or XML property list")]
     NotAPlist,
-    #[error("unsupported binary plist version {0:?}")]
+    #[error("unsupported binary plist version \"{0}\"")]
     UnsupportedBinaryVersion(String),
     #[error("malformed plist: {0}")]
     Parse(String),
@@ -203,8 +204,11 @@ struct Walker {
     notifications: Option<bool>,
 }
 
+/// A string from the file, cut to [`MAX_NAME_CHARS`] and made printable (it reaches
+/// terminals and spreadsheets: see [`crate::escape`]).
 fn cut(s: &str) -> String {
-    s.chars().take(MAX_NAME_CHARS).collect()
+    let cut: String = s.chars().take(MAX_NAME_CHARS).collect();
+    printable(&cut).into_owned()
 }
 
 fn kind_of(e: &OwnedEvent) -> Option<ValueKind> {
@@ -251,7 +255,7 @@ impl Walker {
     fn slot_for_key(&mut self, container: Slot, key: &str) -> Slot {
         match container {
             Slot::Root => {
-                self.keys.push(key.to_string());
+                self.keys.push(printable(key).into_owned());
                 match key {
                     "$archiver" => Slot::Archiver,
                     "$version" => Slot::Version,
@@ -546,7 +550,7 @@ pub fn inspect_plist(bytes: &[u8]) -> Result<PlistInfo, PlistError> {
         )
     } else if let Some(v) = bytes.strip_prefix(b"bplist").and_then(|r| r.get(..2)) {
         Err(PlistError::UnsupportedBinaryVersion(
-            String::from_utf8_lossy(v).into_owned(),
+            crate::escape::escape_bytes(v).0,
         ))
     } else if looks_like_xml(bytes) {
         walk(XmlReader::new(Cursor::new(bytes)), budget, PlistFormat::Xml)
