@@ -16,6 +16,8 @@ pub struct Env {
     pub no_color: bool,
     pub stdout_is_tty: bool,
     pub stderr_is_tty: bool,
+    /// File descriptor 1 is closed (`>&-`).
+    pub stdout_closed: bool,
 }
 
 /// Where to look.
@@ -162,7 +164,27 @@ pub fn default_threads() -> usize {
 impl Config {
     /// Validate the command line against the environment.
     pub fn from_cli(cli: Cli, env: &Env) -> Result<Config> {
-        match cli.command {
+        let config = Config::from_command(cli.command, env)?;
+        if env.stdout_closed && config.writes_stdout() {
+            return Err(Error::Usage(
+                "standard output is closed, so the report would be lost; write it to a file with -o FILE, or redirect standard output".into(),
+            ));
+        }
+        Ok(config)
+    }
+
+    /// Whether the report goes to standard output.
+    pub fn writes_stdout(&self) -> bool {
+        match self {
+            Config::Scan(c) => c.output == Output::Stdout,
+            Config::Diff(c) => c.output == Output::Stdout,
+            Config::Hosts(c) => c.output == Output::Stdout,
+            Config::Completions(_) | Config::Man => true,
+        }
+    }
+
+    fn from_command(command: Command, env: &Env) -> Result<Config> {
+        match command {
             Command::Scan(args) => {
                 let top = usize::try_from(args.top).unwrap_or(usize::MAX);
                 let mut c = scan_config(args.common, top, View::Scan, env)?;

@@ -915,7 +915,7 @@ fn redact_leaves_no_identifier_and_no_absolute_path_anywhere() {
         "Data/Library/Preferences/wxid_zed_settings.plist",
         b"bplist00garbage",
     )
-    .file(&format!("{HTTP}"), b"SQLite format 3\x00 not really");
+    .file(HTTP, b"SQLite format 3\x00 not really");
     let secrets = [
         "WeddingPhotos",
         "Alice",

@@ -1,7 +1,7 @@
 //! `diff OLD.json NEW.json`: load the two saved reports (refusing files that are not
 //! reports, or of another schema version), compare, render.
 
-use super::emit;
+use super::output::{emit, prepare};
 use crate::config::DiffConfig;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -12,12 +12,13 @@ use std::path::Path;
 
 /// Run `diff`.
 pub(crate) fn run(c: &DiffConfig, stdout: &mut dyn Write) -> Result<Exit> {
+    let sink = prepare(&c.output, &[])?;
     let (mut old, mut new) = load_pair(&c.old, &c.new)?;
     if c.redact {
         redact::redact_all(&mut [&mut old, &mut new]);
     }
     let d = diff::diff(&old, &new);
-    emit(&c.output, stdout, |w| render::diff::render(c.format, &d, w))?;
+    emit(sink, stdout, |w| render::diff::render(c.format, &d, w))?;
     Ok(Exit::Clean)
 }
 

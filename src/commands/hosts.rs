@@ -2,7 +2,8 @@
 //! followed), read each with its reader, fold the rows into the report
 //! ([`HostsBuilder`]) and render it. The HTML report of `scan` uses [`collect`] too.
 
-use super::{emit, exit_for, now_rfc3339, roots_for};
+use super::output::emit;
+use super::{exit_for, now_rfc3339, roots_for};
 use crate::config::HostsConfig;
 use crate::error::{io_issue, Result};
 use crate::escape::escape_bytes;
@@ -22,7 +23,7 @@ use std::path::Path;
 
 /// Run `hosts`.
 pub(crate) fn run(c: &HostsConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
-    let (roots, base) = roots_for(&c.target, c.any, &c.output)?;
+    let (roots, base, sink) = roots_for(&c.target, c.any, &c.output)?;
     let opts = HostsOptions {
         generated_at: now_rfc3339(&c.now),
         base,
@@ -32,7 +33,7 @@ pub(crate) fn run(c: &HostsConfig, stdout: &mut dyn Write, stderr: &mut dyn Writ
     if c.redact {
         redact::redact_hosts(&mut report);
     }
-    emit(&c.output, stdout, |w| {
+    emit(sink, stdout, |w| {
         render::hosts::render(c.format, &report, w)
     })?;
     Ok(exit_for(

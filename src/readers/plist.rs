@@ -527,10 +527,48 @@ where
         if n > budget {
             return Err(PlistError::TooManyEvents { max: budget });
         }
-        let e = e.map_err(|err| PlistError::Parse(err.to_string()))?;
+        let e = e.map_err(|err| PlistError::Parse(plist_reason(&err)))?;
         w.event(e)?;
     }
     w.finish(format)
+}
+
+/// The `plist` crate's error in words: its `Display` is the Debug name of an
+/// internal enum (`InvalidTrailerObjectOffsetSize (offset 12)`), so the name is
+/// split into words and the offset kept: `invalid trailer object offset size at
+/// byte 12`.
+fn plist_reason(err: &plist::Error) -> String {
+    if let Some(io) = err.as_io() {
+        return crate::error::io_reason(io);
+    }
+    if err.is_eof() {
+        return "unexpected end of data".into();
+    }
+    let text = err.to_string();
+    let name_end = text
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(text.len());
+    let mut words = String::new();
+    for c in text[..name_end].chars() {
+        if c.is_ascii_uppercase() && !words.is_empty() {
+            words.push(' ');
+        }
+        words.push(c.to_ascii_lowercase());
+    }
+    if words.is_empty() {
+        words.push_str("unreadable data");
+    }
+    let offset = text.rfind("(offset ").and_then(|i| {
+        let digits: String = text[i + 8..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        (!digits.is_empty()).then_some(digits)
+    });
+    match offset {
+        Some(n) => format!("{words} at byte {n}"),
+        None => words,
+    }
 }
 
 /// Inspects a binary or XML plist (at most [`MAX_PLIST_BYTES`]).
@@ -599,6 +637,28 @@ mod tests {
         );
         d.insert("counter".into(), Value::Integer(42.into()));
         Value::Dictionary(d)
+    }
+
+    /// Errors read as words: never the crate's Debug names (issue 12, defect 15).
+    #[test]
+    fn errors_are_plain_words() {
+        let mut bad = bin(&prefs());
+        let n = bad.len();
+        bad[n - 26] = 9; // the trailer's offset-size byte
+        for bytes in [
+            &bad[..],
+            &bin(&prefs())[..40],
+            b"bplist00\x00\x01\x02garbage that is not a plist trailer at all",
+            b"<?xml version=\"1.0\"?><plist><dict><key>a</key><integer>x</integer></dict></plist>",
+        ] {
+            let msg = inspect_plist(bytes).unwrap_err().to_string();
+            assert!(msg.starts_with("malformed plist: "), "{msg}");
+            let words = &msg["malformed plist: ".len()..];
+            assert!(
+                words.chars().all(|c| !c.is_uppercase()) && !words.contains(['(', '{']),
+                "{msg}"
+            );
+        }
     }
 
     #[test]
