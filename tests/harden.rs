@@ -105,19 +105,27 @@ fn numeric_arguments_out_of_range_exit_2_with_a_sentence() {
 
 /// A `Cache.db` in `f` built by `sql` (after the response table is created).
 fn cache_db(f: &Fake, receiver_schema: &str, sql: &str) {
+    sqlite_file(
+        f,
+        &format!("{CACHES}/Cache.db"),
+        &format!(
+            "CREATE TABLE cfurl_cache_response(entry_ID INTEGER PRIMARY KEY AUTOINCREMENT UNIQUE,
+                 version INTEGER, hash_value INTEGER, storage_policy INTEGER, request_key TEXT UNIQUE,
+                 time_stamp NOT NULL DEFAULT CURRENT_TIMESTAMP, partition TEXT);
+             CREATE TABLE cfurl_cache_receiver_data({receiver_schema});
+             {sql}"
+        ),
+    );
+}
+
+/// A database at `rel` in `f`, made by `sql`.
+fn sqlite_file(f: &Fake, rel: &str, sql: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("Cache.db");
+    let db = dir.path().join("x.db");
     let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch(&format!(
-        "CREATE TABLE cfurl_cache_response(entry_ID INTEGER PRIMARY KEY AUTOINCREMENT UNIQUE,
-             version INTEGER, hash_value INTEGER, storage_policy INTEGER, request_key TEXT UNIQUE,
-             time_stamp NOT NULL DEFAULT CURRENT_TIMESTAMP, partition TEXT);
-         CREATE TABLE cfurl_cache_receiver_data({receiver_schema});
-         {sql}"
-    ))
-    .unwrap();
+    conn.execute_batch(sql).unwrap();
     drop(conn);
-    f.file(&format!("{CACHES}/Cache.db"), &fs::read(&db).unwrap());
+    f.file(rel, &fs::read(&db).unwrap());
 }
 
 fn hosts_json(f: &Fake, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
@@ -189,33 +197,36 @@ fn hosts_counts_a_response_once_when_its_body_row_repeats() {
     assert_eq!(by("b.qpic.cn")["cached_bytes"], 7);
 }
 
-/// More rows than the old silent cap (1,000,000 per table): every one is counted, in
-/// the URL cache and in the cookie store.
+/// More rows than the old silent cap (1,000,000 per table): every one is counted.
+/// (A debug build on a loaded machine needs most of a minute for this: hence its own,
+/// longer hang guard. The cookie store's reader is checked the same way by
+/// `readers::httpstorage::tests::no_row_cap`.)
 #[test]
 fn hosts_counts_past_a_million_rows_with_no_silent_cap() {
     let f = Fake::new();
     let n = 1_000_001;
-    cache_db(
+    // Without the UNIQUE index on request_key, which only slows the fixture down.
+    sqlite_file(
         &f,
-        "entry_ID INTEGER PRIMARY KEY, isDataOnFS INTEGER, receiver_data BLOB",
+        &format!("{CACHES}/Cache.db"),
         &format!(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n})
-             INSERT INTO cfurl_cache_response(entry_ID, request_key, time_stamp)
-                 SELECT i, 'https://m.qpic.cn/' || i, '2024-05-01 10:00:00' FROM n;"
+            "CREATE TABLE cfurl_cache_response(entry_ID INTEGER PRIMARY KEY, request_key TEXT,
+                 time_stamp TEXT);
+             CREATE TABLE cfurl_cache_receiver_data(entry_ID INTEGER PRIMARY KEY,
+                 isDataOnFS INTEGER, receiver_data BLOB);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n})
+             INSERT INTO cfurl_cache_response SELECT i, 'https://m.qpic.cn/', NULL FROM n;"
         ),
     );
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("h.sqlite");
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch(&format!(
-        "CREATE TABLE cookies(domain TEXT, name TEXT, value TEXT);
-         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n})
-         INSERT INTO cookies SELECT 'c.qq.com', 'n' || i, 'SYNTHETIC_SECRET' FROM n;"
-    ))
-    .unwrap();
-    drop(conn);
-    f.file(HTTP, &fs::read(&db).unwrap());
-    let (code, r) = hosts_json(&f, &[]);
+    let o = run_with_timeout(
+        bin()
+            .arg("hosts")
+            .arg(f.root())
+            .args(["--format", "json", "--any"]),
+        Duration::from_secs(300),
+    );
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let code = o.status.code();
     assert_eq!(code, Some(0), "{:#}", r["notes"]);
     let store = |kind: &str| {
         r["stores"]
@@ -227,7 +238,6 @@ fn hosts_counts_past_a_million_rows_with_no_silent_cap() {
             .clone()
     };
     assert_eq!(store("url-cache")["responses"], n);
-    assert_eq!(store("http-storage")["cookies"], n);
 }
 
 // ---------------------------------------------------------------------------

@@ -136,26 +136,39 @@ fn view_notes(acc: &mut HostsBuilder, rel: &str, view: ViewInfo) {
 }
 
 fn url_cache(acc: &mut HostsBuilder, abs: &Path, rel: &str, opts: &InspectOptions) {
-    match urlcache::read(abs, opts) {
-        Ok((Some(rows), view)) => {
+    let mut store = acc.url_cache(rel);
+    let read = urlcache::read(abs, opts, |row| store.row(row));
+    match read {
+        Ok((Some(info), view)) => {
+            store.finish(info.receiver, info.repeated_bodies);
             view_notes(acc, rel, view);
-            acc.url_cache(rel, rows, |raw| urlcache::body_len(abs, raw));
         }
-        Ok((None, _)) => acc.note(
-            rel,
-            "unrecognised schema: no cfurl_cache_response table".into(),
-        ),
-        Err(e) => db_issue(acc, rel, abs, e),
+        Ok((None, _)) => {
+            store.abandon();
+            acc.note(
+                rel,
+                "unrecognised schema: no cfurl_cache_response table".into(),
+            );
+        }
+        Err(e) => {
+            store.abandon();
+            db_issue(acc, rel, abs, e);
+        }
     }
 }
 
 fn http_storage(acc: &mut HostsBuilder, abs: &Path, rel: &str, opts: &InspectOptions) {
-    match httpstorage::read(abs, opts) {
-        Ok((rows, view)) => {
+    let mut store = acc.http_storage(rel);
+    let read = httpstorage::read(abs, opts, |host, name| store.row(host, name));
+    match read {
+        Ok((info, view)) => {
+            store.finish(info.used, &info.tables);
             view_notes(acc, rel, view);
-            acc.http_storage(rel, rows);
         }
-        Err(e) => db_issue(acc, rel, abs, e),
+        Err(e) => {
+            store.abandon();
+            db_issue(acc, rel, abs, e);
+        }
     }
 }
 

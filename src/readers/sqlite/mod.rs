@@ -71,9 +71,6 @@ pub fn inspect_wal_file(
     }
 }
 
-/// Rows read per table at most by the store readers (URL cache responses, cookie rows).
-pub const MAX_ROWS: usize = 1_000_000;
-
 /// An SQLite error in words for people: SQLite's own message ("file is not a
 /// database", "database disk image is malformed"), never rusqlite's debug form.
 pub(crate) fn sqlite_reason(e: &rusqlite::Error) -> String {
