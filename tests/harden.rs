@@ -874,17 +874,19 @@ fn a_closed_stdout_exits_2_with_a_message() {
 #[test]
 fn redact_leaves_no_identifier_and_no_absolute_path_anywhere() {
     let f = Fake::new();
+    // The container where home discovery finds it (HOME is the Fake's root).
+    let c = |rel: &str| format!("Library/Containers/com.tencent.xinWeChat/{rel}");
     let md5 = "5f2b8e3c4d1a09e7b6c5d4e3f2a1b0c9";
     f.sized(
-        "Data/Documents/xwechat_files/wxid_zed_77aa/msg/file/2024-05/WeddingPhotos Alice/IMG_1.jpg",
+        &c("Data/Documents/xwechat_files/wxid_zed_77aa/msg/file/2024-05/WeddingPhotos Alice/IMG_1.jpg"),
         10,
     )
-    .sized("Data/Documents/app_data/CustomBob1990/lock.ini", 1)
+    .sized(&c("Data/Documents/app_data/CustomBob1990/lock.ini"), 1)
     .sized(
-        "Data/Documents/app_data/radium/users/CustomBob1990/x.bin",
+        &c("Data/Documents/app_data/radium/users/CustomBob1990/x.bin"),
         1,
     )
-    .sized("Data/Documents/app_data/log/run.xlog", 1);
+    .sized(&c("Data/Documents/app_data/log/run.xlog"), 1);
     // Table names and plist keys that hold a wxid and a chat md5.
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("m.db");
@@ -895,7 +897,7 @@ fn redact_leaves_no_identifier_and_no_absolute_path_anywhere() {
     .unwrap();
     drop(conn);
     f.file(
-        "Data/Documents/xwechat_files/wxid_zed_77aa/db_storage/message/message_0.db",
+        &c("Data/Documents/xwechat_files/wxid_zed_77aa/db_storage/message/message_0.db"),
         &fs::read(&db).unwrap(),
     );
     let mut d = plist::Dictionary::new();
@@ -905,27 +907,29 @@ fn redact_leaves_no_identifier_and_no_absolute_path_anywhere() {
     plist::Value::Dictionary(d)
         .to_writer_binary(&mut prefs)
         .unwrap();
-    f.file(PREFS, &prefs);
+    f.file(&c(PREFS), &prefs);
     // A URL path with a name in it, and broken stores for issues.
-    cache_db(
+    sqlite_file(
         &f,
-        "entry_ID INTEGER PRIMARY KEY, isDataOnFS INTEGER, receiver_data BLOB",
-        "INSERT INTO cfurl_cache_response(entry_ID, request_key, time_stamp) VALUES
+        &c(&format!("{CACHES}/Cache.db")),
+        "CREATE TABLE cfurl_cache_response(entry_ID INTEGER PRIMARY KEY, request_key TEXT,
+             time_stamp TEXT);
+         INSERT INTO cfurl_cache_response VALUES
             (1, 'https://mmbiz.qpic.cn/AliceSecretAlbum/Photo_Eve.jpg?x=1', '2024-05-01 10:00:00');",
     );
     f.file(
-        "Data/Library/Cookies/Cookies.binarycookies",
+        &c("Data/Library/Cookies/Cookies.binarycookies"),
         b"cook\x00\x00\x00\x09xx",
     )
     .file(
-        "Data/Documents/xwechat_files/wxid_zed_77aa/db_storage/contact/contact.db",
+        &c("Data/Documents/xwechat_files/wxid_zed_77aa/db_storage/contact/contact.db"),
         b"SQLite format 3\x00\x10\x00\x01\x01\x00\x40\x20\x20garbage",
     )
     .file(
-        "Data/Library/Preferences/wxid_zed_settings.plist",
+        &c("Data/Library/Preferences/wxid_zed_settings.plist"),
         b"bplist00garbage",
     )
-    .file(HTTP, b"SQLite format 3\x00 not really");
+    .file(&c(HTTP), b"SQLite format 3\x00 not really");
     let secrets = [
         "WeddingPhotos",
         "Alice",
@@ -946,7 +950,8 @@ fn redact_leaves_no_identifier_and_no_absolute_path_anywhere() {
         ("hosts", &["table", "json", "csv"]),
     ] {
         for format in formats {
-            for target in [Some(f.root()), None] {
+            let container = f.path(&c(""));
+            for target in [Some(container.as_path()), None] {
                 let mut c = bin();
                 c.current_dir(f.root()).env("HOME", f.root()).arg(cmd);
                 if let Some(t) = target {
