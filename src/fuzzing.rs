@@ -190,3 +190,150 @@ pub fn report_json(data: &[u8]) {
         assert_printable(&out);
     }
 }
+
+/// The fuzz targets' checks as property tests, with modest case counts (CI runs
+/// them; `bench/fuzz.sh` runs the real fuzzers for longer): arbitrary bytes, and
+/// valid inputs mutated.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The sample container's scan report (the snapshot the tests keep).
+    fn sample_report() -> serde_json::Value {
+        let snap = include_str!("../tests/snapshots/integration__sample__sample_scan_json.snap");
+        let body = snap.splitn(3, "---\n").nth(2).unwrap();
+        serde_json::from_str(body).unwrap()
+    }
+
+    /// A small URL cache, as the bytes of its database file.
+    fn cache_image() -> Vec<u8> {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE cfurl_cache_response(entry_ID INTEGER PRIMARY KEY, request_key TEXT,
+                 time_stamp TEXT);
+             CREATE TABLE cfurl_cache_receiver_data(entry_ID INTEGER PRIMARY KEY,
+                 isDataOnFS INTEGER, receiver_data BLOB);
+             INSERT INTO cfurl_cache_response VALUES
+                 (1, 'https://u:p@a.qpic.cn/x?q=1', '2024-05-01 10:00:00'),
+                 (2, 'https://b.qq.com/y', '2024-05-02 10:00:00');
+             INSERT INTO cfurl_cache_receiver_data VALUES (1, 0, x'0102'), (2, 1, 'name');",
+        )
+        .unwrap();
+        conn.serialize(rusqlite::MAIN_DB).unwrap().to_vec()
+    }
+
+    /// Strings that break things: controls, bidi, formulas, user-info, long runs.
+    fn nasty() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "\\PC{0,12}",
+            Just("\u{1b}]0;x\u{7}\u{9b}\u{202e}\n=1+1".to_string()),
+            Just("https://u:p/w@h.cn/a@b?c#d".to_string()),
+            "[=+@\\-\t\r/\\\\:@?#a-z0-9\u{80}-\u{9f}\u{2066}-\u{2069}]{0,16}",
+        ]
+    }
+
+    /// Replace the `n`th string (keys included) of `v` with `s`; returns how many
+    /// strings were seen.
+    fn replace_string(v: &mut serde_json::Value, n: &mut usize, s: &str) {
+        use serde_json::Value;
+        match v {
+            Value::String(x) => {
+                if *n == 0 {
+                    *x = s.to_string();
+                }
+                *n = n.wrapping_sub(1);
+            }
+            Value::Array(a) => a.iter_mut().for_each(|x| replace_string(x, n, s)),
+            Value::Object(o) => {
+                let keys: Vec<String> = o.keys().cloned().collect();
+                for k in keys {
+                    if *n == 0 {
+                        if let Some(x) = o.remove(&k) {
+                            o.insert(s.to_string(), x);
+                        }
+                    }
+                    *n = n.wrapping_sub(1);
+                    if let Some(x) = o.get_mut(&k) {
+                        replace_string(x, n, s);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1500))]
+
+        #[test]
+        fn arbitrary_bytes_keep_every_promise(b in proptest::collection::vec(any::<u8>(), 0..600)) {
+            binary_cookies(&b);
+            url_cache_rows(&b);
+            plist(&b);
+            sqlite_header(&b);
+            wal(&b);
+            report_json(&b);
+            let mut j = b"{\"schema_version\":1,".to_vec();
+            j.extend_from_slice(&b);
+            report_json(&j);
+        }
+
+        #[test]
+        fn url_cache_rows_of_nasty_strings(rows in proptest::collection::vec((nasty(), nasty()), 0..8)) {
+            let mut b = Vec::new();
+            for (url, time) in rows {
+                b.extend_from_slice(url.as_bytes());
+                b.push(0);
+                b.extend_from_slice(time.as_bytes());
+                b.extend_from_slice(b"\0\x05\0");
+            }
+            url_cache_rows(&b);
+        }
+
+        #[test]
+        fn mutated_url_cache_databases(
+            flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+        ) {
+            let mut b = cache_image();
+            for (i, x) in flips {
+                let at = i.index(b.len());
+                b[at] ^= x;
+            }
+            url_cache_db(&b);
+        }
+
+        #[test]
+        fn reports_with_nasty_strings_or_duplicates(
+            at in any::<usize>(),
+            s in nasty(),
+            dup in proptest::option::of(0usize..4),
+            cut in proptest::option::of(any::<prop::sample::Index>()),
+        ) {
+            let mut r = sample_report();
+            let mut n = at % 4000;
+            replace_string(&mut r, &mut n, &s);
+            if let Some(d) = dup {
+                let section = ["categories", "accounts", "chats", "months"][d];
+                if let Some(a) = r[section].as_array_mut() {
+                    if let Some(first) = a.first().cloned() {
+                        a.push(first);
+                    }
+                }
+            }
+            let mut bytes = serde_json::to_vec(&r).unwrap();
+            if let Some(c) = cut {
+                bytes.truncate(c.index(bytes.len()));
+            }
+            report_json(&bytes);
+        }
+    }
+
+    #[test]
+    fn the_seeds_are_valid() {
+        let r = serde_json::to_vec(&sample_report()).unwrap();
+        assert!(crate::commands::diff::parse(Path::new("s.json"), &r).is_ok());
+        url_cache_db(&cache_image());
+    }
+}

@@ -261,7 +261,7 @@ impl Found {
                 i += run;
                 continue;
             }
-            if s[i..].starts_with("wxid_") {
+            if b[i..].starts_with(b"wxid_") {
                 let len = b[i..]
                     .iter()
                     .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'-')
