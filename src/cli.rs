@@ -21,6 +21,15 @@ pub const EXAMPLES: [&str; 3] = [
     "wechat-inspect scan ./xwechat_files/wxid_abc_1a2b --format csv",
 ];
 
+/// Most worker threads `-j` accepts. Far above any Mac's core count (more threads
+/// only slow metadata calls down, see `config::default_threads`), and low enough that
+/// their stacks and descriptors always fit: `-j 30000` used to abort.
+pub const MAX_THREADS: i64 = 256;
+
+/// Most files `--top` lists: more than a real container holds (the list only grows
+/// with the files found), while a number past it is a typo, not a wish.
+pub const MAX_TOP: i64 = 10_000_000;
+
 /// Exit codes (`--help` and the man page's EXIT STATUS).
 pub const EXIT_CODES: [(u8, &str); 3] = [(0, "clean"), (1, "complete with issues"), (2, "fatal")];
 
@@ -194,9 +203,9 @@ pub struct CommonArgs {
     #[arg(long)]
     pub any: bool,
 
-    /// Worker threads (default: available cores; at most 8 on macOS).
-    #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<usize>,
+    /// Worker threads, 1 to 256 (default: available cores; at most 8 on macOS).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
+    pub threads: Option<u16>,
 
     /// Colour the table: auto (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
@@ -232,9 +241,9 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub common: CommonArgs,
 
-    /// How many of the largest files to list.
-    #[arg(long, default_value_t = 20, value_name = "N")]
-    pub top: usize,
+    /// How many of the largest files to list (0 to 10,000,000).
+    #[arg(long, default_value_t = 20, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=MAX_TOP))]
+    pub top: u32,
 
     /// Also read the first bytes of every 4.x `.dat` image to count its scheme (V1, V2,
     /// XOR and the image type under it). One extra open and read per image: about

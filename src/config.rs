@@ -16,6 +16,8 @@ pub struct Env {
     pub no_color: bool,
     pub stdout_is_tty: bool,
     pub stderr_is_tty: bool,
+    /// File descriptor 1 is closed (`>&-`).
+    pub stdout_closed: bool,
 }
 
 /// Where to look.
@@ -102,12 +104,7 @@ fn hosts_config(a: HostsArgs, env: &Env) -> Result<HostsConfig> {
         paths: a.paths,
         redact: a.redact,
         quiet: a.quiet || !env.stderr_is_tty,
-        now: match a.now {
-            Some(s) => DateTime::parse_from_rfc3339(&s)
-                .map_err(|e| Error::Usage(format!("--now {s:?}: {e}")))?
-                .with_timezone(&Utc),
-            None => Utc::now(),
-        },
+        now: parse_now(a.now.as_deref())?,
     })
 }
 
@@ -137,6 +134,20 @@ fn diff_config(a: DiffArgs) -> DiffConfig {
     }
 }
 
+/// `--now`: an RFC 3339 time, or the clock.
+fn parse_now(arg: Option<&str>) -> Result<DateTime<Utc>> {
+    match arg {
+        Some(s) => DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| {
+                Error::Usage(format!(
+                    "--now \"{s}\" is not an RFC 3339 time such as 2024-05-01T12:00:00Z ({e})"
+                ))
+            }),
+        None => Ok(Utc::now()),
+    }
+}
+
 /// Default worker count: the available cores, capped on macOS where more threads
 /// make metadata calls slower (see peers.md: dua's 16-thread numbers).
 pub fn default_threads() -> usize {
@@ -153,9 +164,30 @@ pub fn default_threads() -> usize {
 impl Config {
     /// Validate the command line against the environment.
     pub fn from_cli(cli: Cli, env: &Env) -> Result<Config> {
-        match cli.command {
+        let config = Config::from_command(cli.command, env)?;
+        if env.stdout_closed && config.writes_stdout() {
+            return Err(Error::Usage(
+                "standard output is closed, so the report would be lost; write it to a file with -o FILE, or redirect standard output".into(),
+            ));
+        }
+        Ok(config)
+    }
+
+    /// Whether the report goes to standard output.
+    pub fn writes_stdout(&self) -> bool {
+        match self {
+            Config::Scan(c) => c.output == Output::Stdout,
+            Config::Diff(c) => c.output == Output::Stdout,
+            Config::Hosts(c) => c.output == Output::Stdout,
+            Config::Completions(_) | Config::Man => true,
+        }
+    }
+
+    fn from_command(command: Command, env: &Env) -> Result<Config> {
+        match command {
             Command::Scan(args) => {
-                let mut c = scan_config(args.common, args.top, View::Scan, env)?;
+                let top = usize::try_from(args.top).unwrap_or(usize::MAX);
+                let mut c = scan_config(args.common, top, View::Scan, env)?;
                 c.dat_schemes = args.dat_schemes;
                 Ok(Config::Scan(c))
             }
@@ -197,17 +229,9 @@ fn scan_config(a: CommonArgs, top: usize, view: View, env: &Env) -> Result<ScanC
         ColorArg::Never => false,
         ColorArg::Auto => output == Output::Stdout && env.stdout_is_tty && !env.no_color,
     };
-    let now = match a.now {
-        Some(s) => DateTime::parse_from_rfc3339(&s)
-            .map_err(|e| Error::Usage(format!("--now {s:?}: {e}")))?
-            .with_timezone(&Utc),
-        None => Utc::now(),
-    };
-    let threads = match a.threads {
-        Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
-        Some(n) => n,
-        None => default_threads(),
-    };
+    let now = parse_now(a.now.as_deref())?;
+    // clap has checked the range (1..=MAX_THREADS).
+    let threads = a.threads.map_or_else(default_threads, usize::from);
     Ok(ScanConfig {
         target,
         any: a.any,

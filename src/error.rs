@@ -7,7 +7,7 @@ use std::path::PathBuf;
 /// A fatal problem: the run stops with exit code 2 and this one line.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: {source}{hint}", path = path.display(), hint = fda_hint(source))]
+    #[error("{path}: {reason}{hint}", path = path.display(), reason = io_reason(source), hint = fda_hint(source))]
     Io { path: PathBuf, source: io::Error },
     #[error("{}: not a folder", path.display())]
     NotADirectory { path: PathBuf },
@@ -17,12 +17,37 @@ pub enum Error {
     NothingFound { home: PathBuf, looked: String },
     #[error("HOME is not set; pass a folder to scan, e.g. `wechat-inspect scan PATH`")]
     NoHome,
-    #[error("cannot write {}: {source}{hint}", path.display(), hint = fda_hint(source))]
+    #[error("cannot write {}: {reason}{hint}", path.display(), reason = io_reason(source), hint = fda_hint(source))]
     Output { path: PathBuf, source: io::Error },
     #[error("{}: not a wechat-inspect scan report: {reason}", path.display())]
     NotAReport { path: PathBuf, reason: String },
     #[error("{0}")]
     Usage(String),
+}
+
+/// An I/O error in words for people: the system's sentence without the
+/// "(os error N)" tail, starting lower-case so it reads on after "path: ".
+pub fn io_reason(err: &io::Error) -> String {
+    let text = err.to_string();
+    let text = match err.raw_os_error() {
+        Some(code) => text
+            .strip_suffix(&format!(" (os error {code})"))
+            .unwrap_or(&text)
+            .to_string(),
+        None => text,
+    };
+    lower_first(&text)
+}
+
+/// `No such file` → `no such file`; an acronym (`I/O error`, `WAL`) stays.
+pub fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() && b != '/' => {
+            a.to_lowercase().chain(s[a.len_utf8()..].chars()).collect()
+        }
+        _ => s.to_string(),
+    }
 }
 
 /// Result alias for fallible library calls.
@@ -67,7 +92,7 @@ pub fn io_issue_on(path: &str, err: &io::Error, macos: bool) -> Issue {
     };
     let message = match kind {
         "vanished" => "disappeared during the scan".to_string(),
-        _ => format!("{err}{}", fda_hint_on(err, macos)),
+        _ => format!("{}{}", io_reason(err), fda_hint_on(err, macos)),
     };
     Issue {
         path: path.to_string(),
@@ -79,6 +104,24 @@ pub fn io_issue_on(path: &str, err: &io::Error, macos: bool) -> Issue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn io_reasons_are_plain_words() {
+        let e = io::Error::from_raw_os_error(libc::ENOENT);
+        assert_eq!(io_reason(&e), "no such file or directory");
+        assert_eq!(
+            io_reason(&io::Error::other("it is a folder")),
+            "it is a folder"
+        );
+        assert_eq!(lower_first("I/O error"), "I/O error");
+        assert_eq!(lower_first("WAL page"), "WAL page");
+        let fatal = Error::Io {
+            path: "/x/y".into(),
+            source: e,
+        }
+        .to_string();
+        assert_eq!(fatal, "/x/y: no such file or directory");
+    }
 
     #[test]
     fn eperm_gets_the_full_disk_access_hint() {

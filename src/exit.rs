@@ -1,4 +1,5 @@
-//! Exit codes: 0 clean, 1 complete with per-file issues, 2 fatal, 130 interrupted.
+//! Exit codes: 0 clean, 1 complete with per-file issues, 2 fatal; a signal ends the
+//! run with 128 + its number (130 SIGINT, 143 SIGTERM, 129 SIGHUP; see `main`).
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,7 +10,8 @@ pub enum Exit {
     Issues = 1,
     /// Nothing useful could be done (bad path, unwritable output, ...).
     Fatal = 2,
-    /// Stopped by Ctrl-C (SIGINT): nothing written to `-o` (128 + SIGINT, as shells do).
+    /// Stopped by Ctrl-C (SIGINT): nothing written to `-o` (128 + SIGINT, as shells do;
+    /// SIGTERM and SIGHUP end with 143 and 129 the same way).
     Interrupted = 130,
 }
 

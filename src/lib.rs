@@ -28,6 +28,8 @@ pub mod config;
 pub mod error;
 pub mod escape;
 pub mod exit;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod model;
 pub mod readers;
 pub mod render;

@@ -9,6 +9,7 @@ mod classification;
 mod cli;
 mod diff;
 mod formats;
+mod harden;
 mod hostile;
 mod hosts;
 mod install;

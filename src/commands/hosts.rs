@@ -2,7 +2,8 @@
 //! followed), read each with its reader, fold the rows into the report
 //! ([`HostsBuilder`]) and render it. The HTML report of `scan` uses [`collect`] too.
 
-use super::{emit, exit_for, now_rfc3339, roots_for};
+use super::output::emit;
+use super::{exit_for, now_rfc3339, roots_for};
 use crate::config::HostsConfig;
 use crate::error::{io_issue, Result};
 use crate::escape::escape_bytes;
@@ -22,7 +23,7 @@ use std::path::Path;
 
 /// Run `hosts`.
 pub(crate) fn run(c: &HostsConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
-    let (roots, base) = roots_for(&c.target, c.any, &c.output)?;
+    let (roots, base, sink) = roots_for(&c.target, c.any, &c.output)?;
     let opts = HostsOptions {
         generated_at: now_rfc3339(&c.now),
         base,
@@ -32,7 +33,7 @@ pub(crate) fn run(c: &HostsConfig, stdout: &mut dyn Write, stderr: &mut dyn Writ
     if c.redact {
         redact::redact_hosts(&mut report);
     }
-    emit(&c.output, stdout, |w| {
+    emit(sink, stdout, |w| {
         render::hosts::render(c.format, &report, w)
     })?;
     Ok(exit_for(
@@ -135,26 +136,39 @@ fn view_notes(acc: &mut HostsBuilder, rel: &str, view: ViewInfo) {
 }
 
 fn url_cache(acc: &mut HostsBuilder, abs: &Path, rel: &str, opts: &InspectOptions) {
-    match urlcache::read(abs, opts) {
-        Ok((Some(rows), view)) => {
+    let mut store = acc.url_cache(rel);
+    let read = urlcache::read(abs, opts, |row| store.row(row));
+    match read {
+        Ok((Some(info), view)) => {
+            store.finish(info.receiver, info.repeated_bodies);
             view_notes(acc, rel, view);
-            acc.url_cache(rel, rows, |raw| urlcache::body_len(abs, raw));
         }
-        Ok((None, _)) => acc.note(
-            rel,
-            "unrecognised schema: no cfurl_cache_response table".into(),
-        ),
-        Err(e) => db_issue(acc, rel, abs, e),
+        Ok((None, _)) => {
+            store.abandon();
+            acc.note(
+                rel,
+                "unrecognised schema: no cfurl_cache_response table".into(),
+            );
+        }
+        Err(e) => {
+            store.abandon();
+            db_issue(acc, rel, abs, e);
+        }
     }
 }
 
 fn http_storage(acc: &mut HostsBuilder, abs: &Path, rel: &str, opts: &InspectOptions) {
-    match httpstorage::read(abs, opts) {
-        Ok((rows, view)) => {
+    let mut store = acc.http_storage(rel);
+    let read = httpstorage::read(abs, opts, |host, name| store.row(host, name));
+    match read {
+        Ok((info, view)) => {
+            store.finish(info.used, &info.tables);
             view_notes(acc, rel, view);
-            acc.http_storage(rel, rows);
         }
-        Err(e) => db_issue(acc, rel, abs, e),
+        Err(e) => {
+            store.abandon();
+            db_issue(acc, rel, abs, e);
+        }
     }
 }
 

@@ -1,29 +1,222 @@
-//! Writing the report: to standard output, or to a file that appears whole or not at
-//! all (written beside the target, then renamed), never inside a scanned folder.
-//! A Ctrl-C while the temporary file exists removes it ([`abandon`]).
+//! Where the report goes: standard output, or the `-o` file, which appears whole or
+//! not at all and never inside a scanned folder.
+//!
+//! `-o FILE` is checked and prepared before any long work starts ([`prepare`]): the
+//! target must be a regular file or not exist yet (or be the null device, so
+//! `-o /dev/null` still runs a scan for its exit code alone); a symbolic link is
+//! refused, never followed, so `-o` cannot be sent through a link into a FIFO, a
+//! device or a scanned folder; anything else (a folder, a FIFO, a socket, another
+//! device) is refused. The temporary file beside the target is created at once, which
+//! proves the folder is writable before the scan; the report is written into it, given
+//! the mode the target had (a new file gets the usual `0666` less the umask) and
+//! renamed over the target. A signal while it exists removes it ([`abandon`]), and so
+//! does an error or an early return ([`Pending`]'s `Drop`).
 
+use crate::config::Output;
 use crate::error::{Error, Result};
-use std::fs;
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-/// The temporary file being written, if any, so an interrupt can remove it.
+/// The temporary file that exists, if any, so a signal handler can remove it.
 static PENDING: Mutex<Option<PathBuf>> = Mutex::new(None);
 
 fn pending() -> MutexGuard<'static, Option<PathBuf>> {
     PENDING.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Remove the temporary file being written, if any, and keep any other from being
-/// renamed into place: call from an interrupt handler, then exit. The lock is held
-/// until the process ends, so a rename cannot slip in after the removal.
+/// Remove the temporary file, if any, and keep any other from being created or
+/// renamed into place: call from a signal handler, then exit. The lock is held until
+/// the process ends, so a rename cannot slip in after the removal.
 pub fn abandon() -> MutexGuard<'static, Option<PathBuf>> {
     let mut guard = pending();
     if let Some(tmp) = guard.take() {
         let _ = fs::remove_file(tmp);
     }
     guard
+}
+
+/// Where the report goes, ready before the scan starts.
+#[derive(Debug)]
+pub enum Sink {
+    Stdout,
+    /// `-o /dev/null` (the null device itself, opened for writing).
+    Null(File),
+    File(Pending),
+}
+
+/// The `-o` file: its temporary file exists from [`prepare`] until [`Pending::commit`].
+#[derive(Debug)]
+pub struct Pending {
+    target: PathBuf,
+    tmp: PathBuf,
+    file: Option<File>,
+    mode: u32,
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let mut guard = pending();
+            let _ = fs::remove_file(&self.tmp);
+            *guard = None;
+        }
+    }
+}
+
+fn refuse(path: &Path, why: impl Into<String>) -> Error {
+    Error::Output {
+        path: path.to_path_buf(),
+        source: io::Error::other(why.into()),
+    }
+}
+
+fn output_err(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
+    move |source| Error::Output {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Is `m` the null device (the same device `/dev/null` is)?
+fn is_null_device(m: &fs::Metadata) -> bool {
+    m.file_type().is_char_device()
+        && fs::symlink_metadata("/dev/null")
+            .is_ok_and(|null| null.file_type().is_char_device() && null.rdev() == m.rdev())
+}
+
+/// What kind of thing `m` is, in words.
+fn kind_of(m: &fs::Metadata) -> &'static str {
+    let t = m.file_type();
+    if t.is_dir() {
+        "a folder"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// The mode a new file gets: `0666` less the umask (read once, before any thread
+/// creates files).
+fn new_file_mode() -> u32 {
+    use rustix::fs::Mode;
+    use rustix::process::umask;
+    let mask = umask(Mode::empty());
+    umask(mask);
+    0o666 & !mask.bits()
+}
+
+/// Check `-o` (outside every root in `roots`, a usable target) and create its
+/// temporary file; see the module docs. Call before the scan starts.
+pub fn prepare(out: &Output, roots: &[PathBuf]) -> Result<Sink> {
+    let path = match out {
+        Output::Stdout => return Ok(Sink::Stdout),
+        Output::File(p) => p,
+    };
+    check_outside(path, roots)?;
+    let mode = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(refuse(
+                path,
+                "it is a symbolic link, and -o never writes through a link; give the path of the file itself",
+            ))
+        }
+        Ok(m) if m.is_file() => m.mode() & 0o7777,
+        Ok(m) if is_null_device(&m) => {
+            let file = OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+                .open(path)
+                .map_err(output_err(path))?;
+            // Still the null device once open (nothing swapped in meanwhile).
+            let now = file.metadata().map_err(output_err(path))?;
+            if !is_null_device(&now) {
+                return Err(refuse(path, "it changed while being opened"));
+            }
+            return Ok(Sink::Null(file));
+        }
+        Ok(m) => {
+            return Err(refuse(
+                path,
+                format!(
+                    "it is {}; -o writes only regular files (or /dev/null): use > to send the report anywhere else",
+                    kind_of(&m)
+                ),
+            ))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => new_file_mode(),
+        Err(e) => return Err(output_err(path)(e)),
+    };
+    if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        return Err(refuse(path, "it names a folder, not a file"));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let file = {
+        let mut guard = pending();
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&tmp)
+            .map_err(output_err(path))?;
+        *guard = Some(tmp.clone());
+        file
+    };
+    Ok(Sink::File(Pending {
+        target: path.clone(),
+        tmp,
+        file: Some(file),
+        mode,
+    }))
+}
+
+impl Pending {
+    /// Write with `render` into the temporary file, then give it the target's mode
+    /// and rename it over the target. On any error the temporary file is removed.
+    pub fn commit(mut self, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+        let Some(file) = self.file.take() else {
+            return Err(refuse(&self.target, "already written"));
+        };
+        let result = (|| -> io::Result<()> {
+            let mut w = BufWriter::new(file);
+            render(&mut w)?;
+            let file = w.into_inner().map_err(|e| e.into_error())?;
+            file.set_permissions(fs::Permissions::from_mode(self.mode))?;
+            file.sync_all()?;
+            let guard = pending();
+            if guard.is_none() {
+                // Abandoned by a signal: the process is about to exit.
+                return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
+            }
+            fs::rename(&self.tmp, &self.target)?;
+            let mut guard = guard;
+            *guard = None;
+            Ok(())
+        })();
+        if let Err(e) = result {
+            let mut guard = pending();
+            let _ = fs::remove_file(&self.tmp);
+            *guard = None;
+            return Err(output_err(&self.target)(e));
+        }
+        Ok(())
+    }
 }
 
 /// Refuse an output path inside any of the scanned roots (read-only guarantee).
@@ -38,72 +231,36 @@ pub fn check_outside(output: &Path, roots: &[PathBuf]) -> Result<()> {
     for root in roots {
         if let Ok(root) = fs::canonicalize(root) {
             if parent.starts_with(&root) {
-                return Err(Error::Output {
-                    path: output.to_path_buf(),
-                    source: io::Error::other(format!(
+                return Err(refuse(
+                    output,
+                    format!(
                         "it is inside the scanned folder {}; wechat-inspect never writes there",
                         root.display()
-                    )),
-                });
+                    ),
+                ));
             }
         }
     }
     Ok(())
 }
 
-/// Write with `render` into `path` atomically: a temporary file in the same folder,
-/// renamed over the target only once everything was written. A target that exists and
-/// is not a regular file (`/dev/null`, a FIFO, a terminal) is written in place:
-/// renaming over it would replace the device node itself.
-pub fn write_file(
-    path: &Path,
+/// Write the report to `sink`: standard output, the null device, or the `-o` file.
+pub fn emit(
+    sink: Sink,
+    stdout: &mut dyn Write,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
-    let err = |source| Error::Output {
-        path: path.to_path_buf(),
-        source,
-    };
-    if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        let file = fs::OpenOptions::new().write(true).open(path).map_err(err)?;
-        let mut w = BufWriter::new(file);
-        return render(&mut w).and_then(|()| w.flush()).map_err(err);
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> io::Result<()> {
-        let file = {
-            let mut guard = pending();
-            let file = fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&tmp)?;
-            *guard = Some(tmp.clone());
-            file
-        };
-        let mut w = BufWriter::new(file);
-        render(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        let mut guard = pending();
-        if guard.is_none() {
-            // Abandoned by an interrupt: the process is about to exit.
-            return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
+    match sink {
+        Sink::Stdout => render(stdout).map_err(|source| Error::Output {
+            path: "<stdout>".into(),
+            source,
+        }),
+        Sink::Null(file) => {
+            let mut w = BufWriter::new(file);
+            render(&mut w)
+                .and_then(|()| w.flush())
+                .map_err(output_err(Path::new("/dev/null")))
         }
-        fs::rename(&tmp, path)?;
-        *guard = None;
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        *pending() = None;
-        return Err(err(e));
+        Sink::File(p) => p.commit(render),
     }
-    Ok(())
 }

@@ -1,7 +1,8 @@
 //! `scan`, `dbs` and `plists`: one walk and metadata pass, rendered whole (`scan`) or
 //! as one section (`dbs`, `plists`).
 
-use super::{emit, exit_for, now_rfc3339, roots_for};
+use super::output::emit;
+use super::{exit_for, now_rfc3339, roots_for};
 use crate::config::ScanConfig;
 use crate::error::Result;
 use crate::exit::Exit;
@@ -14,7 +15,7 @@ use std::io::Write;
 
 /// Run `scan`, `dbs` or `plists` (the config's view says which).
 pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
-    let (roots, base) = roots_for(&c.target, c.any, &c.output)?;
+    let (roots, base, sink) = roots_for(&c.target, c.any, &c.output)?;
     let opts = scan::ScanOptions {
         threads: c.threads,
         top: c.top,
@@ -53,7 +54,7 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
         hosts: net.as_ref(),
     };
     let rendering = std::time::Instant::now();
-    emit(&c.output, stdout, |w| {
+    emit(sink, stdout, |w| {
         render::render(c.format, &report, style, w)
     })?;
     if c.timings {

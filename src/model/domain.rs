@@ -147,19 +147,73 @@ pub fn normalise_host(raw: &str) -> Option<String> {
     ok.then_some(h)
 }
 
-/// Host and path of an absolute URL (`scheme://[user@]host[:port]/path?query#frag`).
-/// The query, fragment and any user-info are dropped here and never returned.
+/// Host and path of an absolute URL (`scheme://[userinfo@]host[:port]/path?query#frag`),
+/// parsed as RFC 3986 says: the authority ends at the first `/`, `?` or `#`, and
+/// user-info ends at the last `@` inside it. The query, fragment and user-info are
+/// dropped here and never returned. A URL is refused (`None`) when its host or port
+/// is not well formed, when an `@` follows the authority in the path, or when an
+/// authority with a `:` or an `@` is followed by another `@` anywhere: that is what
+/// user-info holding an unencoded `/`, `?` or `#` looks like
+/// (`https://user:pa/ss@host/`, `https://user:12?ss@host/`), and then no part of it
+/// may be taken for a host or a path. (User-info without a `:` followed by `?` or `#`,
+/// `https://name?x@host/`, reads as the host `name` by RFC 3986 and WHATWG alike.)
 pub fn split_url(url: &str) -> Option<(String, String)> {
-    let (_, rest) = url.split_once("://")?;
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+    if !scheme_ok {
+        return None;
+    }
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = &rest[..end];
-    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = normalise_host(authority)?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = url_host(host_port)?;
     let after = &rest[end..];
     let path_end = after.find(['?', '#']).unwrap_or(after.len());
     let path = &after[..path_end];
+    // `user:pa/ss@host` (the '@' in the path), `user:12?ss@host` (a port-like
+    // password) or `user:@x?ss@host` (an '@' in the password): what looks like a
+    // host or a path is user-info.
+    if path.contains('@') || (authority.contains([':', '@']) && after.contains('@')) {
+        return None;
+    }
     let path = if path.is_empty() { "/" } else { path };
     Some((host, path.to_string()))
+}
+
+/// The host of a URL's `host[:port]`: an IP literal in brackets, or a name or IPv4
+/// address of letters, digits, `-`, `.` and `_`; the port, if any, only digits.
+fn url_host(host_port: &str) -> Option<String> {
+    let (host, port) = if let Some(rest) = host_port.strip_prefix('[') {
+        let (inside, after) = rest.split_once(']')?;
+        let ok = !inside.is_empty()
+            && inside
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        if !ok {
+            return None;
+        }
+        (inside, after.strip_prefix(':').map_or(after, |p| p))
+    } else {
+        match host_port.rsplit_once(':') {
+            Some((h, p)) => (h, p),
+            None => (host_port, ""),
+        }
+    };
+    if !port.bytes().all(|b| b.is_ascii_digit()) || port.len() > 5 {
+        return None;
+    }
+    if !host_port.starts_with('[')
+        && !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
+    {
+        return None;
+    }
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    (!h.is_empty() && h.len() <= 253 && !h.starts_with('.')).then_some(h)
 }
 
 #[cfg(test)]
@@ -223,5 +277,67 @@ mod tests {
             Some("weixin.qq.com".into())
         );
         assert_eq!(normalise_host("bad host"), None);
+    }
+
+    /// User-info never becomes a host or a path, whatever characters it holds
+    /// (issue 12, defect 6), and well-formed URLs still parse (RFC 3986).
+    #[test]
+    fn user_info_is_never_a_host() {
+        let u = |s: &str| split_url(s);
+        // Unencoded '/', '?', '#' or '@' in user-info: refused, not misread.
+        assert_eq!(u("https://alice:pa/ss@h.cn/p"), None);
+        assert_eq!(u("https://alice:pa?ss@h.cn/p"), None);
+        assert_eq!(u("https://alice:pa#ss@h.cn/p"), None);
+        assert_eq!(u("https://alice:12/ss@h.cn/p"), None);
+        assert_eq!(u("https://alice:12?ss@h.cn/p"), None);
+        assert_eq!(u("https://alice:#ss@h.cn/p"), None);
+        assert_eq!(u("https://alice:@a?ss@h.cn/p"), None);
+        assert_eq!(
+            u("https://a:b@c:d@h.cn/p"),
+            Some(("h.cn".into(), "/p".into()))
+        );
+        // The last '@' of the authority ends user-info.
+        assert_eq!(u("https://a@b@h.cn/p"), Some(("h.cn".into(), "/p".into())));
+        assert_eq!(
+            u("https://a:b@h.cn:8080"),
+            Some(("h.cn".into(), "/".into()))
+        );
+        assert_eq!(u("https://@h.cn/"), Some(("h.cn".into(), "/".into())));
+        assert_eq!(
+            u("https://u:p@[::1]:80/x"),
+            Some(("::1".into(), "/x".into()))
+        );
+        // '@' in the query or fragment is fine (and dropped with them).
+        assert_eq!(
+            u("https://h.cn/p?mail=a@b.cn#x@y"),
+            Some(("h.cn".into(), "/p".into()))
+        );
+        // Malformed hosts and ports, schemes.
+        assert_eq!(u("https://h.cn:80x/"), None);
+        assert_eq!(u("https://h.cn:123456/"), None);
+        assert_eq!(u("https://h%2e.cn/"), None);
+        assert_eq!(u("https://[zz]/"), None);
+        assert_eq!(u("https://[::1/"), None);
+        assert_eq!(u("1http://h.cn/"), None);
+        assert_eq!(u("://h.cn/"), None);
+        assert_eq!(u("HTTPS://H.CN./A"), Some(("h.cn".into(), "/A".into())));
+    }
+
+    proptest::proptest! {
+        /// Whatever the user-info holds, none of it is returned.
+        #[test]
+        fn no_user_info_survives(
+            user in "[a-z]{1,4}",
+            pass in "[a-z0-9/?#@:%]{0,6}",
+            host in "[a-z]{1,6}\\.(cn|com)",
+            path in "(/[a-z0-9@]{0,4}){0,3}",
+        ) {
+            let url = format!("https://{user}Q:{pass}SECRET@{host}{path}");
+            if let Some((h, p)) = split_url(&url) {
+                proptest::prop_assert!(!h.contains("SECRET") && !p.contains("SECRET"), "{url} -> {h} {p}");
+                proptest::prop_assert!(!h.contains(&format!("{user}q")), "{url} -> {h}");
+                proptest::prop_assert_eq!(h, host);
+            }
+        }
     }
 }

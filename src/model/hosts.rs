@@ -9,7 +9,7 @@
 
 use super::domain;
 use super::{Issue, Tool};
-use crate::escape::escape_bytes;
+use crate::escape::{escape_bytes, printable};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -125,35 +125,24 @@ pub struct HostsOptions {
     pub paths: bool,
 }
 
-/// One cached response of a URL cache, as its reader found it.
+/// One cached response of a URL cache, as its reader streams it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CacheRow {
     /// `request_key`.
     pub url: Option<String>,
     /// `time_stamp`, RFC 3339.
     pub time: Option<String>,
-    /// The body's file name in `fsCachedData/` when it is stored there.
-    pub on_fs: Option<String>,
-    /// Bytes of a body stored inline.
-    pub inline_len: u64,
+    /// Its body, if the body table has a row for it.
+    pub body: Option<Body>,
 }
 
-/// The responses of one URL cache.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UrlCacheRows {
-    pub rows: Vec<CacheRow>,
-    /// `cfurl_cache_receiver_data` was usable (body sizes known).
-    pub receiver: bool,
-}
-
-/// The (host or URL, cookie name) pairs of one HTTP storage.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HttpStorageRows {
-    pub found: Vec<(String, Option<String>)>,
-    /// Tables that had a host column.
-    pub used: usize,
-    /// Every table's name.
-    pub tables: Vec<String>,
+/// A cached response's body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// Stored inline, this many bytes.
+    Inline(u64),
+    /// Stored in `fsCachedData/`: its size, `None` when the file is missing.
+    OnDisk(Option<u64>),
 }
 
 /// One cookie of a binary cookie file (never its value).
@@ -209,17 +198,24 @@ impl HostsBuilder {
         }
     }
 
-    fn host(&mut self, host: &str, source: &str) -> &mut HostAcc {
-        let h = self.hosts.entry(host.to_string()).or_default();
-        h.sources.insert(source.to_string());
-        h
+    /// The accumulator of `host`, with `source` among its sources (no allocation
+    /// when both are known already: this runs once per row).
+    fn host(&mut self, host: &str, source: &str) -> Option<&mut HostAcc> {
+        if !self.hosts.contains_key(host) {
+            self.hosts.insert(host.to_string(), HostAcc::default());
+        }
+        let h = self.hosts.get_mut(host)?;
+        if !h.sources.contains(source) {
+            h.sources.insert(source.to_string());
+        }
+        Some(h)
     }
 
     /// The entry for a cookie's stored domain (or URL): its host, or, when it names no
     /// host, the domain as stored (escaped; of a URL only its `scheme://`, never a path
     /// or query), marked as such. Either way the cookie is kept, so a store's cookie
     /// count is the file's.
-    fn cookie_host(&mut self, raw: &str, source: &str) -> (String, &mut HostAcc) {
+    fn cookie_host(&mut self, raw: &str, source: &str) -> Option<(String, &mut HostAcc)> {
         let (key, not_host) = match raw.split_once("://") {
             Some((scheme, _)) => match domain::split_url(raw) {
                 Some((h, _)) => (h, false),
@@ -231,9 +227,9 @@ impl HostsBuilder {
                 None => (escape_bytes(raw.as_bytes()).0, true),
             },
         };
-        let h = self.host(&key, source);
+        let h = self.host(&key, source)?;
         h.not_a_host_name |= not_host;
-        (key, h)
+        Some((key, h))
     }
 
     /// A problem with one store.
@@ -253,111 +249,28 @@ impl HostsBuilder {
         });
     }
 
-    /// The responses of the URL cache `rel`; `body_len` sizes a body stored in
-    /// `fsCachedData/` from its file name (`None`: missing).
-    pub fn url_cache(
-        &mut self,
-        rel: &str,
-        cache: UrlCacheRows,
-        body_len: impl Fn(&str) -> Option<u64>,
-    ) {
-        let UrlCacheRows { rows, receiver } = cache;
-        if !receiver {
-            self.note(
-                rel,
-                "no usable cfurl_cache_receiver_data table: body sizes unknown".into(),
-            );
+    /// Start folding the URL cache `rel`: give it each response
+    /// ([`UrlCacheStore::row`]), then [`UrlCacheStore::finish`] it.
+    pub fn url_cache(&mut self, rel: &str) -> UrlCacheStore<'_> {
+        UrlCacheStore {
+            acc: self,
+            rel: rel.to_string(),
+            responses: 0,
+            missing: 0,
+            no_host: 0,
+            hosts: BTreeSet::new(),
         }
-        let (mut responses, mut missing, mut no_host) = (0u64, 0u64, 0u64);
-        let mut hosts = BTreeSet::new();
-        for row in rows {
-            let Some((host, path)) = row.url.as_deref().and_then(domain::split_url) else {
-                no_host += 1;
-                continue;
-            };
-            let disk = match &row.on_fs {
-                Some(raw) => match body_len(raw) {
-                    Some(len) => len,
-                    None => {
-                        missing += 1;
-                        0
-                    }
-                },
-                None => 0,
-            };
-            responses += 1;
-            hosts.insert(host.clone());
-            let keep = self.keep_paths;
-            let h = self.host(&host, rel);
-            h.responses += 1;
-            h.bytes += row.inline_len + disk;
-            if let Some(t) = &row.time {
-                h.seen(t);
-            }
-            if keep {
-                h.paths.insert(escape_bytes(path.as_bytes()).0);
-            }
-        }
-        if missing > 0 {
-            self.note(
-                rel,
-                format!(
-                    "{missing} body file(s) named in the cache are missing from fsCachedData (not counted)"
-                ),
-            );
-        }
-        if no_host > 0 {
-            self.note(
-                rel,
-                format!("{no_host} cached response(s) without a host URL (not counted)"),
-            );
-        }
-        self.stores.push(Store {
-            path: rel.to_string(),
-            kind: StoreKind::UrlCache.id().into(),
-            responses,
-            cookies: 0,
-            hosts: hosts.len() as u64,
-        });
     }
 
-    /// The cookie names of the HTTP storage `rel`.
-    pub fn http_storage(&mut self, rel: &str, storage: HttpStorageRows) {
-        let HttpStorageRows {
-            found,
-            used,
-            tables,
-        } = storage;
-        if used == 0 {
-            self.note(
-                rel,
-                format!(
-                    "unrecognised schema: no table has a domain or host column (tables: {})",
-                    if tables.is_empty() {
-                        "none".to_string()
-                    } else {
-                        tables.join(", ")
-                    }
-                ),
-            );
+    /// Start folding the HTTP storage `rel`: give it each (host or URL, cookie
+    /// name) pair ([`HttpStorageStore::row`]), then [`HttpStorageStore::finish`] it.
+    pub fn http_storage(&mut self, rel: &str) -> HttpStorageStore<'_> {
+        HttpStorageStore {
+            acc: self,
+            rel: rel.to_string(),
+            hosts: BTreeSet::new(),
+            cookies: BTreeSet::new(),
         }
-        let mut hosts = BTreeSet::new();
-        let mut cookies = 0;
-        for (raw, name) in found {
-            let (host, h) = self.cookie_host(&raw, rel);
-            hosts.insert(host);
-            if let Some(n) = name {
-                cookies += 1;
-                h.cookies.insert(escape_bytes(n.as_bytes()).0);
-            }
-        }
-        self.stores.push(Store {
-            path: rel.to_string(),
-            kind: StoreKind::HttpStorage.id().into(),
-            responses: 0,
-            cookies,
-            hosts: hosts.len() as u64,
-        });
     }
 
     /// The cookies of the binary cookie file `rel`, and the parser's problems with it.
@@ -388,7 +301,9 @@ impl HostsBuilder {
         let mut count = 0;
         for c in cookies {
             count += 1;
-            let (host, h) = self.cookie_host(c.domain, rel);
+            let Some((host, h)) = self.cookie_host(c.domain, rel) else {
+                continue;
+            };
             h.cookies.insert(escape_bytes(c.name.as_bytes()).0);
             if let Some(t) = c.created {
                 h.seen(t);
@@ -477,6 +392,175 @@ impl HostsBuilder {
     }
 }
 
+/// One URL cache being folded into a [`HostsBuilder`], a response at a time: the
+/// memory it holds grows with the hosts, not with the rows.
+pub struct UrlCacheStore<'a> {
+    acc: &'a mut HostsBuilder,
+    rel: String,
+    responses: u64,
+    missing: u64,
+    no_host: u64,
+    hosts: BTreeSet<String>,
+}
+
+impl UrlCacheStore<'_> {
+    /// One response.
+    pub fn row(&mut self, row: CacheRow) {
+        let Some((host, path)) = row.url.as_deref().and_then(domain::split_url) else {
+            self.no_host += 1;
+            return;
+        };
+        let bytes = match row.body {
+            Some(Body::Inline(n)) => n,
+            Some(Body::OnDisk(Some(n))) => n,
+            Some(Body::OnDisk(None)) => {
+                self.missing += 1;
+                0
+            }
+            None => 0,
+        };
+        self.responses += 1;
+        if !self.hosts.contains(&host) {
+            self.hosts.insert(host.clone());
+        }
+        let keep = self.acc.keep_paths;
+        let Some(h) = self.acc.host(&host, &self.rel) else {
+            return;
+        };
+        h.responses = h.responses.saturating_add(1);
+        h.bytes = h.bytes.saturating_add(bytes);
+        if let Some(t) = &row.time {
+            h.seen(t);
+        }
+        if keep {
+            h.paths.insert(escape_bytes(path.as_bytes()).0);
+        }
+    }
+
+    /// All rows were given: the store and its notes.
+    pub fn finish(self, receiver: bool, repeated_bodies: u64) {
+        let rel = self.rel.clone();
+        if !receiver {
+            self.acc.note(
+                &rel,
+                "no usable cfurl_cache_receiver_data table: body sizes unknown".into(),
+            );
+        }
+        if repeated_bodies > 0 {
+            self.acc.note(
+                &rel,
+                format!(
+                    "{repeated_bodies} body row(s) repeat the entry_ID of an earlier one (ignored: a response has one body)"
+                ),
+            );
+        }
+        self.done();
+    }
+
+    /// Reading stopped with an error (reported as an issue by the caller): the
+    /// store is listed only if some rows were counted.
+    pub fn abandon(self) {
+        if self.responses > 0 || self.no_host > 0 {
+            self.done();
+        }
+    }
+
+    fn done(self) {
+        let UrlCacheStore {
+            acc,
+            rel,
+            responses,
+            missing,
+            no_host,
+            hosts,
+        } = self;
+        if missing > 0 {
+            acc.note(
+                &rel,
+                format!(
+                    "{missing} body file(s) named in the cache are missing from fsCachedData (not counted)"
+                ),
+            );
+        }
+        if no_host > 0 {
+            acc.note(
+                &rel,
+                format!("{no_host} cached response(s) without a usable host URL (not counted)"),
+            );
+        }
+        acc.stores.push(Store {
+            path: rel,
+            kind: StoreKind::UrlCache.id().into(),
+            responses,
+            cookies: 0,
+            hosts: hosts.len() as u64,
+        });
+    }
+}
+
+/// One HTTP storage being folded into a [`HostsBuilder`], a row at a time. A cookie
+/// (host and name) is counted once, however many rows or tables repeat it.
+pub struct HttpStorageStore<'a> {
+    acc: &'a mut HostsBuilder,
+    rel: String,
+    hosts: BTreeSet<String>,
+    cookies: BTreeSet<(String, String)>,
+}
+
+impl HttpStorageStore<'_> {
+    /// One row: a host (or URL) and maybe a cookie name.
+    pub fn row(&mut self, raw: &str, name: Option<&str>) {
+        let Some((host, h)) = self.acc.cookie_host(raw, &self.rel) else {
+            return;
+        };
+        if !self.hosts.contains(&host) {
+            self.hosts.insert(host.clone());
+        }
+        if let Some(n) = name {
+            let n = escape_bytes(n.as_bytes()).0;
+            if !h.cookies.contains(&n) {
+                h.cookies.insert(n.clone());
+            }
+            self.cookies.insert((host, n));
+        }
+    }
+
+    /// All rows were given; `used` tables had a host column, out of `tables`.
+    pub fn finish(self, used: usize, tables: &[String]) {
+        if used == 0 {
+            self.acc.note(
+                &self.rel,
+                format!(
+                    "unrecognised schema: no table has a domain or host column (tables: {})",
+                    if tables.is_empty() {
+                        "none".to_string()
+                    } else {
+                        printable(&tables.join(", ")).into_owned()
+                    }
+                ),
+            );
+        }
+        self.done();
+    }
+
+    /// Reading stopped with an error: the store is listed only if rows were counted.
+    pub fn abandon(self) {
+        if !self.hosts.is_empty() {
+            self.done();
+        }
+    }
+
+    fn done(self) {
+        self.acc.stores.push(Store {
+            path: self.rel,
+            kind: StoreKind::HttpStorage.id().into(),
+            responses: 0,
+            cookies: self.cookies.len() as u64,
+            hosts: self.hosts.len() as u64,
+        });
+    }
+}
+
 /// What a file under a root is to `hosts`, by name and place only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StoreKind {
@@ -517,22 +601,19 @@ mod tests {
     #[test]
     fn cookies_without_a_host_name_are_kept_without_paths_or_queries() {
         let mut b = HostsBuilder::new(false);
-        b.http_storage(
-            "h.sqlite",
-            HttpStorageRows {
-                found: vec![
-                    (".weixin.qq.com".into(), Some("wxuin".into())),
-                    (
-                        "file:///Users/SYNTHETIC_USER/a.html?t=SYNTHETIC_SECRET".into(),
-                        Some("a".into()),
-                    ),
-                    (".^filecookies^".into(), Some("b".into())),
-                    ("bad\u{1b}[31mhost".into(), Some("c".into())),
-                ],
-                used: 1,
-                tables: vec!["cookies".into()],
-            },
-        );
+        let mut st = b.http_storage("h.sqlite");
+        for (raw, name) in [
+            (".weixin.qq.com", "wxuin"),
+            (
+                "file:///Users/SYNTHETIC_USER/a.html?t=SYNTHETIC_SECRET",
+                "a",
+            ),
+            (".^filecookies^", "b"),
+            ("bad\u{1b}[31mhost", "c"),
+        ] {
+            st.row(raw, Some(name));
+        }
+        st.finish(1, &["cookies".to_string()]);
         let r = b.finish(Vec::new(), &HostsOptions::default());
         assert_eq!(r.stores[0].cookies, 4);
         let hosts: Vec<(&str, bool)> = r

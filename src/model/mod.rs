@@ -154,10 +154,11 @@ impl Size {
     }
 
     /// Add another total.
+    /// Add `other` (saturating: a crafted report given to `diff` cannot wrap a sum).
     pub fn merge(&mut self, other: &Size) {
-        self.files += other.files;
-        self.apparent_bytes += other.apparent_bytes;
-        self.allocated_bytes += other.allocated_bytes;
+        self.files = self.files.saturating_add(other.files);
+        self.apparent_bytes = self.apparent_bytes.saturating_add(other.apparent_bytes);
+        self.allocated_bytes = self.allocated_bytes.saturating_add(other.allocated_bytes);
     }
 }
 

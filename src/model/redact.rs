@@ -3,22 +3,163 @@
 //! every format is redacted the same way.
 //!
 //! Account folders become `account-1`, chat folders `chat-07`, usernames and wxids
-//! `user-03`, other opaque ids (long hex, UUIDs) `id-02`, file names `file-0042.pdf`
-//! (extension kept). The same original gets the
-//! same pseudonym everywhere in one report; numbering follows the sorted originals, so
-//! it is deterministic. WeChat's fixed folder names (`Data`, `Library`, `msg`,
-//! `attach`, `2.0b4.0.9`, `2024-05`, ...) stay, so the paths still say where things are.
+//! `user-03` (custom ids under `app_data/` too), other opaque ids (long hex, UUIDs)
+//! `id-02`, file names `file-0042.pdf` (extension kept), and every other folder name
+//! `folder-05`. The same original gets the same pseudonym everywhere in one report;
+//! numbering follows the sorted originals, so it is deterministic.
+//!
+//! Only WeChat's fixed folder names stay, so the paths still say where things are:
+//! the literal names of the classification rules ([`RULES`]), the names in
+//! [`FIXED_FOLDERS`], months, years, version folders (`2.0b4.0.9`) and numbers of up
+//! to three digits. Anything else is taken to be personal (a received folder such as
+//! `msg/file/2024-05/Wedding Photos/`, a URL path's parts under `hosts --paths`).
+//! Free text (table names, plist keys, issue messages, notes) has every known
+//! original replaced, and before that every chat md5 and `wxid_…` in it is learnt
+//! as one; an absolute path left in a message is cut to `<path>`.
 
 use super::hosts::{HostsReport, FIXED_NON_HOST_NAMES, FIXED_STORE_NAMES};
 use super::Report;
 use crate::tree::classify::pattern::{is_md5, is_month};
+use crate::tree::classify::rules::RULES;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 /// What `base` becomes when it is a path (`~` and `.` reveal nothing and stay).
 pub const REDACTED_BASE: &str = "<redacted>";
 
 /// Folders directly under `xwechat_files` that are not accounts.
 const V4_NOT_ACCOUNTS: [&str; 3] = ["all_users", "Backup", "old_backup"];
+
+/// WeChat's fixed folder names that the rule table does not spell out (container
+/// and library folders, 4.x app-wide and account subfolders, caches): kept by
+/// `--redact` (see the module docs). Compared ASCII case-insensitively.
+pub const FIXED_FOLDERS: &[&str] = &[
+    // The container and its library.
+    "Data",
+    "Library",
+    "Containers",
+    "Group Containers",
+    "Application Support",
+    "Caches",
+    "Preferences",
+    "Cookies",
+    "HTTPStorages",
+    "WebKit",
+    "Saved Application State",
+    "com.tencent.xinWeChat",
+    "com.tencent.xinWeChat.savedState",
+    "fsCachedData",
+    "Matrix",
+    "AppReboot",
+    "CrashReport",
+    "Documents",
+    ".wxapplet",
+    "WMPF",
+    // 4.x app-wide state and accounts.
+    "xwechat_files",
+    "app_data",
+    "all_users",
+    "config",
+    "login",
+    "head_imgs",
+    "sqlite",
+    "lock",
+    "log",
+    "net",
+    "kvcomm",
+    "cdncomm",
+    "radium",
+    "packages",
+    "users",
+    "applet",
+    "xfile",
+    "player",
+    "msg",
+    "attach",
+    "video",
+    "file",
+    "migrate",
+    "temp",
+    "drag",
+    "RWTemp",
+    "head_image",
+    "ImageUtils",
+    "ImageTemp",
+    "InputTemp",
+    "business",
+    "emoticon",
+    "favorite",
+    "sns",
+    "xeditor",
+    "xweb",
+    "mmkv",
+    "resource",
+    "apm_record",
+    "process_duration",
+    "db_storage",
+    "message",
+    "contact",
+    "session",
+    "general",
+    "hardlink",
+    "fts",
+    "ftsfile",
+    "multiTalk",
+    "cache",
+    "data",
+    "Emoticon",
+    "HttpResource",
+    "WeAppIcon",
+    "Message",
+    "Img",
+    "Image",
+    "Video",
+    "Audio",
+    "File",
+    "OpenData",
+    "NonPersistence",
+    "Backup",
+    "old_backup",
+];
+
+/// The literal folder names of the classification rules (`Message`, `MessageTemp`,
+/// `{Contact,Group}` alternatives, ...), computed once.
+fn rule_words() -> &'static BTreeSet<String> {
+    static WORDS: OnceLock<BTreeSet<String>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut words = BTreeSet::new();
+        for rule in RULES {
+            for seg in rule.pattern.split('/') {
+                let seg = seg.trim_start_matches('{').trim_end_matches('}');
+                for alt in seg.split(',') {
+                    if !alt.is_empty() && !alt.contains(['*', '<', '?', '[']) {
+                        words.insert(alt.to_ascii_lowercase());
+                    }
+                }
+            }
+        }
+        for f in FIXED_FOLDERS.iter().chain(&FIXED_STORE_NAMES) {
+            words.insert(f.to_ascii_lowercase());
+        }
+        words
+    })
+}
+
+/// A folder name WeChat itself uses (kept by `--redact`), see the module docs.
+fn is_fixed_folder(name: &str) -> bool {
+    let b = name.as_bytes();
+    let number = !b.is_empty() && b.len() <= 3 && b.iter().all(u8::is_ascii_digit);
+    let year =
+        b.len() == 4 && b.iter().all(u8::is_ascii_digit) && (b"19" == &b[..2] || b"20" == &b[..2]);
+    // `2.0b4.0.9`: a version folder (digits, dots, a letter or two).
+    let version = b.first().is_some_and(u8::is_ascii_digit)
+        && b.contains(&b'.')
+        && b.len() <= 16
+        && b.iter()
+            .all(|c| c.is_ascii_digit() || *c == b'.' || c.is_ascii_lowercase())
+        && b.iter().filter(|c| c.is_ascii_lowercase()).count() <= 2;
+    number || year || version || is_month(name) || rule_words().contains(&name.to_ascii_lowercase())
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
@@ -28,6 +169,8 @@ enum Kind {
     File,
     /// Other opaque ids: long hex strings, UUIDs (backup and device ids).
     Id,
+    /// Any other folder name that is not WeChat's own.
+    Folder,
 }
 
 /// `<wxid>_<4 hex>`: a 4.x account folder; returns the wxid part.
@@ -52,6 +195,7 @@ struct Found {
     chats: BTreeSet<String>,
     files: BTreeSet<String>,
     ids: BTreeSet<String>,
+    folders: BTreeSet<String>,
 }
 
 impl Found {
@@ -73,6 +217,10 @@ impl Found {
         if matches!(prev, Some("login") | Some("users")) || self.users.contains(comp) {
             return Some(Kind::User);
         }
+        // `app_data/<id>/`: an account's own folder (a wxid or a custom id).
+        if prev == Some("app_data") && !is_fixed_folder(comp) {
+            return Some(Kind::User);
+        }
         if comp.starts_with("wxid_") {
             return Some(Kind::User);
         }
@@ -81,6 +229,9 @@ impl Found {
         }
         if is_opaque_id(comp) {
             return Some(Kind::Id);
+        }
+        if !is_fixed_folder(comp) {
+            return Some(Kind::Folder);
         }
         None
     }
@@ -92,8 +243,38 @@ impl Found {
             Kind::User => &mut self.users,
             Kind::File => &mut self.files,
             Kind::Id => &mut self.ids,
+            Kind::Folder => &mut self.folders,
         };
         set.insert(name.to_string());
+    }
+
+    /// Learn the chat md5s and `wxid_…` names inside free text (table names such
+    /// as `Msg_<md5>`, plist keys, messages).
+    fn collect_text(&mut self, s: &str) {
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i].is_ascii_hexdigit() && (i == 0 || !b[i - 1].is_ascii_hexdigit()) {
+                let run = b[i..].iter().take_while(|c| c.is_ascii_hexdigit()).count();
+                if run == 32 {
+                    self.chats.insert(s[i..i + 32].to_string());
+                }
+                i += run;
+                continue;
+            }
+            if b[i..].starts_with(b"wxid_") {
+                let len = b[i..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'-')
+                    .count();
+                if len > 5 {
+                    self.users.insert(s[i..i + len].to_string());
+                }
+                i += len.max(1);
+                continue;
+            }
+            i += 1;
+        }
     }
 
     /// Walk a `/`-separated path, calling `f` for every component with its kind.
@@ -146,6 +327,15 @@ impl Names {
         found.chats.retain(|c| !accounts.contains(c));
         found.users.retain(|u| !accounts.contains(u));
         found.files.retain(|f| !accounts.contains(f));
+        let named: BTreeSet<String> = found
+            .users
+            .iter()
+            .chain(&found.chats)
+            .chain(&found.ids)
+            .chain(&accounts)
+            .cloned()
+            .collect();
+        found.folders.retain(|f| !named.contains(f));
         Names::new(found)
     }
 
@@ -169,6 +359,9 @@ impl Names {
         }
         for (i, x) in found.ids.iter().enumerate() {
             map.insert((Kind::Id, x.clone()), format!("id-{:02}", i + 1));
+        }
+        for (i, x) in found.folders.iter().enumerate() {
+            map.insert((Kind::Folder, x.clone()), format!("folder-{:02}", i + 1));
         }
         Names { found, map }
     }
@@ -208,7 +401,7 @@ impl Names {
             .filter(|(orig, _)| orig.len() >= 3)
             .collect();
         pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(b.0)));
-        let mut out = s.to_string();
+        let mut out = cut_absolute_paths(s);
         for (orig, new) in pairs {
             if out.contains(orig.as_str()) {
                 out = out.replace(orig.as_str(), new);
@@ -216,6 +409,33 @@ impl Names {
         }
         out
     }
+}
+
+/// An absolute path in free text (`/Users/me/...`, where a message should never
+/// have one) becomes `<path>`: the home folder's name is personal. A path runs from
+/// a `/` at the start of a word to the next white space, quote or `)`.
+fn cut_absolute_paths(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('/') {
+        let at_word_start = rest[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || "(\"'=".contains(c));
+        let end = rest[i..]
+            .find(|c: char| c.is_whitespace() || "\"')".contains(c))
+            .map_or(rest.len(), |e| i + e);
+        let word = &rest[i..end];
+        out.push_str(&rest[..i]);
+        if at_word_start && word[1..].contains('/') {
+            out.push_str("<path>");
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Is an issue's path a file? Unknown; treat its last component as a file name unless
@@ -289,6 +509,19 @@ fn collect_paths(r: &Report, found: &mut Found) {
     }
     for p in &r.plists {
         found.collect_path(&p.path, true);
+        for k in &p.keys {
+            found.collect_text(k);
+        }
+        found.collect_text(&p.summary);
+        found.collect_text(p.root_class.as_deref().unwrap_or(""));
+    }
+    for d in &r.databases {
+        for t in d.tables.iter().flatten() {
+            found.collect_text(&t.name);
+        }
+    }
+    for i in &r.issues {
+        found.collect_text(&i.message);
     }
 }
 
@@ -363,7 +596,7 @@ pub fn redact_hosts(r: &mut HostsReport) {
     }
     for h in &r.hosts {
         for p in h.paths.iter().flatten() {
-            all.push((p.clone(), false));
+            all.push((p.clone(), true));
         }
     }
     for i in &r.issues {
@@ -372,7 +605,12 @@ pub fn redact_hosts(r: &mut HostsReport) {
     for n in &r.notes {
         all.push((n.path.clone(), is_file(&n.path)));
     }
-    let red = PathRedactor::new(all.iter().map(|(p, f)| (p.as_str(), *f)));
+    let texts = r
+        .notes
+        .iter()
+        .map(|n| n.message.as_str())
+        .chain(r.issues.iter().map(|i| i.message.as_str()));
+    let red = PathRedactor::with_text(all.iter().map(|(p, f)| (p.as_str(), *f)), texts);
     if r.base != "~" && r.base != "." {
         r.base = REDACTED_BASE.to_string();
     }
@@ -389,7 +627,7 @@ pub fn redact_hosts(r: &mut HostsReport) {
         }
         if let Some(ps) = &mut h.paths {
             for p in ps.iter_mut() {
-                *p = red.path(p, false);
+                *p = red.path(p, true);
             }
             ps.sort();
             ps.dedup();
@@ -446,11 +684,18 @@ pub struct PathRedactor {
 }
 
 impl PathRedactor {
-    /// Learn the identifiers in `paths` (`(path, is_file)`, `/`-separated).
-    pub fn new<'a>(paths: impl IntoIterator<Item = (&'a str, bool)>) -> PathRedactor {
+    /// Learn the identifiers in `paths` (`(path, is_file)`, `/`-separated) and the
+    /// md5s and wxids in `texts`.
+    pub fn with_text<'a, 'b>(
+        paths: impl IntoIterator<Item = (&'a str, bool)>,
+        texts: impl IntoIterator<Item = &'b str>,
+    ) -> PathRedactor {
         let mut found = Found::default();
         for (p, is_file) in paths {
             found.collect_path(p, is_file);
+        }
+        for t in texts {
+            found.collect_text(t);
         }
         PathRedactor {
             names: Names::settled(found),

@@ -19,6 +19,7 @@ use super::sqlite::{
     SQLITE_MAGIC,
 };
 use crate::error::io_issue;
+use crate::escape::printable;
 use crate::model::{Database, Issue, Plist, TableRows};
 use crate::tree::classify::classify;
 use std::ffi::OsString;
@@ -336,10 +337,12 @@ fn describe_db(
                 info.objects
                     .iter()
                     .filter(|o| matches!(o.kind, ObjectKind::Table | ObjectKind::VirtualTable))
+                    // Names come from the file: printable, like every string
+                    // that reaches a terminal or a spreadsheet.
                     .map(|o| TableRows {
-                        name: o.name.clone(),
+                        name: printable(&o.name).into_owned(),
                         rows: o.rows,
-                        error: o.error.clone(),
+                        error: o.error.as_deref().map(|e| printable(e).into_owned()),
                     })
                     .collect(),
             );

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::escape::printable;
 use chrono::{DateTime, SecondsFormat, Utc};
 use plist::stream::{BinaryReader, Event, OwnedEvent, XmlReader};
 use serde::Serialize;
@@ -42,7 +43,7 @@ pub enum PlistError {
     TooLarge { len: usize, max: usize },
     #[error("not a binary (bplist00) or XML property list")]
     NotAPlist,
-    #[error("unsupported binary plist version {0:?}")]
+    #[error("unsupported binary plist version \"{0}\"")]
     UnsupportedBinaryVersion(String),
     #[error("malformed plist: {0}")]
     Parse(String),
@@ -203,8 +204,11 @@ struct Walker {
     notifications: Option<bool>,
 }
 
+/// A string from the file, cut to [`MAX_NAME_CHARS`] and made printable (it reaches
+/// terminals and spreadsheets: see [`crate::escape`]).
 fn cut(s: &str) -> String {
-    s.chars().take(MAX_NAME_CHARS).collect()
+    let cut: String = s.chars().take(MAX_NAME_CHARS).collect();
+    printable(&cut).into_owned()
 }
 
 fn kind_of(e: &OwnedEvent) -> Option<ValueKind> {
@@ -251,7 +255,7 @@ impl Walker {
     fn slot_for_key(&mut self, container: Slot, key: &str) -> Slot {
         match container {
             Slot::Root => {
-                self.keys.push(key.to_string());
+                self.keys.push(printable(key).into_owned());
                 match key {
                     "$archiver" => Slot::Archiver,
                     "$version" => Slot::Version,
@@ -523,10 +527,48 @@ where
         if n > budget {
             return Err(PlistError::TooManyEvents { max: budget });
         }
-        let e = e.map_err(|err| PlistError::Parse(err.to_string()))?;
+        let e = e.map_err(|err| PlistError::Parse(plist_reason(&err)))?;
         w.event(e)?;
     }
     w.finish(format)
+}
+
+/// The `plist` crate's error in words: its `Display` is the Debug name of an
+/// internal enum (`InvalidTrailerObjectOffsetSize (offset 12)`), so the name is
+/// split into words and the offset kept: `invalid trailer object offset size at
+/// byte 12`.
+fn plist_reason(err: &plist::Error) -> String {
+    if let Some(io) = err.as_io() {
+        return crate::error::io_reason(io);
+    }
+    if err.is_eof() {
+        return "unexpected end of data".into();
+    }
+    let text = err.to_string();
+    let name_end = text
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(text.len());
+    let mut words = String::new();
+    for c in text[..name_end].chars() {
+        if c.is_ascii_uppercase() && !words.is_empty() {
+            words.push(' ');
+        }
+        words.push(c.to_ascii_lowercase());
+    }
+    if words.is_empty() {
+        words.push_str("unreadable data");
+    }
+    let offset = text.rfind("(offset ").and_then(|i| {
+        let digits: String = text[i + 8..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        (!digits.is_empty()).then_some(digits)
+    });
+    match offset {
+        Some(n) => format!("{words} at byte {n}"),
+        None => words,
+    }
 }
 
 /// Inspects a binary or XML plist (at most [`MAX_PLIST_BYTES`]).
@@ -546,7 +588,7 @@ pub fn inspect_plist(bytes: &[u8]) -> Result<PlistInfo, PlistError> {
         )
     } else if let Some(v) = bytes.strip_prefix(b"bplist").and_then(|r| r.get(..2)) {
         Err(PlistError::UnsupportedBinaryVersion(
-            String::from_utf8_lossy(v).into_owned(),
+            crate::escape::escape_bytes(v).0,
         ))
     } else if looks_like_xml(bytes) {
         walk(XmlReader::new(Cursor::new(bytes)), budget, PlistFormat::Xml)
@@ -595,6 +637,28 @@ mod tests {
         );
         d.insert("counter".into(), Value::Integer(42.into()));
         Value::Dictionary(d)
+    }
+
+    /// Errors read as words: never the crate's Debug names (issue 12, defect 15).
+    #[test]
+    fn errors_are_plain_words() {
+        let mut bad = bin(&prefs());
+        let n = bad.len();
+        bad[n - 26] = 9; // the trailer's offset-size byte
+        for bytes in [
+            &bad[..],
+            &bin(&prefs())[..40],
+            b"bplist00\x00\x01\x02garbage that is not a plist trailer at all",
+            b"<?xml version=\"1.0\"?><plist><dict><key>a</key><integer>x</integer></dict></plist>",
+        ] {
+            let msg = inspect_plist(bytes).unwrap_err().to_string();
+            assert!(msg.starts_with("malformed plist: "), "{msg}");
+            let words = &msg["malformed plist: ".len()..];
+            assert!(
+                words.chars().all(|c| !c.is_uppercase()) && !words.contains(['(', '{']),
+                "{msg}"
+            );
+        }
     }
 
     #[test]

@@ -12,16 +12,30 @@
 //! `dat-image` (account/chat, `scheme variant`), `issue` (path, `kind: message`; no
 //! numbers). `dbs` writes only the `database*` and `issue` rows, `plists` only the
 //! `plist` and `issue` rows.
+//!
+//! Every cell goes through [`field`], the one CSV cell writer (the `hosts` CSV uses it
+//! too): unsafe characters escaped ([`printable`]), then a cell that a spreadsheet
+//! would run as a formula (one starting with `=`, `+`, `-`, `@`, tab or carriage
+//! return) gets a leading `'` (OWASP's rule), then RFC 4180 quoting. Numbers are
+//! written by the renderers themselves and never start with a sign.
 
 use super::View;
+use crate::escape::{printable, Notation, Printable};
 use crate::model::{Report, Size};
 use std::io::{self, Write};
 
-fn field(s: &str) -> String {
+/// One CSV cell: escaped, neutralised, quoted (see the module docs).
+pub(crate) fn field(s: &str) -> String {
+    let s = printable(s);
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.into_owned()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -36,7 +50,7 @@ fn row(
     writeln!(
         out,
         "{},{},{},{},{},{}",
-        section,
+        field(section),
         field(id),
         field(detail),
         n(nums[0]),
@@ -53,8 +67,14 @@ fn size(s: &Size) -> [Option<u64>; 3] {
     ]
 }
 
-/// Write the report as CSV.
+/// Write the report as CSV, through [`Printable`].
 pub fn write(r: &Report, view: View, out: &mut dyn Write) -> io::Result<()> {
+    let mut safe = Printable::new(out, Notation::Text);
+    rows(r, view, &mut safe)?;
+    safe.finish()
+}
+
+fn rows(r: &Report, view: View, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "section,id,detail,files,apparent_bytes,allocated_bytes"

@@ -1,5 +1,6 @@
 //! Rendering a [`DiffReport`]: a table (default) or JSON.
 
+use crate::escape::{printable, Notation, Printable};
 use crate::model::diff::{Change, DiffReport};
 use crate::render::human::{bytes, truncate_left, truncate_right};
 use std::io::{self, Write};
@@ -11,15 +12,22 @@ pub enum DiffFormat {
     Json,
 }
 
-/// Render `d` as `format` into `out`.
+/// Render `d` as `format` into `out`, through [`Printable`] (see [`crate::escape`]).
 pub fn render(format: DiffFormat, d: &DiffReport, out: &mut dyn Write) -> io::Result<()> {
+    let notation = match format {
+        DiffFormat::Table => Notation::Text,
+        DiffFormat::Json => Notation::Json,
+    };
+    let mut safe = Printable::new(out, notation);
     match format {
-        DiffFormat::Table => table(d, out),
+        DiffFormat::Table => table(d, &mut safe)?,
         DiffFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, d).map_err(io::Error::other)?;
-            out.write_all(b"\n")
+            // `From` keeps the I/O error's kind: a closed pipe stays `BrokenPipe`.
+            serde_json::to_writer_pretty(&mut safe, d).map_err(io::Error::from)?;
+            safe.write_all(b"\n")?;
         }
     }
+    safe.finish()
 }
 
 /// `+1.5 KiB`, `-300 B`, `0 B`.
@@ -51,7 +59,7 @@ fn section(out: &mut dyn Write, title: &str, rows: &[Change], width: isize) -> i
             out,
             "  {:>11}  {:<11} {:<w$} {:>10} → {:<10} files {}",
             signed_bytes(c.delta_bytes),
-            c.status,
+            printable(&c.status),
             if width < 0 {
                 truncate_left(&c.key, w)
             } else {
@@ -67,8 +75,14 @@ fn section(out: &mut dyn Write, title: &str, rows: &[Change], width: isize) -> i
 
 fn table(d: &DiffReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "Changes in WeChat storage")?;
-    writeln!(out, "  old: {} ({})", d.old.generated_at, d.old.base)?;
-    writeln!(out, "  new: {} ({})", d.new.generated_at, d.new.base)?;
+    for (side, s) in [("old", &d.old), ("new", &d.new)] {
+        writeln!(
+            out,
+            "  {side}: {} ({})",
+            printable(&s.generated_at),
+            printable(&s.base)
+        )?;
+    }
     let t = &d.totals;
     writeln!(out, "\nTOTALS")?;
     writeln!(

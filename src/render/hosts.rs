@@ -9,7 +9,9 @@
 //! kind, `responses`, `detail` = `path (N cookies, M hosts)`), `note` and `issue`
 //! (`detail` = path and message).
 
+use crate::escape::{printable, Notation, Printable};
 use crate::model::hosts::HostsReport;
+use crate::render::csv::field;
 use crate::render::human::{bytes, count, truncate_left, truncate_right};
 use std::io::{self, Write};
 
@@ -21,16 +23,22 @@ pub enum Format {
     Csv,
 }
 
-/// Render `r` as `format`.
+/// Render `r` as `format`, through [`Printable`] (see [`crate::escape`]).
 pub fn render(format: Format, r: &HostsReport, out: &mut dyn Write) -> io::Result<()> {
+    let notation = match format {
+        Format::Json => Notation::Json,
+        Format::Table | Format::Csv => Notation::Text,
+    };
+    let mut safe = Printable::new(out, notation);
     match format {
-        Format::Table => table(r, out),
+        Format::Table => table(r, &mut safe)?,
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, r).map_err(io::Error::from)?;
-            out.write_all(b"\n")
+            serde_json::to_writer_pretty(&mut safe, r).map_err(io::Error::from)?;
+            safe.write_all(b"\n")?;
         }
-        Format::Csv => csv(r, out),
+        Format::Csv => csv(r, &mut safe)?,
     }
+    safe.finish()
 }
 
 fn day(t: &Option<String>) -> String {
@@ -49,7 +57,9 @@ pub fn table(r: &HostsReport, w: &mut dyn Write) -> io::Result<()> {
     writeln!(
         w,
         "generated {} by {} {}",
-        r.generated_at, r.tool.name, r.tool.version
+        printable(&r.generated_at),
+        printable(&r.tool.name),
+        printable(&r.tool.version)
     )?;
     let responses: u64 = r.hosts.iter().map(|h| h.responses).sum();
     let cached: u64 = r.hosts.iter().map(|h| h.cached_bytes).sum();
@@ -135,7 +145,7 @@ pub fn table(r: &HostsReport, w: &mut dyn Write) -> io::Result<()> {
         writeln!(
             w,
             "  {:<14} {:>9} resp {:>6} cookies  {:>4} hosts",
-            s.kind,
+            printable(&s.kind),
             count(s.responses),
             count(s.cookies),
             count(s.hosts)
@@ -188,14 +198,6 @@ fn wrapped(w: &mut dyn Write, prefix: &str, items: &[String]) -> io::Result<()> 
         first = false;
     }
     writeln!(w, "{line}")
-}
-
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// Write the report as CSV (columns in the module docs).

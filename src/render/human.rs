@@ -1,6 +1,8 @@
 //! Numbers for people: byte sizes in binary units, counts with separators, percentages.
 //! Used only by the table and HTML reporters; JSON and CSV carry raw integers.
 
+use crate::escape::printable;
+
 /// `1536` → `1.5 KiB`; bytes below 1 KiB are shown exactly.
 pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
@@ -53,19 +55,23 @@ pub fn bar(part: u64, whole: u64, width: usize) -> String {
 }
 
 /// Shorten `s` to at most `max` characters, keeping the end (paths) and marking the cut.
+/// Unsafe characters are escaped first ([`printable`]), so the width is what is shown.
 pub fn truncate_left(s: &str, max: usize) -> String {
+    let s = printable(s);
     let n = s.chars().count();
     if n <= max {
-        return s.to_string();
+        return s.into_owned();
     }
-    let keep: String = s.chars().skip(n - max.saturating_sub(1)).collect();
+    let keep: String = s.chars().skip(n - max.saturating_sub(1).min(n)).collect();
     format!("…{keep}")
 }
 
 /// Shorten `s` to at most `max` characters, keeping the start (ids) and marking the cut.
+/// Unsafe characters are escaped first ([`printable`]).
 pub fn truncate_right(s: &str, max: usize) -> String {
+    let s = printable(s);
     if s.chars().count() <= max {
-        return s.to_string();
+        return s.into_owned();
     }
     let keep: String = s.chars().take(max.saturating_sub(1)).collect();
     format!("{keep}…")
@@ -88,5 +94,7 @@ mod tests {
         assert_eq!(bar(0, 0, 4), "");
         assert_eq!(truncate_left("abcdef", 4), "…def");
         assert_eq!(truncate_right("abcdef", 4), "abc…");
+        assert_eq!(truncate_right("a\x1bb", 9), "a\\x1bb");
+        assert_eq!(truncate_left("\u{202e}xyz", 4), "…xyz");
     }
 }

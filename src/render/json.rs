@@ -4,6 +4,7 @@
 //! version, tool, time, base, roots) with only their section and the issues.
 
 use super::View;
+use crate::escape::{Notation, Printable};
 use crate::model::{Database, Issue, Plist, Report, Root, Tool};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -23,8 +24,15 @@ struct Subset<'a> {
     issues: &'a [Issue],
 }
 
-/// Write the report (or the view's part of it) as JSON followed by a newline.
+/// Write the report (or the view's part of it) as JSON followed by a newline, through
+/// [`Printable`] (DEL, C1 and bidi controls as `\uXXXX`; serde escapes C0).
 pub fn write(report: &Report, view: View, out: &mut dyn Write) -> io::Result<()> {
+    let mut safe = Printable::new(out, Notation::Json);
+    document(report, view, &mut safe)?;
+    safe.finish()
+}
+
+fn document(report: &Report, view: View, out: &mut dyn Write) -> io::Result<()> {
     let subset = |databases, plists| Subset {
         schema_version: report.schema_version,
         tool: &report.tool,

@@ -1,6 +1,7 @@
 //! `--format table`: sections with human sizes, percentages and bars, for 80 columns.
 
 use super::{Style, View};
+use crate::escape::{printable, Notation, Printable};
 use crate::model::{Database, Report};
 use crate::render::human::{bar, bytes, count, percent, truncate_left, truncate_right};
 use std::collections::BTreeMap;
@@ -19,50 +20,71 @@ const MAX_MONTH_ROWS: usize = 24;
 const BAR: usize = 20;
 
 struct Out<'a> {
-    w: &'a mut dyn Write,
+    /// Everything goes through [`Printable`]; only the colour codes the table chose
+    /// go to [`Printable::raw`].
+    w: Printable<'a>,
     style: Style<'a>,
 }
 
 impl Out<'_> {
     fn heading(&mut self, title: &str) -> io::Result<()> {
         if self.style.color {
-            writeln!(self.w, "\n\x1b[1m{title}\x1b[0m")
+            writeln!(self.w)?;
+            self.w.raw()?.write_all(b"\x1b[1m")?;
+            write!(self.w, "{title}")?;
+            self.w.raw()?.write_all(b"\x1b[0m")?;
+            writeln!(self.w)
         } else {
             writeln!(self.w, "\n{title}")
         }
     }
 
-    fn bar(&self, part: u64, whole: u64) -> String {
+    /// A bar of `part` in `whole`, padded to its full width.
+    fn bar(&mut self, part: u64, whole: u64) -> io::Result<()> {
         let b = bar(part, whole, BAR);
         let pad = " ".repeat(BAR - b.chars().count());
         if self.style.color && !b.is_empty() {
-            format!("\x1b[36m{b}\x1b[0m{pad}")
+            self.w.raw()?.write_all(b"\x1b[36m")?;
+            write!(self.w, "{b}")?;
+            self.w.raw()?.write_all(b"\x1b[0m")?;
+            write!(self.w, "{pad}")
         } else {
-            format!("{b}{pad}")
+            write!(self.w, "{b}{pad}")
         }
     }
 }
 
-/// Write the report as text tables.
+/// Write the report as text tables. Every string is escaped ([`printable`]) and the
+/// whole goes through [`Printable`], so no control character reaches the terminal.
 pub fn write(r: &Report, style: Style, w: &mut dyn Write) -> io::Result<()> {
-    let mut o = Out { w, style };
-    writeln!(o.w, "WeChat storage in {}", r.base)?;
+    let mut o = Out {
+        w: Printable::new(w, Notation::Text),
+        style,
+    };
+    body(r, style, &mut o)?;
+    o.w.finish()
+}
+
+fn body(r: &Report, style: Style, o: &mut Out<'_>) -> io::Result<()> {
+    writeln!(o.w, "WeChat storage in {}", printable(&r.base))?;
     writeln!(
         o.w,
         "scanned {} by {} {}",
-        r.generated_at, r.tool.name, r.tool.version
+        printable(&r.generated_at),
+        printable(&r.tool.name),
+        printable(&r.tool.version)
     )?;
     match style.view {
         View::Scan => {
-            scan_sections(r, &mut o)?;
-            databases(r, &mut o, TOP_DATABASES)?;
-            plists(r, &mut o, TOP_PLISTS)?;
-            dat_images(r, &mut o)?;
+            scan_sections(r, o)?;
+            databases(r, o, TOP_DATABASES)?;
+            plists(r, o, TOP_PLISTS)?;
+            dat_images(r, o)?;
         }
-        View::Databases => databases(r, &mut o, usize::MAX)?,
-        View::Plists => plists(r, &mut o, usize::MAX)?,
+        View::Databases => databases(r, o, usize::MAX)?,
+        View::Plists => plists(r, o, usize::MAX)?,
     }
-    issues(r, &mut o)
+    issues(r, o)
 }
 
 fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
@@ -114,14 +136,14 @@ fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
         writeln!(
             o.w,
             "  {}  [{}]  {}",
-            root.path,
-            root.kind,
+            printable(&root.path),
+            printable(&root.kind),
             bytes(root.size.apparent_bytes)
         )?;
         let parts: Vec<String> = root
             .layouts
             .iter()
-            .map(|l| format!("{} {}", l.layout, bytes(l.size.apparent_bytes)))
+            .map(|l| format!("{} {}", printable(&l.layout), bytes(l.size.apparent_bytes)))
             .collect();
         if !parts.is_empty() {
             writeln!(o.w, "    {}", parts.join(" · "))?;
@@ -133,11 +155,11 @@ fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
         "CATEGORIES", "size", "share", "files"
     ))?;
     for c in r.categories.iter().filter(|c| c.size.files > 0) {
+        write!(o.w, "  {:<14}", printable(&c.id))?;
+        o.bar(c.size.apparent_bytes, total)?;
         writeln!(
             o.w,
-            "  {:<14}{} {:>10} {:>7} {:>9}",
-            c.id,
-            o.bar(c.size.apparent_bytes, total),
+            " {:>10} {:>7} {:>9}",
             bytes(c.size.apparent_bytes),
             percent(c.size.apparent_bytes, total),
             count(c.size.files)
@@ -157,7 +179,7 @@ fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
                 line = String::from("        ");
             }
             line.push(' ');
-            line.push_str(id);
+            line.push_str(&printable(id));
         }
         writeln!(o.w, "{line}")?;
     }
@@ -171,7 +193,7 @@ fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
             o.w,
             "  {:<24} {:<7} {:>10} {:>7} {:>9} {:>6}",
             truncate_right(&a.id, 24),
-            a.layout,
+            printable(&a.layout),
             bytes(a.size.apparent_bytes),
             percent(a.size.apparent_bytes, total),
             count(a.size.files),
@@ -221,11 +243,11 @@ fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
         }
         o.heading("AGE (last modified, by year)")?;
         for (year, (files, size)) in years {
+            write!(o.w, "  {:<8}", printable(year))?;
+            o.bar(size, total)?;
             writeln!(
                 o.w,
-                "  {:<8}{} {:>10} {:>7} {:>9}",
-                year,
-                o.bar(size, total),
+                " {:>10} {:>7} {:>9}",
                 bytes(size),
                 percent(size, total),
                 count(files)
@@ -235,11 +257,11 @@ fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
         o.heading("AGE (last modified, by month)")?;
         for m in &r.months {
             let size = m.size.apparent_bytes;
+            write!(o.w, "  {:<8}", printable(&m.month))?;
+            o.bar(size, total)?;
             writeln!(
                 o.w,
-                "  {:<8}{} {:>10} {:>7} {:>9}",
-                m.month,
-                o.bar(size, total),
+                " {:>10} {:>7} {:>9}",
                 bytes(size),
                 percent(size, total),
                 count(m.size.files)
@@ -253,11 +275,11 @@ fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
         r.file_types.len()
     ))?;
     for ft in r.file_types.iter().take(TOP_TYPES) {
+        write!(o.w, "  {:<14}", truncate_right(&ft.kind, 14))?;
+        o.bar(ft.size.apparent_bytes, total)?;
         writeln!(
             o.w,
-            "  {:<14}{} {:>10} {:>7} {:>9}",
-            truncate_right(&ft.kind, 14),
-            o.bar(ft.size.apparent_bytes, total),
+            " {:>10} {:>7} {:>9}",
             bytes(ft.size.apparent_bytes),
             percent(ft.size.apparent_bytes, total),
             count(ft.size.files)
@@ -272,8 +294,8 @@ fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
         writeln!(
             o.w,
             "  {:<8} {:<10} {:>10} {:>9}",
-            v.layout,
-            v.variant,
+            printable(&v.layout),
+            printable(&v.variant),
             bytes(v.size.apparent_bytes),
             count(v.size.files)
         )?;
@@ -285,7 +307,7 @@ fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
             o.w,
             "  {:>10}  {:<13} {}",
             bytes(f.apparent_bytes),
-            f.category,
+            printable(&f.category),
             truncate_left(&f.path, 52)
         )?;
     }
@@ -399,7 +421,7 @@ fn plists(r: &Report, o: &mut Out<'_>, top: usize) -> io::Result<()> {
             o.w,
             "  {:>10}  {:<6} {}",
             bytes(p.apparent_bytes),
-            p.format,
+            printable(&p.format),
             truncate_right(&p.summary, 59)
         )?;
         writeln!(o.w, "{:14}{}", "", truncate_left(&p.path, 66))?;
@@ -439,7 +461,7 @@ fn dat_images(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
             o.w,
             "  {:<16}{:<18}{:>10}{:>12}",
             truncate_right(scheme, 15),
-            variant,
+            printable(variant),
             count(files),
             bytes(size)
         )?;
@@ -462,9 +484,9 @@ fn issues(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
         writeln!(
             o.w,
             "  {:<13} {}: {}",
-            i.kind,
+            printable(&i.kind),
             truncate_left(&i.path, 40),
-            i.message
+            printable(&i.message)
         )?;
     }
     if r.issues.len() > TOP_ISSUES {

@@ -237,7 +237,7 @@ pub struct DbInfo {
 /// Why a database could not be inspected.
 #[derive(Debug, Error)]
 pub enum DbError {
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {}", path.display(), crate::error::io_reason(source))]
     Io { path: PathBuf, source: io::Error },
     #[error("{}: not a regular file", path.display())]
     NotRegularFile { path: PathBuf },
@@ -249,7 +249,7 @@ pub enum DbError {
     UnsafeSidecar { path: PathBuf },
     #[error("{}: database is locked by another connection", path.display())]
     Locked { path: PathBuf },
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {}", path.display(), super::sqlite_reason(source))]
     Sqlite {
         path: PathBuf,
         source: rusqlite::Error,

@@ -71,8 +71,16 @@ pub fn inspect_wal_file(
     }
 }
 
-/// Rows read per table at most by the store readers (URL cache responses, cookie rows).
-pub const MAX_ROWS: usize = 1_000_000;
+/// An SQLite error in words for people: SQLite's own message ("file is not a
+/// database", "database disk image is malformed"), never rusqlite's debug form.
+pub(crate) fn sqlite_reason(e: &rusqlite::Error) -> String {
+    let text = match e {
+        rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
+        rusqlite::Error::SqliteFailure(code, None) => code.to_string(),
+        other => other.to_string(),
+    };
+    crate::escape::printable(&crate::error::lower_first(&text)).into_owned()
+}
 
 /// Text of a value that may be TEXT or BLOB.
 pub(crate) fn text(v: ValueRef<'_>) -> Option<String> {

@@ -4,6 +4,7 @@
 
 pub(crate) mod treemap;
 
+use crate::escape::{printable, Notation, Printable};
 use crate::model::hosts::HostsReport;
 use crate::model::{ChatTotals, Report};
 use crate::render::human::{bytes, count, percent, truncate_right};
@@ -25,10 +26,11 @@ const TOP_CHATS: usize = 15;
 /// so a label that is drawn always fits).
 const CHAR_W: f64 = 0.62;
 
-/// Escape text for HTML element content and attribute values.
+/// Escape text for HTML element content and attribute values (after [`printable`]:
+/// unsafe characters as `\xNN`).
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in printable(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -62,7 +64,9 @@ pub fn write(
 ) -> io::Result<()> {
     let mut h = String::with_capacity(128 * 1024);
     page(r, view, net, &mut h).map_err(io::Error::other)?;
-    out.write_all(h.as_bytes())
+    let mut safe = Printable::new(out, Notation::Text);
+    safe.write_all(h.as_bytes())?;
+    safe.finish()
 }
 
 fn page(r: &Report, view: View, net: Option<&HostsReport>, h: &mut String) -> fmt::Result {

@@ -1,0 +1,6 @@
+//! Fuzz target: wechat_inspect::fuzzing::binary_cookies (see that module for what it checks).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    wechat_inspect::fuzzing::binary_cookies(data);
+});
