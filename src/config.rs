@@ -80,6 +80,8 @@ pub struct HostsConfig {
     pub redact: bool,
     pub quiet: bool,
     pub now: DateTime<Utc>,
+    /// Workers of the names-only walk that finds the stores.
+    pub threads: usize,
 }
 
 fn hosts_config(a: HostsArgs, env: &Env) -> Result<HostsConfig> {
@@ -108,6 +110,7 @@ fn hosts_config(a: HostsArgs, env: &Env) -> Result<HostsConfig> {
                 .with_timezone(&Utc),
             None => Utc::now(),
         },
+        threads: default_threads(),
     })
 }
 

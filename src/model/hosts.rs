@@ -465,6 +465,9 @@ impl StoreKind {
 
 /// Recognise a store from its container path (`Data/Library/Caches/.../Cache.db`).
 pub fn store_kind(container_path: &str) -> Option<StoreKind> {
+    if !store_name(container_path.rsplit('/').next().unwrap_or("")) {
+        return None;
+    }
     let p = format!("/{container_path}");
     let name = p.rsplit('/').next().unwrap_or("");
     if name.ends_with(".binarycookies") {
@@ -476,6 +479,12 @@ pub fn store_kind(container_path: &str) -> Option<StoreKind> {
     } else {
         None
     }
+}
+
+/// Whether a file called `name` can be a store at all: the cheap test a walk runs on
+/// every file before [`store_kind`] looks at the place.
+pub fn store_name(name: &str) -> bool {
+    name.ends_with(".binarycookies") || name == "Cache.db" || name == "httpstorages.sqlite"
 }
 
 #[cfg(test)]

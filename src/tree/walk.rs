@@ -12,13 +12,17 @@
 //! visitors are merged by the caller at the end. FIFOs, sockets and devices are
 //! counted and never opened; a few regular files are opened (`openat`, read-only,
 //! non-blocking, no-follow) to read their first bytes for [`crate::tree::sniff`].
+//! On Linux a folder's entries are read with `getdents64` into one buffer per worker,
+//! reused for every folder (`rustix::fs::RawDir`), so listing allocates nothing. A
+//! names-only walk ([`WalkMode::stat`] off, for finding files by name) skips the `lstat`
+//! and goes by the type the listing gives.
 
 use crate::escape::escape_cow;
 use crate::model::Issue;
 use crate::tree::progress::Progress;
 use crate::tree::sniff::{extension, Sniff, HEAD_LEN};
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags, Stat};
+use rustix::fs::{AtFlags, FileType, Mode, OFlags, Stat};
 use std::borrow::Cow;
 use std::ffi::{CStr, OsStr};
 use std::fs::{self, Metadata};
@@ -29,8 +33,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
-/// What the walk keeps of one `lstat`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the walk keeps of one `lstat` (all zero in a names-only walk).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct FileMeta {
     /// `st_size`.
     pub size: u64,
@@ -133,6 +137,18 @@ pub trait Visitor: Send {
     fn issue(&mut self, issue: Issue);
 }
 
+/// What the walk reads of each entry.
+#[derive(Debug, Clone, Copy)]
+pub struct WalkMode {
+    /// `lstat` every entry (sizes, times, inode numbers). Without it the walk is
+    /// names-only: folders and regular files are told apart by the type the folder
+    /// listing gives (an `lstat` only where the file system gives none), and every
+    /// [`FileMeta`] is zero.
+    pub stat: bool,
+    /// Which files' first bytes to read (`None`: none).
+    pub sniff: Option<Sniff>,
+}
+
 /// A folder to walk.
 #[derive(Debug, Clone)]
 pub struct WalkRoot {
@@ -142,6 +158,16 @@ pub struct WalkRoot {
     pub rel: String,
     /// Its container-relative path (`""` for a container, `Data`, ...).
     pub canonical: String,
+}
+
+impl From<&crate::tree::locate::Root> for WalkRoot {
+    fn from(r: &crate::tree::locate::Root) -> Self {
+        WalkRoot {
+            path: r.path.clone(),
+            rel: r.rel.clone(),
+            canonical: r.container_path.clone(),
+        }
+    }
 }
 
 struct Job {
@@ -223,14 +249,14 @@ fn issue(rel: &str, err: &io::Error) -> Issue {
     crate::error::io_issue(if rel.is_empty() { "." } else { rel }, err)
 }
 
-/// Walk every root with `threads` workers, reading the first bytes of the files
-/// `sniff` asks for; returns one visitor per worker.
+/// Walk every root with `threads` workers, reading what `mode` asks for; returns one
+/// visitor per worker.
 ///
 /// The roots themselves must be folders (checked by the caller).
 pub fn walk<V, F>(
     roots: &[WalkRoot],
     threads: usize,
-    sniff: Sniff,
+    mode: WalkMode,
     progress: Option<&Progress>,
     make: F,
 ) -> Vec<V>
@@ -271,7 +297,7 @@ where
     std::thread::scope(|s| {
         for visitor in visitors.iter_mut() {
             let (queue, ready) = (&queue, &ready);
-            s.spawn(move || worker(queue, ready, sniff, progress, visitor));
+            s.spawn(move || worker(queue, ready, mode, progress, visitor));
         }
     });
     visitors
@@ -280,11 +306,12 @@ where
 fn worker<V: Visitor>(
     queue: &Mutex<Queue>,
     ready: &Condvar,
-    sniff: Sniff,
+    mode: WalkMode,
     progress: Option<&Progress>,
     visitor: &mut V,
 ) {
     let mut found = Vec::new();
+    let mut buf = Vec::new();
     loop {
         let job = {
             let mut q = queue.lock().unwrap_or_else(|p| p.into_inner());
@@ -303,7 +330,7 @@ fn worker<V: Visitor>(
             ready.notify_all();
             return;
         };
-        let (files, size) = read_dir(&job, sniff, visitor, &mut found);
+        let (files, size) = read_dir(&job, mode, visitor, &mut found, &mut buf);
         if let Some(p) = progress {
             p.folder_done(files, size, &job.rel);
         }
@@ -323,16 +350,64 @@ fn worker<V: Visitor>(
 
 /// Open a folder for reading its entries. Only the roots (paths the user gave) may be
 /// reached through a symlink; a sub-folder swapped for a link since its `lstat` fails.
-fn open_dir(job: &Job) -> io::Result<Dir> {
+fn open_dir(job: &Job) -> io::Result<OwnedFd> {
     let mut flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
     if !job.is_root {
         flags |= OFlags::NOFOLLOW;
     }
-    let fd = match (&job.parent, job.path.file_name()) {
+    Ok(match (&job.parent, job.path.file_name()) {
         (Some(parent), Some(name)) => rustix::fs::openat(&parent.0, name, flags, Mode::empty())?,
         _ => rustix::fs::open(&job.path, flags, Mode::empty())?,
-    };
-    Ok(Dir::new(fd)?)
+    })
+}
+
+/// The buffer each worker reads folder entries into (`getdents64` fills it; 32 KiB is
+/// a few hundred entries, so most folders take one call and one more that says "end").
+const DIRENT_BUF: usize = 32 * 1024;
+
+/// Call `f` with the open folder, then each entry's name and type as the folder
+/// listing gives it (`.` and `..` left out), until the listing ends or fails.
+///
+/// Linux: `getdents64` into the worker's reused buffer (`rustix::fs::RawDir`), so no
+/// entry is copied or allocated.
+#[cfg(target_os = "linux")]
+fn entries(
+    fd: OwnedFd,
+    buf: &mut Vec<u8>,
+    mut f: impl FnMut(BorrowedFd<'_>, &CStr, FileType),
+) -> io::Result<()> {
+    if buf.capacity() < DIRENT_BUF {
+        buf.reserve(DIRENT_BUF);
+    }
+    let mut dir = rustix::fs::RawDir::new(fd.as_fd(), buf.spare_capacity_mut());
+    while let Some(entry) = dir.next() {
+        let entry = entry?;
+        let name = entry.file_name();
+        if matches!(name.to_bytes(), b"." | b"..") {
+            continue;
+        }
+        f(fd.as_fd(), name, entry.file_type());
+    }
+    Ok(())
+}
+
+/// Elsewhere: the C library's `readdir` (`rustix::fs::Dir`).
+#[cfg(not(target_os = "linux"))]
+fn entries(
+    fd: OwnedFd,
+    _buf: &mut Vec<u8>,
+    mut f: impl FnMut(BorrowedFd<'_>, &CStr, FileType),
+) -> io::Result<()> {
+    let mut dir = rustix::fs::Dir::new(fd)?;
+    while let Some(entry) = dir.read() {
+        let entry = entry?;
+        let name = entry.file_name();
+        if matches!(name.to_bytes(), b"." | b"..") {
+            continue;
+        }
+        f(dir.fd()?, name, entry.file_type());
+    }
+    Ok(())
 }
 
 /// Read up to `buf.len()` leading bytes of `name` in the open folder: `openat` without
@@ -355,13 +430,14 @@ fn read_head_at(dir: BorrowedFd<'_>, name: &CStr, buf: &mut [u8]) -> io::Result<
 /// Read one folder; returns the number and apparent bytes of its regular files.
 fn read_dir<V: Visitor>(
     job: &Job,
-    sniff: Sniff,
+    mode: WalkMode,
     visitor: &mut V,
     found: &mut Vec<Job>,
+    buf: &mut Vec<u8>,
 ) -> (u64, u64) {
     let (mut files, mut size) = (0u64, 0u64);
-    let mut dir = match open_dir(job) {
-        Ok(dir) => dir,
+    let fd = match open_dir(job) {
+        Ok(fd) => fd,
         Err(e) => {
             visitor.issue(issue(&job.rel, &e));
             return (0, 0);
@@ -371,20 +447,8 @@ fn read_dir<V: Visitor>(
     let (mut rel_buf, mut canonical_buf) = (Joined::new(&job.rel), Joined::new(&job.canonical));
     // This folder, kept open for its sub-folders once the first one shows up.
     let mut kept: Option<Option<Arc<ParentFd>>> = None;
-    loop {
-        let entry = match dir.read() {
-            None => break,
-            Some(Ok(entry)) => entry,
-            Some(Err(e)) => {
-                visitor.issue(issue(&job.rel, &e.into()));
-                break;
-            }
-        };
-        let raw = entry.file_name();
+    let listed = entries(fd, buf, |dirfd, raw, listed_type| {
         let bytes = raw.to_bytes();
-        if bytes == b"." || bytes == b".." {
-            continue;
-        }
         let (name, utf8) = escape_cow(bytes);
         let rel = rel_buf.with(&name);
         if !utf8 {
@@ -394,13 +458,18 @@ fn read_dir<V: Visitor>(
                 message: "name is not valid UTF-8; shown with \\xNN escapes".into(),
             });
         }
-        let Ok(dirfd) = dir.fd() else { break };
-        let (fm, ft) = match rustix::fs::statat(dirfd, raw, AtFlags::SYMLINK_NOFOLLOW) {
-            Ok(st) => FileMeta::from_stat(&st),
-            Err(e) => {
-                visitor.issue(issue(rel, &e.into()));
-                continue;
+        // One `lstat` per entry, relative to the open folder; a names-only walk takes
+        // the listing's type and calls `lstat` only where the file system gave none.
+        let (fm, ft) = if mode.stat || listed_type == FileType::Unknown {
+            match rustix::fs::statat(dirfd, raw, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(st) => FileMeta::from_stat(&st),
+                Err(e) => {
+                    visitor.issue(issue(rel, &e.into()));
+                    return;
+                }
             }
+        } else {
+            (FileMeta::default(), listed_type)
         };
         let os_name = OsStr::from_bytes(bytes);
         let canonical = canonical_buf.with(&name);
@@ -426,8 +495,11 @@ fn read_dir<V: Visitor>(
             size += fm.size;
             let mut head_failed = false;
             let ext = extension(&name);
-            let head_len = if sniff.needs_head(&name, ext.as_deref()) {
-                match read_head_at(dirfd.as_fd(), raw, &mut head) {
+            let head_len = if mode
+                .sniff
+                .is_some_and(|s| s.needs_head(&name, ext.as_deref()))
+            {
+                match read_head_at(dirfd, raw, &mut head) {
                     Ok(n) => Some(n),
                     Err(e) => {
                         visitor.issue(issue(rel, &e));
@@ -456,6 +528,9 @@ fn read_dir<V: Visitor>(
             // FIFO, socket, block or character device (or anything newer): never opened.
             visitor.special(job.root, &fm);
         }
+    });
+    if let Err(e) = listed {
+        visitor.issue(issue(&job.rel, &e));
     }
     (files, size)
 }
