@@ -5,14 +5,14 @@
 //! its chat.
 //!
 //! Memory is what matters here (WeChat hard-links forwarded media, so a container can
-//! hold millions of links), so nothing is kept per link but four numbers, and per inode
+//! hold millions of links), so nothing is kept per link but three numbers, and per inode
 //! a fixed-size record:
 //!
 //! - `(device, inode)` → index of an [`Inode`] record (48 bytes: sizes, mtime, how many
 //!   links were seen, and the classification of the link it is counted under, with
 //!   folder, account/chat and file type as indices into small interned tables);
-//! - per link a [`Link`] (16 bytes): its inode, its folder, its owner (account and chat)
-//!   and its category. This is the seam for what needs every link: which folders an
+//! - per link a [`Link`] (12 bytes): its inode, its folder, its owner (account and chat)
+//!   with its category. This is the seam for what needs every link: which folders an
 //!   inode's links are in (an inode is freed only when all of them go), and the bytes in
 //!   multi-link inodes per category, chat or account;
 //! - the folders that hold a link, each path once;
@@ -22,8 +22,11 @@
 //!   (a file smaller than the smallest of the top N files one worker has already seen
 //!   can never be among the top N of the whole scan, so its path is never needed).
 //!
-//! Each worker fills its own [`Links`]; they are merged by moving the smaller one's
-//! records into the larger one.
+//! The peak is what counts, so nothing large is ever copied to grow: records sit in
+//! fixed-size chunks ([`Chunked`], indices say chunk and slot), the inode map is split
+//! into shards that grow one at a time, and each worker fills its own [`Links`]. Merging
+//! two of them moves the smaller one's chunks into the larger one whole; an inode both
+//! have is combined into the larger one's record and the moved copy left as a forward.
 
 use super::{Facts, Map};
 use crate::model;
@@ -33,8 +36,98 @@ use crate::tree::walk::FileMeta;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-/// No index (no chat, no account, no name).
+/// No index (no account, no chat, no name, a forward's mark).
 const NONE: u32 = u32::MAX;
+
+/// Records per chunk, as a power of two: an index is `chunk << CHUNK_BITS | slot`.
+#[cfg(not(test))]
+const CHUNK_BITS: u32 = 13;
+/// Tiny chunks in tests, so that indices cross chunks and part-full chunks move.
+#[cfg(test)]
+const CHUNK_BITS: u32 = 2;
+const CHUNK: usize = 1 << CHUNK_BITS;
+/// Chunks a table can hold (so that no index is [`NONE`]).
+const MAX_CHUNKS: usize = (u32::MAX >> CHUNK_BITS) as usize;
+
+/// Records in fixed-size chunks: growing never copies what is already there, and
+/// another table's chunks move in whole. Indices are `chunk << CHUNK_BITS | slot`, so
+/// a chunk that moved in part-full leaves its unused slots unused.
+#[derive(Debug)]
+struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
+}
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Chunked { chunks: Vec::new() }
+    }
+}
+
+impl<T> Chunked<T> {
+    /// Add `v`; its index, or `None` when the table is full.
+    fn push(&mut self, v: T) -> Option<u32> {
+        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
+            if self.chunks.len() >= MAX_CHUNKS {
+                return None;
+            }
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        let c = self.chunks.len() - 1;
+        let last = self.chunks.last_mut()?;
+        let slot = last.len();
+        last.push(v);
+        u32::try_from(c << CHUNK_BITS | slot).ok()
+    }
+
+    fn get(&self, i: u32) -> Option<&T> {
+        let (c, s) = ((i >> CHUNK_BITS) as usize, i as usize & (CHUNK - 1));
+        self.chunks.get(c)?.get(s)
+    }
+
+    fn get_mut(&mut self, i: u32) -> Option<&mut T> {
+        let (c, s) = ((i >> CHUNK_BITS) as usize, i as usize & (CHUNK - 1));
+        self.chunks.get_mut(c)?.get_mut(s)
+    }
+
+    fn len(&self) -> usize {
+        self.chunks.iter().map(Vec::len).sum()
+    }
+
+    /// Every record with its index.
+    fn iter(&self) -> impl Iterator<Item = (u32, &T)> {
+        self.chunks.iter().enumerate().flat_map(|(c, chunk)| {
+            chunk
+                .iter()
+                .enumerate()
+                .map(move |(s, v)| ((c << CHUNK_BITS | s) as u32, v))
+        })
+    }
+
+    /// Move `other`'s chunks in (whole, not copied); returns how far its indices moved
+    /// (in chunks), or `None` when they do not fit.
+    fn append(&mut self, other: Chunked<T>) -> Option<u32> {
+        let base = self.chunks.len();
+        if base + other.chunks.len() > MAX_CHUNKS {
+            return None;
+        }
+        self.chunks.extend(other.chunks);
+        u32::try_from(base).ok()
+    }
+
+    /// Every record in one vector, without holding two copies (the chunks go one by one).
+    fn into_vec(self) -> Vec<T> {
+        let mut all = Vec::with_capacity(self.len());
+        for chunk in self.chunks {
+            all.extend(chunk);
+        }
+        all
+    }
+}
+
+/// An index moved by `chunks` chunks.
+fn shifted(i: u32, chunks: u32) -> u32 {
+    i.saturating_add(chunks << CHUNK_BITS)
+}
 
 /// One inode with several links, until the walk is over.
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +135,8 @@ struct Inode {
     size: u64,
     allocated: u64,
     mtime: i64,
-    /// Links met so far (in the scanned roots).
+    /// Links met so far (in the scanned roots); 0 marks a forward: the inode's record is
+    /// the one at `folder`.
     seen: u32,
     /// The link it is counted under: its folder (index into the folders),
     folder: u32,
@@ -63,12 +157,15 @@ struct Inode {
 pub(super) struct Link {
     /// Index of its [`Inode`].
     inode: u32,
-    /// (account, chat) of the link, an index into the owners.
-    owner: u32,
-    category: Category,
+    /// Its owner (account and chat, an index into the owners) `<< 8`, and its category's
+    /// index: sorting puts an inode's links together, by owner, smallest category first.
+    owner_category: u32,
     /// Index of its folder.
     folder: u32,
 }
+
+/// Owners must fit in 24 bits (see [`Link::owner_category`]).
+const MAX_OWNERS: usize = 1 << 24;
 
 /// An account and chat, as the walk names them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,11 +182,14 @@ struct Interner {
 }
 
 impl Interner {
-    fn id(&mut self, s: &str) -> Option<u32> {
+    fn id(&mut self, s: &str, max: usize) -> Option<u32> {
         if let Some(&id) = self.ids.get(s) {
             return Some(id);
         }
-        let id = u32::try_from(self.list.len()).ok().filter(|&i| i < NONE)?;
+        if self.list.len() >= max {
+            return None;
+        }
+        let id = u32::try_from(self.list.len()).ok()?;
         self.ids.insert(s.to_string(), id);
         self.list.push(s.into());
         Some(id)
@@ -97,6 +197,87 @@ impl Interner {
 
     fn get(&self, id: u32) -> &str {
         self.list.get(id as usize).map_or("", |s| s)
+    }
+}
+
+/// Where a folder's path is in the folder text: chunk, start, end.
+type FolderAt = (u32, u32, u32);
+
+/// Folder paths, each stored once, in chunks of text that never move.
+#[derive(Debug, Default)]
+struct Folders {
+    text: Vec<String>,
+    at: Vec<FolderAt>,
+}
+
+/// Bytes per chunk of folder text (a longer path gets a chunk of its own).
+const FOLDER_TEXT: usize = 64 * 1024;
+
+impl Folders {
+    fn get(&self, i: u32) -> &str {
+        let Some(&(c, a, b)) = self.at.get(i as usize) else {
+            return "";
+        };
+        self.text
+            .get(c as usize)
+            .and_then(|t| t.get(a as usize..b as usize))
+            .unwrap_or("")
+    }
+
+    fn push(&mut self, path: &str) -> Option<u32> {
+        let id = u32::try_from(self.at.len()).ok().filter(|&i| i < NONE)?;
+        let fits = self
+            .text
+            .last()
+            .is_some_and(|t| t.len() + path.len() <= t.capacity());
+        if !fits {
+            self.text
+                .push(String::with_capacity(FOLDER_TEXT.max(path.len())));
+        }
+        let c = u32::try_from(self.text.len() - 1).ok()?;
+        let t = self.text.last_mut()?;
+        let a = u32::try_from(t.len()).ok()?;
+        t.push_str(path);
+        let b = u32::try_from(t.len()).ok()?;
+        self.at.push((c, a, b));
+        Some(id)
+    }
+
+    /// Take `other`'s folders (their text moves whole); how far their ids moved.
+    fn append(&mut self, other: Folders) -> Option<u32> {
+        let ids = u32::try_from(self.at.len()).ok()?;
+        let chunks = u32::try_from(self.text.len()).ok()?;
+        u32::try_from(self.at.len() + other.at.len()).ok()?;
+        self.text.extend(other.text);
+        self.at
+            .extend(other.at.into_iter().map(|(c, a, b)| (c + chunks, a, b)));
+        Some(ids)
+    }
+}
+
+/// Shards of the inode map: each grows on its own, so a resize holds two copies of one
+/// shard only.
+const SHARDS: usize = 64;
+
+/// inode number → index of its record, for one device.
+#[derive(Debug)]
+struct Device {
+    dev: u64,
+    shards: Vec<Map<u64, u32>>,
+}
+
+impl Device {
+    fn new(dev: u64) -> Device {
+        Device {
+            dev,
+            shards: (0..SHARDS).map(|_| Map::default()).collect(),
+        }
+    }
+
+    fn shard(&mut self, ino: u64) -> &mut Map<u64, u32> {
+        // Inode numbers are dense and mostly sequential: the low bits spread them.
+        let i = (ino as usize) % SHARDS;
+        &mut self.shards[i]
     }
 }
 
@@ -114,13 +295,10 @@ pub(super) struct Settled<'a> {
 /// See the module docs.
 #[derive(Debug)]
 pub(super) struct Links {
-    /// Per device: inode number → index into `inodes`.
-    devs: Vec<(u64, Map<u64, u32>)>,
-    inodes: Vec<Inode>,
-    links: Vec<Link>,
-    /// The folders that hold links: their paths end to end, and where each one ends.
-    folder_text: String,
-    folder_ends: Vec<usize>,
+    devs: Vec<Device>,
+    inodes: Chunked<Inode>,
+    links: Chunked<Link>,
+    folders: Folders,
     /// Owners, numbered; looked up by an encoded key.
     owner_ids: Interner,
     owners: Vec<Owner>,
@@ -132,9 +310,9 @@ pub(super) struct Links {
     /// In the folder being read: inode → the first name of its links there.
     here: Map<u32, Box<str>>,
     /// How many largest files the report keeps, and the sizes of the largest inodes
-    /// this worker has met (each inode once).
+    /// this worker has met, each inode once (with its index).
     top: usize,
-    sizes: BinaryHeap<Reverse<u64>>,
+    sizes: BinaryHeap<Reverse<(u64, u32)>>,
     /// Scratch buffer for owner keys.
     key: String,
 }
@@ -174,10 +352,9 @@ impl Links {
     pub(super) fn new(top: usize) -> Links {
         Links {
             devs: Vec::new(),
-            inodes: Vec::new(),
-            links: Vec::new(),
-            folder_text: String::new(),
-            folder_ends: Vec::new(),
+            inodes: Chunked::default(),
+            links: Chunked::default(),
+            folders: Folders::default(),
             owner_ids: Interner::default(),
             owners: Vec::new(),
             kinds: Interner::default(),
@@ -190,22 +367,11 @@ impl Links {
         }
     }
 
-    fn folder(&self, i: u32) -> &str {
-        let i = i as usize;
-        let start = if i == 0 {
-            0
-        } else {
-            self.folder_ends.get(i - 1).copied().unwrap_or(0)
-        };
-        let end = self.folder_ends.get(i).copied().unwrap_or(start);
-        self.folder_text.get(start..end).unwrap_or("")
-    }
-
     fn owner(&mut self, account: Option<&str>, chat: Option<&str>) -> Option<u32> {
         let mut key = std::mem::take(&mut self.key);
         owner_key(&mut key, account, chat);
         let before = self.owner_ids.list.len();
-        let id = self.owner_ids.id(&key);
+        let id = self.owner_ids.id(&key, MAX_OWNERS);
         self.key = key;
         let id = id?;
         if self.owner_ids.list.len() > before {
@@ -215,6 +381,17 @@ impl Links {
             });
         }
         Some(id)
+    }
+
+    fn device(&mut self, dev: u64) -> &mut Device {
+        let d = match self.devs.iter().position(|d| d.dev == dev) {
+            Some(d) => d,
+            None => {
+                self.devs.push(Device::new(dev));
+                self.devs.len() - 1
+            }
+        };
+        &mut self.devs[d]
     }
 
     /// The smallest size a file can have and still be among the largest of the whole
@@ -227,27 +404,29 @@ impl Links {
         let mine = if self.sizes.len() < self.top {
             0
         } else {
-            self.sizes.peek().map_or(0, |r| r.0)
+            self.sizes.peek().map_or(0, |r| r.0 .0)
         };
         mine.max(floor)
     }
 
-    fn offer_size(&mut self, size: u64) {
+    /// Offer a new inode's size to the top sizes (each inode once: it is new here).
+    fn offer_size(&mut self, size: u64, inode: u32) {
         if self.top == 0 {
             return;
         }
         if self.sizes.len() < self.top {
-            self.sizes.push(Reverse(size));
-        } else if self.sizes.peek().is_some_and(|r| size > r.0) {
+            self.sizes.push(Reverse((size, inode)));
+        } else if self.sizes.peek().is_some_and(|r| size > r.0 .0) {
             self.sizes.pop();
-            self.sizes.push(Reverse(size));
+            self.sizes.push(Reverse((size, inode)));
         }
     }
 
     /// One link of a file with `nlink > 1`: `name` is its (escaped) name, `chat` its
     /// chat if it is in one, `floor` the smallest size that can still be among the
-    /// largest files (see [`super::largest::Largest::floor`]). Returns `false` when the
-    /// tables are full (over 4 billion entries): the caller then counts the file as is.
+    /// largest files (see [`super::largest::Largest::floor`]). Returns `false` when a
+    /// table is full (billions of entries, or 16 million owners): the caller then counts
+    /// the file as is.
     pub(super) fn add(
         &mut self,
         f: &Facts<'_>,
@@ -256,44 +435,31 @@ impl Links {
         floor: u64,
     ) -> bool {
         let dir = folder_of(f.rel, name);
-        if self.current == NONE || self.folder(self.current) != dir {
-            let Ok(id) = u32::try_from(self.folder_ends.len()) else {
+        if self.current == NONE || self.folders.get(self.current) != dir {
+            let Some(id) = self.folders.push(dir) else {
                 return false;
             };
-            if id == NONE {
-                return false;
-            }
-            self.folder_text.push_str(dir);
-            self.folder_ends.push(self.folder_text.len());
             self.current = id;
-            self.here.clear();
+            if self.here.capacity() > 4096 {
+                self.here = Map::default();
+            } else {
+                self.here.clear();
+            }
         }
         let folder = self.current;
         let Some(owner) = self.owner(f.account, chat) else {
             return false;
         };
-        let (dev, ino) = (f.meta.dev, f.meta.ino);
-        let d = match self.devs.iter().position(|(d, _)| *d == dev) {
-            Some(d) => d,
-            None => {
-                self.devs.push((dev, Map::default()));
-                self.devs.len() - 1
-            }
+        let Some(kind) = self.kinds.id(f.kind, NONE as usize) else {
+            return false;
         };
-        let existing = self.devs[d].1.get(&ino).copied();
+        let root = u32::try_from(f.root).unwrap_or(NONE);
+        let ino = f.meta.ino;
+        let existing = self.device(f.meta.dev).shard(ino).get(&ino).copied();
         let inode = match existing {
             Some(i) => i,
             None => {
-                let Ok(i) = u32::try_from(self.inodes.len()) else {
-                    return false;
-                };
-                if i == NONE {
-                    return false;
-                }
-                let Some(kind) = self.kinds.id(f.kind) else {
-                    return false;
-                };
-                self.inodes.push(Inode {
+                let record = Inode {
                     size: f.meta.size,
                     allocated: f.meta.allocated,
                     mtime: f.meta.mtime,
@@ -301,27 +467,38 @@ impl Links {
                     folder,
                     owner,
                     kind,
-                    root: u32::try_from(f.root).unwrap_or(NONE),
+                    root,
                     category: f.category,
                     layout: f.layout,
                     variant: f.variant,
-                });
-                self.devs[d].1.insert(ino, i);
+                };
+                let Some(i) = self.inodes.push(record) else {
+                    return false;
+                };
+                self.device(f.meta.dev).shard(ino).insert(ino, i);
                 if f.meta.size >= self.name_floor(floor) {
                     self.names.insert(i, name.into());
                 }
-                self.offer_size(f.meta.size);
+                self.offer_size(f.meta.size, i);
                 self.here.insert(i, name.into());
                 i
             }
         };
-        self.links.push(Link {
-            inode,
-            owner,
-            category: f.category,
-            folder,
-        });
-        let node = &mut self.inodes[inode as usize];
+        let owner_category = owner << 8 | f.category.index() as u32;
+        if self
+            .links
+            .push(Link {
+                inode,
+                owner_category,
+                folder,
+            })
+            .is_none()
+        {
+            return false;
+        }
+        let Some(node) = self.inodes.get_mut(inode) else {
+            return false;
+        };
         node.seen = node.seen.saturating_add(1);
         if existing.is_none() {
             return true;
@@ -330,21 +507,20 @@ impl Links {
         // Is this link before the one the inode is counted under?
         let before = if node_folder == folder {
             match self.here.get(&inode) {
-                Some(first) => (name, f.root as u64) < (&**first, u64::from(node_root)),
+                Some(first) => (name, root) < (&**first, node_root),
                 None => true,
             }
         } else {
-            dir < self.folder(node_folder)
+            dir < self.folders.get(node_folder)
         };
         if before {
-            let Some(kind) = self.kinds.id(f.kind) else {
+            let Some(node) = self.inodes.get_mut(inode) else {
                 return true;
             };
-            let node = &mut self.inodes[inode as usize];
             node.folder = folder;
             node.owner = owner;
             node.kind = kind;
-            node.root = u32::try_from(f.root).unwrap_or(NONE);
+            node.root = root;
             node.category = f.category;
             node.layout = f.layout;
             node.variant = f.variant;
@@ -359,22 +535,15 @@ impl Links {
         true
     }
 
-    /// Take another worker's links (the smaller table moves into the larger one).
+    /// Take another worker's links: the smaller table moves into the larger one.
     pub(super) fn merge(&mut self, mut other: Links) {
         if other.inodes.len() > self.inodes.len() {
             std::mem::swap(self, &mut other);
         }
-        if other.links.is_empty() {
+        if other.inodes.len() == 0 {
             return;
         }
-        // Folders: appended.
-        let folder_base = u32::try_from(self.folder_ends.len()).unwrap_or(NONE);
-        let text_base = self.folder_text.len();
-        self.folder_text.push_str(&other.folder_text);
-        self.folder_ends
-            .extend(other.folder_ends.iter().map(|e| e + text_base));
-        let folder_of = |f: u32| folder_base.saturating_add(f);
-        // Owners and kinds: interned again.
+        // Owners and kinds: interned again (few).
         let owners: Vec<u32> = other
             .owners
             .iter()
@@ -387,85 +556,98 @@ impl Links {
             .kinds
             .list
             .iter()
-            .map(|k| self.kinds.id(k).unwrap_or(NONE))
+            .map(|k| self.kinds.id(k, NONE as usize).unwrap_or(NONE))
             .collect();
         let remap = |table: &[u32], i: u32| table.get(i as usize).copied().unwrap_or(NONE);
-        // Inodes: found or added.
-        let mut moved = vec![NONE; other.inodes.len()];
-        for (dev, map) in std::mem::take(&mut other.devs) {
-            let d = match self.devs.iter().position(|(x, _)| *x == dev) {
-                Some(d) => d,
-                None => {
-                    self.devs.push((dev, Map::default()));
-                    self.devs.len() - 1
-                }
-            };
-            for (ino, i) in map {
-                let Some(mut node) = other.inodes.get(i as usize).copied() else {
-                    continue;
-                };
-                node.folder = folder_of(node.folder);
-                node.owner = remap(&owners, node.owner);
-                node.kind = remap(&kinds, node.kind);
-                let name = other.names.remove(&i);
-                let target = match self.devs[d].1.get(&ino).copied() {
-                    None => {
-                        let Ok(j) = u32::try_from(self.inodes.len()) else {
-                            continue;
-                        };
-                        self.inodes.push(node);
-                        self.devs[d].1.insert(ino, j);
+        // Folders, inodes and links: moved whole.
+        let (Some(folder_base), Some(inode_chunks)) = (
+            self.folders.append(std::mem::take(&mut other.folders)),
+            self.inodes.append(std::mem::take(&mut other.inodes)),
+        ) else {
+            return;
+        };
+        let mut names = std::mem::take(&mut other.names);
+        // Each moved inode: re-indexed, or combined into the record this table has.
+        for device in std::mem::take(&mut other.devs) {
+            for shard in device.shards {
+                for (ino, i) in shard {
+                    let moved = shifted(i, inode_chunks);
+                    let Some(node) = self.inodes.get_mut(moved) else {
+                        continue;
+                    };
+                    node.folder = node.folder.saturating_add(folder_base);
+                    node.owner = remap(&owners, node.owner);
+                    node.kind = remap(&kinds, node.kind);
+                    let theirs = *node;
+                    let name = names.remove(&i);
+                    let map = self.device(device.dev).shard(ino);
+                    let Some(&j) = map.get(&ino) else {
+                        map.insert(ino, moved);
                         if let Some(n) = name {
-                            self.names.insert(j, n);
+                            self.names.insert(moved, n);
                         }
-                        j
+                        continue;
+                    };
+                    // Both have it: the moved record becomes a forward to `j`.
+                    if let Some(node) = self.inodes.get_mut(moved) {
+                        node.seen = 0;
+                        node.folder = j;
                     }
-                    Some(j) => {
-                        let mine = self.inodes[j as usize];
-                        let theirs_first =
-                            match self.folder(node.folder).cmp(self.folder(mine.folder)) {
-                                Ordering::Less => true,
-                                Ordering::Greater => false,
-                                // The same folder in two workers (roots that overlap):
-                                // by name when both are known, then by root.
-                                Ordering::Equal => match (name.as_deref(), self.names.get(&j)) {
-                                    (Some(a), Some(b)) => (a, node.root) < (&**b, mine.root),
-                                    _ => node.root < mine.root,
-                                },
-                            };
-                        let seen = mine.seen.saturating_add(node.seen);
-                        if theirs_first {
-                            self.inodes[j as usize] = Inode { seen, ..node };
-                            match name {
-                                Some(n) => self.names.insert(j, n),
-                                None => self.names.remove(&j),
-                            };
-                        } else {
-                            self.inodes[j as usize].seen = seen;
-                        }
-                        j
+                    let Some(&mine) = self.inodes.get(j) else {
+                        continue;
+                    };
+                    let theirs_first = match self
+                        .folders
+                        .get(theirs.folder)
+                        .cmp(self.folders.get(mine.folder))
+                    {
+                        Ordering::Less => true,
+                        Ordering::Greater => false,
+                        // The same folder in two workers (roots that overlap): by
+                        // name when both are known, then by root.
+                        Ordering::Equal => match (name.as_deref(), self.names.get(&j)) {
+                            (Some(a), Some(b)) => (a, theirs.root) < (&**b, mine.root),
+                            _ => theirs.root < mine.root,
+                        },
+                    };
+                    let seen = mine.seen.saturating_add(theirs.seen);
+                    let Some(node) = self.inodes.get_mut(j) else {
+                        continue;
+                    };
+                    if theirs_first {
+                        *node = Inode { seen, ..theirs };
+                        match name {
+                            Some(n) => self.names.insert(j, n),
+                            None => self.names.remove(&j),
+                        };
+                    } else {
+                        node.seen = seen;
                     }
-                };
-                if let Some(m) = moved.get_mut(i as usize) {
-                    *m = target;
                 }
             }
         }
-        self.links.reserve(other.links.len());
-        for l in other.links {
-            let inode = remap(&moved, l.inode);
-            if inode == NONE {
-                continue;
+        // Links: re-indexed where they are, then moved whole.
+        let mut links = std::mem::take(&mut other.links);
+        for chunk in &mut links.chunks {
+            for l in chunk.iter_mut() {
+                let mut inode = shifted(l.inode, inode_chunks);
+                if let Some(node) = self.inodes.get(inode) {
+                    if node.seen == 0 {
+                        inode = node.folder;
+                    }
+                }
+                l.inode = inode;
+                l.folder = l.folder.saturating_add(folder_base);
+                let owner = remap(&owners, l.owner_category >> 8);
+                l.owner_category = owner << 8 | (l.owner_category & 0xff);
             }
-            self.links.push(Link {
-                inode,
-                owner: remap(&owners, l.owner),
-                category: l.category,
-                folder: folder_of(l.folder),
-            });
         }
-        for s in other.sizes {
-            self.offer_size(s.0);
+        if self.links.append(links).is_none() {
+            return;
+        }
+        for s in std::mem::take(&mut other.sizes) {
+            let (size, i) = s.0;
+            self.offer_size(size, shifted(i, inode_chunks));
         }
         // The current folder belonged to a worker's read; the walk is over.
         self.current = NONE;
@@ -474,14 +656,27 @@ impl Links {
 
     /// The walk is over: what the links share, and each inode, counted once, handed to
     /// `each`.
-    pub(super) fn settle(mut self, mut each: impl FnMut(Settled<'_>)) -> model::HardLinks {
+    pub(super) fn settle(self, mut each: impl FnMut(Settled<'_>)) -> model::HardLinks {
         let mut hard_links = model::HardLinks::default();
-        self.links.sort_unstable();
-        self.here = Map::default();
-        let mut rest = &self.links[..];
+        let Links {
+            devs,
+            inodes,
+            links,
+            folders,
+            owners,
+            kinds,
+            names,
+            ..
+        } = self;
+        drop(devs);
+        let mut links = links.into_vec();
+        links.sort_unstable();
+        let mut rest = &links[..];
         let mut path = String::new();
-        for (i, node) in self.inodes.iter().enumerate() {
-            let i = i as u32;
+        for (i, node) in inodes.iter() {
+            if node.seen == 0 {
+                continue; // a forward
+            }
             let n = rest.iter().take_while(|l| l.inode == i).count();
             let (mine, after) = rest.split_at(n);
             rest = after;
@@ -495,26 +690,30 @@ impl Links {
             let mut chats: Vec<(&str, &str, Category)> = Vec::new();
             let mut last = NONE;
             for l in mine {
-                if l.owner == last {
+                let owner = l.owner_category >> 8;
+                if owner == last {
                     continue;
                 }
-                last = l.owner;
-                let Some(o) = self.owners.get(l.owner as usize) else {
+                last = owner;
+                let (Some(o), Some(&category)) = (
+                    owners.get(owner as usize),
+                    Category::ALL.get((l.owner_category & 0xff) as usize),
+                ) else {
                     continue;
                 };
                 if let Some(chat) = o.chat.as_deref() {
                     chats.push((
                         o.account.as_deref().unwrap_or(super::SHARED),
                         chat,
-                        l.category,
+                        category,
                     ));
                 }
             }
-            let owner = self.owners.get(node.owner as usize);
+            let owner = owners.get(node.owner as usize);
             path.clear();
-            let has_path = match self.names.get(&i) {
+            let has_path = match names.get(&i) {
                 Some(name) => {
-                    path.push_str(&join(self.folder(node.folder), name));
+                    path.push_str(&join(folders.get(node.folder), name));
                     true
                 }
                 None => false,
@@ -526,7 +725,7 @@ impl Links {
                     category: node.category,
                     layout: node.layout,
                     account: owner.and_then(|o| o.account.as_deref()),
-                    kind: self.kinds.get(node.kind),
+                    kind: kinds.get(node.kind),
                     variant: node.variant,
                     meta: FileMeta {
                         size: node.size,
