@@ -9,7 +9,7 @@ use crate::tree::locate::Root;
 use crate::tree::progress::Progress;
 use crate::tree::sniff::Sniff;
 use crate::tree::stores::FoundStore;
-use crate::tree::walk::{walk, WalkMode, WalkRoot};
+use crate::tree::walk::{walk, WalkRoot};
 use std::time::{Duration, Instant};
 
 /// How to scan.
@@ -56,13 +56,13 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
     let start = Instant::now();
     let walk_roots: Vec<WalkRoot> = roots.iter().map(WalkRoot::from).collect();
     let agg_opts = Options { top: opts.top };
-    let mode = WalkMode {
-        stat: true,
-        sniff: Some(opts.sniff),
-    };
-    let mut accs = walk(&walk_roots, opts.threads, mode, progress, || {
-        Accumulator::new(agg_opts.clone(), roots.len())
-    })
+    let mut accs = walk(
+        &walk_roots,
+        opts.threads,
+        Some(opts.sniff),
+        progress,
+        || Accumulator::new(agg_opts.clone(), roots.len()),
+    )
     .into_iter();
     let mut total = accs
         .next()

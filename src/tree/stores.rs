@@ -1,12 +1,13 @@
 //! The network stores `hosts` reads (`Cache.db`, `httpstorages.sqlite`,
-//! `*.binarycookies`; [`store_kind`] says which name in which place): recognised by
-//! name as a walk passes them, and read afterwards. `scan --format html` takes them from
-//! its own walk; `hosts` runs [`find`], a names-only walk (no `lstat` per entry).
+//! `*.binarycookies` in the container's `Data/Library`; [`store_kind`] says which name
+//! in which place): recognised as a walk passes them, and read afterwards. `scan
+//! --format html` takes them from its own walk; `hosts` runs [`find`], a walk that
+//! enters only the folders on the way to those places ([`may_hold_stores`]).
 
-use crate::model::hosts::{store_kind, store_name, StoreKind};
+use crate::model::hosts::{may_hold_stores, store_kind, store_name, StoreKind};
 use crate::model::Issue;
 use crate::tree::locate::Root;
-use crate::tree::walk::{walk, FileEntry, FileMeta, Visitor, WalkMode, WalkRoot};
+use crate::tree::walk::{walk, DirEntry, FileEntry, FileMeta, Visitor, WalkRoot};
 use std::path::PathBuf;
 
 /// A store a walk passed.
@@ -41,12 +42,8 @@ pub(crate) fn offer(found: &mut Vec<FoundStore>, e: &FileEntry<'_>) {
 /// not be read.
 pub(crate) fn find(roots: &[Root], threads: usize) -> (Vec<FoundStore>, Vec<Issue>) {
     let walk_roots: Vec<WalkRoot> = roots.iter().map(WalkRoot::from).collect();
-    let mode = WalkMode {
-        stat: false,
-        sniff: None,
-    };
     let (mut found, mut issues) = (Vec::new(), Vec::new());
-    for f in walk(&walk_roots, threads, mode, None, Finder::default) {
+    for f in walk(&walk_roots, threads, None, None, Finder::default) {
         found.extend(f.found);
         issues.extend(f.issues);
     }
@@ -67,10 +64,13 @@ impl Visitor for Finder {
         offer(&mut self.found, e);
     }
     fn dir(&mut self, _root: usize, _meta: &FileMeta) {}
+    fn enter(&mut self, d: &DirEntry<'_>) -> bool {
+        may_hold_stores(d.canonical)
+    }
     fn symlink(&mut self, _root: usize, _meta: &FileMeta) {}
     fn special(&mut self, _root: usize, _meta: &FileMeta) {}
     fn issue(&mut self, issue: Issue) {
-        // Only what kept a folder or entry from being read; `scan` reports the names.
+        // Only what kept a folder or entry from being read; `scan` reports names.
         if issue.kind != "non-utf8-name" {
             self.issues.push(issue);
         }

@@ -14,8 +14,8 @@
 //! non-blocking, no-follow) to read their first bytes for [`crate::tree::sniff`].
 //! On Linux a folder's entries are read with `getdents64` into one buffer per worker,
 //! reused for every folder (`rustix::fs::RawDir`), so listing allocates nothing. A
-//! names-only walk ([`WalkMode::stat`] off, for finding files by name) skips the `lstat`
-//! and goes by the type the listing gives.
+//! visitor can keep the walk out of a sub-folder ([`Visitor::enter`]), for a search
+//! that knows where to look.
 
 use crate::escape::escape_cow;
 use crate::model::Issue;
@@ -33,8 +33,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
-/// What the walk keeps of one `lstat` (all zero in a names-only walk).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// What the walk keeps of one `lstat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileMeta {
     /// `st_size`.
     pub size: u64,
@@ -112,10 +112,6 @@ pub struct DirEntry<'a> {
     /// Escaped, relative to the report's base.
     pub rel: &'a str,
     /// Escaped, container-relative.
-    #[expect(
-        dead_code,
-        reason = "for visitors that place folders; today's reads rel and name"
-    )]
     pub canonical: &'a str,
     /// Escaped folder name.
     pub name: &'a str,
@@ -129,24 +125,16 @@ pub trait Visitor: Send {
     fn dir(&mut self, root: usize, meta: &FileMeta);
     /// A sub-folder's names (after [`Visitor::dir`]; not called for the roots).
     fn named_dir(&mut self, _entry: &DirEntry<'_>) {}
+    /// Whether to walk into this sub-folder (after [`Visitor::named_dir`]).
+    fn enter(&mut self, _entry: &DirEntry<'_>) -> bool {
+        true
+    }
     /// A symbolic link: counted, never followed.
     fn symlink(&mut self, root: usize, meta: &FileMeta);
     /// A FIFO, socket or device node: counted, never opened.
     fn special(&mut self, root: usize, meta: &FileMeta);
     /// A per-entry problem.
     fn issue(&mut self, issue: Issue);
-}
-
-/// What the walk reads of each entry.
-#[derive(Debug, Clone, Copy)]
-pub struct WalkMode {
-    /// `lstat` every entry (sizes, times, inode numbers). Without it the walk is
-    /// names-only: folders and regular files are told apart by the type the folder
-    /// listing gives (an `lstat` only where the file system gives none), and every
-    /// [`FileMeta`] is zero.
-    pub stat: bool,
-    /// Which files' first bytes to read (`None`: none).
-    pub sniff: Option<Sniff>,
 }
 
 /// A folder to walk.
@@ -249,14 +237,14 @@ fn issue(rel: &str, err: &io::Error) -> Issue {
     crate::error::io_issue(if rel.is_empty() { "." } else { rel }, err)
 }
 
-/// Walk every root with `threads` workers, reading what `mode` asks for; returns one
-/// visitor per worker.
+/// Walk every root with `threads` workers, reading the first bytes of the files
+/// `sniff` asks for (none without it); returns one visitor per worker.
 ///
 /// The roots themselves must be folders (checked by the caller).
 pub fn walk<V, F>(
     roots: &[WalkRoot],
     threads: usize,
-    mode: WalkMode,
+    sniff: Option<Sniff>,
     progress: Option<&Progress>,
     make: F,
 ) -> Vec<V>
@@ -297,7 +285,7 @@ where
     std::thread::scope(|s| {
         for visitor in visitors.iter_mut() {
             let (queue, ready) = (&queue, &ready);
-            s.spawn(move || worker(queue, ready, mode, progress, visitor));
+            s.spawn(move || worker(queue, ready, sniff, progress, visitor));
         }
     });
     visitors
@@ -306,7 +294,7 @@ where
 fn worker<V: Visitor>(
     queue: &Mutex<Queue>,
     ready: &Condvar,
-    mode: WalkMode,
+    sniff: Option<Sniff>,
     progress: Option<&Progress>,
     visitor: &mut V,
 ) {
@@ -330,7 +318,7 @@ fn worker<V: Visitor>(
             ready.notify_all();
             return;
         };
-        let (files, size) = read_dir(&job, mode, visitor, &mut found, &mut buf);
+        let (files, size) = read_dir(&job, sniff, visitor, &mut found, &mut buf);
         if let Some(p) = progress {
             p.folder_done(files, size, &job.rel);
         }
@@ -365,8 +353,8 @@ fn open_dir(job: &Job) -> io::Result<OwnedFd> {
 /// a few hundred entries, so most folders take one call and one more that says "end").
 const DIRENT_BUF: usize = 32 * 1024;
 
-/// Call `f` with the open folder, then each entry's name and type as the folder
-/// listing gives it (`.` and `..` left out), until the listing ends or fails.
+/// Call `f` with the open folder and each entry's name (`.` and `..` left out), until
+/// the listing ends or fails.
 ///
 /// Linux: `getdents64` into the worker's reused buffer (`rustix::fs::RawDir`), so no
 /// entry is copied or allocated.
@@ -374,7 +362,7 @@ const DIRENT_BUF: usize = 32 * 1024;
 fn entries(
     fd: OwnedFd,
     buf: &mut Vec<u8>,
-    mut f: impl FnMut(BorrowedFd<'_>, &CStr, FileType),
+    mut f: impl FnMut(BorrowedFd<'_>, &CStr),
 ) -> io::Result<()> {
     if buf.capacity() < DIRENT_BUF {
         buf.reserve(DIRENT_BUF);
@@ -386,7 +374,7 @@ fn entries(
         if matches!(name.to_bytes(), b"." | b"..") {
             continue;
         }
-        f(fd.as_fd(), name, entry.file_type());
+        f(fd.as_fd(), name);
     }
     Ok(())
 }
@@ -396,7 +384,7 @@ fn entries(
 fn entries(
     fd: OwnedFd,
     _buf: &mut Vec<u8>,
-    mut f: impl FnMut(BorrowedFd<'_>, &CStr, FileType),
+    mut f: impl FnMut(BorrowedFd<'_>, &CStr),
 ) -> io::Result<()> {
     let mut dir = rustix::fs::Dir::new(fd)?;
     while let Some(entry) = dir.read() {
@@ -405,7 +393,7 @@ fn entries(
         if matches!(name.to_bytes(), b"." | b"..") {
             continue;
         }
-        f(dir.fd()?, name, entry.file_type());
+        f(dir.fd()?, name);
     }
     Ok(())
 }
@@ -430,7 +418,7 @@ fn read_head_at(dir: BorrowedFd<'_>, name: &CStr, buf: &mut [u8]) -> io::Result<
 /// Read one folder; returns the number and apparent bytes of its regular files.
 fn read_dir<V: Visitor>(
     job: &Job,
-    mode: WalkMode,
+    sniff: Option<Sniff>,
     visitor: &mut V,
     found: &mut Vec<Job>,
     buf: &mut Vec<u8>,
@@ -447,7 +435,7 @@ fn read_dir<V: Visitor>(
     let (mut rel_buf, mut canonical_buf) = (Joined::new(&job.rel), Joined::new(&job.canonical));
     // This folder, kept open for its sub-folders once the first one shows up.
     let mut kept: Option<Option<Arc<ParentFd>>> = None;
-    let listed = entries(fd, buf, |dirfd, raw, listed_type| {
+    let listed = entries(fd, buf, |dirfd, raw| {
         let bytes = raw.to_bytes();
         let (name, utf8) = escape_cow(bytes);
         let rel = rel_buf.with(&name);
@@ -458,29 +446,28 @@ fn read_dir<V: Visitor>(
                 message: "name is not valid UTF-8; shown with \\xNN escapes".into(),
             });
         }
-        // One `lstat` per entry, relative to the open folder; a names-only walk takes
-        // the listing's type and calls `lstat` only where the file system gave none.
-        let (fm, ft) = if mode.stat || listed_type == FileType::Unknown {
-            match rustix::fs::statat(dirfd, raw, AtFlags::SYMLINK_NOFOLLOW) {
-                Ok(st) => FileMeta::from_stat(&st),
-                Err(e) => {
-                    visitor.issue(issue(rel, &e.into()));
-                    return;
-                }
+        // One `lstat` per entry, relative to the open folder.
+        let (fm, ft) = match rustix::fs::statat(dirfd, raw, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(st) => FileMeta::from_stat(&st),
+            Err(e) => {
+                visitor.issue(issue(rel, &e.into()));
+                return;
             }
-        } else {
-            (FileMeta::default(), listed_type)
         };
         let os_name = OsStr::from_bytes(bytes);
         let canonical = canonical_buf.with(&name);
         if ft == FileType::Directory {
             visitor.dir(job.root, &fm);
-            visitor.named_dir(&DirEntry {
+            let d = DirEntry {
                 root: job.root,
                 rel,
                 canonical,
                 name: &name,
-            });
+            };
+            visitor.named_dir(&d);
+            if !visitor.enter(&d) {
+                return;
+            }
             let parent = kept.get_or_insert_with(|| ParentFd::keep(dirfd)).clone();
             found.push(Job {
                 root: job.root,
@@ -495,10 +482,7 @@ fn read_dir<V: Visitor>(
             size += fm.size;
             let mut head_failed = false;
             let ext = extension(&name);
-            let head_len = if mode
-                .sniff
-                .is_some_and(|s| s.needs_head(&name, ext.as_deref()))
-            {
+            let head_len = if sniff.is_some_and(|s| s.needs_head(&name, ext.as_deref())) {
                 match read_head_at(dirfd, raw, &mut head) {
                     Ok(n) => Some(n),
                     Err(e) => {
