@@ -194,7 +194,7 @@ pub struct CommonArgs {
     #[arg(long)]
     pub any: bool,
 
-    /// Worker threads (default: available cores; at most 8 on macOS).
+    /// Worker threads (default: 4 per core, 16 to 64; on macOS the cores, at most 8).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
