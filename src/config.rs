@@ -80,7 +80,7 @@ pub struct HostsConfig {
     pub redact: bool,
     pub quiet: bool,
     pub now: DateTime<Utc>,
-    /// Workers of the names-only walk that finds the stores.
+    /// Workers of the walk that finds the stores.
     pub threads: usize,
 }
 

@@ -53,7 +53,7 @@ fn hard_links_count_once_and_in_every_chat() {
     assert_eq!(r["hard_links"]["inodes"], 1);
     assert_eq!(r["hard_links"]["extra_links"], 1);
     assert_eq!(r["hard_links"]["shared_apparent_bytes"], 3000);
-    // Attributed to the lexicographically first path.
+    // Attributed to the first link in folder order.
     let first = a3(&format!("Message/MessageTemp/{CHAT2}/Image/1_.pic.jpg"));
     let second = a3(&format!(
         "Message/MessageTemp/{CHAT}/Image/34221676858120_.pic.jpg"

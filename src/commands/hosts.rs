@@ -44,7 +44,7 @@ pub(crate) fn run(c: &HostsConfig, stdout: &mut dyn Write, stderr: &mut dyn Writ
     ))
 }
 
-/// Find the stores under `roots` (a names-only walk, symlinks not followed) and read
+/// Find the stores under `roots` (only where they live, symlinks not followed) and read
 /// them.
 pub(crate) fn collect(roots: &[Root], opts: &HostsOptions, threads: usize) -> HostsReport {
     let (found, issues) = stores::find(roots, threads);
