@@ -542,6 +542,14 @@ run_peers() { # warm: 300k and 1M, the default and each -j, and the peers
         echo "tree $(size_label "${FILES[$s]}"): $(head -1 "$(tree_dir "${FILES[$s]}").summary")" >>"$OUT/env.txt"
         ab_block "warm-$(size_label "${FILES[$s]}")" warm "$dir" < <(ours_cmds $JOBS; peer_cmds)
     done
+    # Peak RSS of one run of each command on the large tree (each worker has its own accumulator).
+    local name cmd tsv="$OUT/mem-jobs.tsv"
+    : >"$tsv"
+    log "peak RSS of each command on $dir"
+    while IFS=$'\t' read -r name cmd; do
+        rss_runs "$tsv" "$name" "$(expand "$cmd" "$dir")" 1
+    done < <(ours_cmds $JOBS; peer_cmds)
+    cat "$tsv" >&2
 }
 
 run_cold() {
@@ -725,6 +733,14 @@ markdown14() { # dir
         echo "**Peak RSS at $(size_label "$(env_files "$dir" "tree peak RSS")") files** (each run: peak RSS, wall time):" \
             "$(awk -F'\t' '{printf "%s%.1f MiB (%.2f s)", (NR > 1 ? ", " : ""), $3 / 1024, $4}' "$dir/mem-peak.tsv")."
         sed -n 's/^tree peak RSS: /- /p' "$dir/env.txt"
+    fi
+    if [[ -s $dir/mem-jobs.tsv ]]; then
+        echo
+        echo "**Peak RSS by command** on the $(sed -nE 's/^tree ([0-9]+[km]): .*/\1/p' "$dir/env.txt" | tail -1) tree (GNU time, one warm run each):"
+        echo
+        echo "| command | peak RSS | wall s |"
+        echo "|---|---|---|"
+        awk -F'\t' '{printf "| `%s` | %.1f MiB | %s |\n", $1, $3 / 1024, $4}' "$dir/mem-jobs.tsv"
     fi
     if [[ -s $dir/formats-timings.txt ]]; then
         echo
