@@ -27,7 +27,7 @@ use crate::escape::escape_cow;
 use crate::model::Issue;
 use crate::tree::progress::Progress;
 use crate::tree::sniff::{extension, Sniff, HEAD_LEN};
-use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+use rustix::fd::{BorrowedFd, OwnedFd};
 use rustix::fs::{AtFlags, FileType, Mode, OFlags, Stat};
 use std::borrow::Cow;
 use std::ffi::{CStr, OsStr};
@@ -447,6 +447,7 @@ fn open_dir(job: &Job) -> io::Result<OwnedFd> {
 
 /// The buffer each worker reads folder entries into (`getdents64` fills it; 32 KiB is
 /// a few hundred entries, so most folders take one call and one more that says "end").
+#[cfg(target_os = "linux")]
 const DIRENT_BUF: usize = 32 * 1024;
 
 /// Call `f` with the open folder and each entry's name (`.` and `..` left out), until
@@ -460,6 +461,7 @@ fn entries(
     buf: &mut Vec<u8>,
     mut f: impl FnMut(BorrowedFd<'_>, &CStr),
 ) -> io::Result<()> {
+    use rustix::fd::AsFd;
     if buf.capacity() < DIRENT_BUF {
         buf.reserve(DIRENT_BUF);
     }
