@@ -194,7 +194,8 @@ pub struct CommonArgs {
     #[arg(long)]
     pub any: bool,
 
-    /// Worker threads (default: 4 per core, 16 to 64; on macOS the cores, at most 8).
+    /// Worker threads: folders read at once (default: 32, or the cores if more, at most
+    /// 64; on macOS the cores, at most 8).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 

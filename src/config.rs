@@ -142,7 +142,7 @@ fn diff_config(a: DiffArgs) -> DiffConfig {
 
 /// Default worker count. A worker waiting on the disk holds no visitor (the visitors,
 /// which hold the report's maps, stay at one per core: see `tree::walk`), so workers
-/// are I/O depth: on Linux 4 per core, at least 16 and at most 64, which keeps a cold
+/// are I/O depth: on Linux 32 (or the cores, if more; at most 64), which keeps a cold
 /// disk busy and costs a warm scan nothing but about 0.2 MiB per worker (measured in
 /// BENCHMARKS.md). On macOS the cores, at most 8, as before: APFS metadata calls get
 /// slower with more threads (peers.md: dua's 16-thread numbers), not measured again.
@@ -153,7 +153,7 @@ pub fn default_threads() -> usize {
     if cfg!(target_os = "macos") {
         cores.min(8)
     } else {
-        cores.saturating_mul(4).clamp(16, 64)
+        cores.clamp(32, 64)
     }
 }
 
