@@ -1,7 +1,8 @@
 //! Synthetic WeChat for macOS data container, for benchmarks and scanner tests.
 //!
 //! ```text
-//! cargo run --release --example synth -- --files N [--seed S] [--layout both|v3|v4] OUT
+//! cargo run --release --example synth -- --files N [--seed S] [--layout both|v3|v4]
+//!     [--links none|some|half|all] OUT
 //! ```
 //!
 //! Writes a deterministic tree under `OUT` (which must not exist, or be empty): the same
@@ -17,6 +18,13 @@
 //! The layout follows `shared/docs/wechat-macos-layout.md` §1–§3 (3.x `2.0b4.0.9/<md5>/...`,
 //! 4.x `xwechat_files/<wxid>_<4hex>/...`). Exactly `N` regular-file directory entries are
 //! created, hard links included; no directory holds more than `DIR_CAP` entries.
+//!
+//! Hard links (`--links`): `some` (the default) re-uses an earlier image, video or file from
+//! another chat for 3.5 % of media events (about 1 % of entries); `none` makes none (the
+//! link-free twin for memory comparisons); `half` links forwarded media into other chats of the
+//! same account until half of the media entries have two or more links (as WeChat's `Hardlink`
+//! tables suggest: one received image forwarded into several chats); `all` gives every file a
+//! second link `hl-<name>` in its own folder (`--files` must then be even).
 
 #[path = "common/md5.rs"]
 mod md5;
@@ -50,6 +58,19 @@ const KB: f64 = 1024.0;
 const MB: f64 = 1024.0 * 1024.0;
 const GB: f64 = 1024.0 * 1024.0 * 1024.0;
 
+/// How many hard links the tree gets (see the module docs).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum, Debug)]
+enum Links {
+    /// No hard links at all.
+    None,
+    /// 3.5 % of media events re-use an earlier file from another chat (today's trees).
+    Some,
+    /// Half of the media entries have two or more links (forwarded media).
+    Half,
+    /// Every file has exactly two links (`hl-<name>` next to it).
+    All,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum, Debug)]
 enum Layout {
     Both,
@@ -70,6 +91,9 @@ struct Args {
     /// Which WeChat generations to lay out.
     #[arg(long, value_enum, default_value_t = Layout::Both)]
     layout: Layout,
+    /// Hard links: none, some (about 1 % of entries), half (half the media), all (two links each).
+    #[arg(long, value_enum, default_value_t = Links::Some)]
+    links: Links,
     /// Output directory (must not exist, or be empty).
     out: PathBuf,
 }
@@ -273,6 +297,7 @@ struct DirInfo {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
 enum LinkKind {
     V3Image,
     V3Video,
@@ -287,6 +312,8 @@ struct LinkCand {
     kind: LinkKind,
     chat: usize,
     size: u64,
+    /// Links made to it so far (`--links half` stops at `MAX_FORWARDS`).
+    links: u32,
 }
 
 struct Gen {
@@ -297,12 +324,21 @@ struct Gen {
     /// Stop writing once `files` reaches this.
     limit: u64,
     links: u64,
+    /// Entries whose inode has two or more links (sources of links included).
+    linked: u64,
+    /// Link sources seen so far (to count `linked`).
+    linked_src: HashSet<PathBuf>,
+    /// Entries written by media events (the denominator of `--links half`).
+    media_entries: u64,
+    mode: Links,
     bytes_unique: u64,
     bytes_links: u64,
     dirs: HashMap<PathBuf, DirInfo>,
     /// File paths whose names are not unique by construction (original file names).
     taken: HashSet<PathBuf>,
     pool: Vec<LinkCand>,
+    /// `--links half`: candidates per `LinkKind`, so a link always finds one of its kind.
+    pools: [Vec<LinkCand>; 4],
 }
 
 impl Gen {
@@ -351,7 +387,9 @@ impl Gen {
     /// Create one sparse file. Returns false (and writes nothing) when the file budget is spent,
     /// the directory is full, or the path exists.
     fn put(&mut self, dir: &Path, name: &str, size: u64, mtime: i64, head: &[u8]) -> Result<bool> {
-        if self.files >= self.limit || !self.room(dir, 1) {
+        // `--links all`: the file and its second link `hl-<name>` go in together.
+        let n = if self.mode == Links::All { 2 } else { 1 };
+        if self.files + n > self.limit || !self.room(dir, n as u32) {
             return Ok(false);
         }
         self.ensure_dir(dir)?;
@@ -373,6 +411,15 @@ impl Gen {
         self.bytes_unique += size;
         self.bytes_links += size;
         self.note(dir, mtime);
+        if self.mode == Links::All {
+            let twin = dir.join(format!("hl-{name}"));
+            fs::hard_link(&path, &twin).with_context(|| format!("link {}", twin.display()))?;
+            self.files += 1;
+            self.links += 1;
+            self.linked += 2;
+            self.bytes_links += size;
+            self.note(dir, mtime);
+        }
         Ok(true)
     }
 
@@ -425,6 +472,12 @@ impl Gen {
         self.taken.insert(dst);
         self.files += 1;
         self.links += 1;
+        // The source becomes a hard-linked entry with its first link.
+        self.linked += if self.linked_src.insert(src.to_path_buf()) {
+            2
+        } else {
+            1
+        };
         self.bytes_links += size;
         self.note(dir, 0);
         Ok(true)
@@ -432,6 +485,20 @@ impl Gen {
 
     fn remember(&mut self, cand: LinkCand) {
         const POOL: usize = 4096;
+        match self.mode {
+            Links::None | Links::All => return,
+            Links::Half => {
+                let k = cand.kind as usize;
+                if self.pools[k].len() < POOL {
+                    self.pools[k].push(cand);
+                } else {
+                    let i = self.rng.below(POOL as u64) as usize;
+                    self.pools[k][i] = cand;
+                }
+                return;
+            }
+            Links::Some => {}
+        }
         if self.pool.len() < POOL {
             self.pool.push(cand);
         } else {
@@ -728,6 +795,8 @@ fn pick_event(rng: &mut Rng, table: &[(Ev, u32)]) -> Ev {
 
 /// Probability that a media event re-uses (hard-links) an earlier file from another chat.
 const LINK_P: f64 = 0.035;
+/// `--links half`: at most this many other chats get a link to one received file.
+const MAX_FORWARDS: u32 = 4;
 
 struct Paths {
     data: PathBuf,
@@ -762,6 +831,26 @@ impl Gen {
     }
 
     fn try_link(&mut self, kind: LinkKind, chat: usize) -> Option<LinkCand> {
+        match self.mode {
+            Links::None | Links::All => return None,
+            Links::Half => {
+                // Link while fewer than half of the media entries are hard-linked.
+                let k = kind as usize;
+                if self.pools[k].is_empty() || self.linked * 2 >= self.media_entries {
+                    return None;
+                }
+                for _ in 0..8 {
+                    let i = self.rng.below(self.pools[k].len() as u64) as usize;
+                    let c = &mut self.pools[k][i];
+                    if c.chat != chat && c.links < MAX_FORWARDS {
+                        c.links += 1;
+                        return Some(c.clone());
+                    }
+                }
+                return None;
+            }
+            Links::Some => {}
+        }
         if self.pool.is_empty() || !self.rng.chance(LINK_P) {
             return None;
         }
@@ -807,6 +896,7 @@ impl Gen {
                                     kind: LinkKind::V3Image,
                                     chat: ci,
                                     size,
+                                    links: 0,
                                 });
                             }
                         }
@@ -836,6 +926,7 @@ impl Gen {
                                 kind: LinkKind::V3Video,
                                 chat: ci,
                                 size,
+                                links: 0,
                             });
                             if self.rng.chance(0.1) {
                                 let raw = (size as f64 * (1.5 + self.rng.f64() * 2.0)) as u64;
@@ -863,6 +954,7 @@ impl Gen {
                                     kind: LinkKind::V3File,
                                     chat: ci,
                                     size,
+                                    links: 0,
                                 });
                                 Ok(true)
                             }
@@ -956,6 +1048,7 @@ impl Gen {
                             kind: LinkKind::V4Image,
                             chat: ci,
                             size,
+                            links: 0,
                         });
                     }
                 }
@@ -1070,6 +1163,9 @@ impl Gen {
     fn media(&mut self, a: &mut Account, budget: u64, v4: bool, p: &Paths) -> Result<()> {
         self.limit = self.files + budget;
         self.pool.clear();
+        for p in &mut self.pools {
+            p.clear();
+        }
         let version = p.v3_version();
         let base = if v4 {
             p.xwechat().join(&a.v4_dir)
@@ -1080,11 +1176,13 @@ impl Gen {
         let mut misses = 0u32;
         while self.files < self.limit {
             let ev = pick_event(&mut self.rng, table);
+            let before = self.files;
             let ok = if v4 {
                 self.v4_event(a, &base, ev)?
             } else {
                 self.v3_event(a, &base, &version, ev)?
             };
+            self.media_entries += self.files - before;
             if ok {
                 misses = 0;
             } else {
@@ -1584,6 +1682,9 @@ fn main() -> Result<()> {
     if args.files < 1_000 {
         bail!("--files must be at least 1000 (the fixed databases, logs and markers need a few hundred)");
     }
+    if args.links == Links::All && args.files % 2 == 1 {
+        bail!("--links all gives every file two links, so --files must be even");
+    }
     if args.out.exists() && fs::read_dir(&args.out)?.next().is_some() {
         bail!("{} exists and is not empty", args.out.display());
     }
@@ -1596,11 +1697,16 @@ fn main() -> Result<()> {
         files: 0,
         limit: args.files,
         links: 0,
+        linked: 0,
+        linked_src: HashSet::new(),
+        media_entries: 0,
+        mode: args.links,
         bytes_unique: 0,
         bytes_links: 0,
         dirs: HashMap::new(),
         taken: HashSet::new(),
         pool: Vec::new(),
+        pools: Default::default(),
     };
     g.dirs.insert(
         root.clone(),
@@ -1668,6 +1774,12 @@ fn main() -> Result<()> {
             } else {
                 ((media_total as f64 * a.share) as u64).min(media_total - spent)
             };
+            // `--links all` writes files in pairs.
+            let budget = if args.links == Links::All && k < n_accts {
+                budget & !1
+            } else {
+                budget
+            };
             spent += budget;
             g.media(a, budget, is_v4, &p)?;
         }
@@ -1675,7 +1787,8 @@ fn main() -> Result<()> {
     g.finish_dirs()?;
 
     println!(
-        "synth: {} files ({} hard links), {} dirs, {} apparent bytes ({}; {} counting every link), layout {:?}, seed {}, {:.1} s",
+        "synth: {} files ({} hard links), {} dirs, {} apparent bytes ({}; {} counting every link), layout {:?}, seed {}, {:.1} s; \
+         links {:?}: {} entries with 2+ links ({:.1} % of all, {:.1} % of {} media entries)",
         g.files,
         g.links,
         g.dirs.len(),
@@ -1684,7 +1797,12 @@ fn main() -> Result<()> {
         human(g.bytes_links),
         args.layout,
         args.seed,
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        args.links,
+        g.linked,
+        100.0 * g.linked as f64 / g.files as f64,
+        100.0 * g.linked as f64 / g.media_entries.max(1) as f64,
+        g.media_entries,
     );
     Ok(())
 }

@@ -203,7 +203,8 @@ pub struct CommonArgs {
     #[arg(long)]
     pub any: bool,
 
-    /// Worker threads, 1 to 256 (default: available cores; at most 8 on macOS).
+    /// Worker threads: folders read at once, 1 to 256 (default: 32, or the cores if
+    /// more, at most 64; on macOS the cores, at most 8).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     pub threads: Option<u16>,
 

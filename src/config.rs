@@ -82,6 +82,8 @@ pub struct HostsConfig {
     pub redact: bool,
     pub quiet: bool,
     pub now: DateTime<Utc>,
+    /// Workers of the walk that finds the stores.
+    pub threads: usize,
 }
 
 fn hosts_config(a: HostsArgs, env: &Env) -> Result<HostsConfig> {
@@ -105,6 +107,7 @@ fn hosts_config(a: HostsArgs, env: &Env) -> Result<HostsConfig> {
         redact: a.redact,
         quiet: a.quiet || !env.stderr_is_tty,
         now: parse_now(a.now.as_deref())?,
+        threads: default_threads(),
     })
 }
 
@@ -148,8 +151,12 @@ fn parse_now(arg: Option<&str>) -> Result<DateTime<Utc>> {
     }
 }
 
-/// Default worker count: the available cores, capped on macOS where more threads
-/// make metadata calls slower (see peers.md: dua's 16-thread numbers).
+/// Default worker count. A worker waiting on the disk holds no visitor (the visitors,
+/// which hold the report's maps, stay at one per core: see `tree::walk`), so workers
+/// are I/O depth: on Linux 32 (or the cores, if more; at most 64), which keeps a cold
+/// disk busy and costs a warm scan nothing but about 0.2 MiB per worker (measured in
+/// BENCHMARKS.md). On macOS the cores, at most 8, as before: APFS metadata calls get
+/// slower with more threads (peers.md: dua's 16-thread numbers), not measured again.
 pub fn default_threads() -> usize {
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -157,7 +164,7 @@ pub fn default_threads() -> usize {
     if cfg!(target_os = "macos") {
         cores.min(8)
     } else {
-        cores
+        cores.clamp(32, 64)
     }
 }
 

@@ -53,7 +53,7 @@ fn hard_links_count_once_and_in_every_chat() {
     assert_eq!(r["hard_links"]["inodes"], 1);
     assert_eq!(r["hard_links"]["extra_links"], 1);
     assert_eq!(r["hard_links"]["shared_apparent_bytes"], 3000);
-    // Attributed to the lexicographically first path.
+    // Attributed to the first link in folder order.
     let first = a3(&format!("Message/MessageTemp/{CHAT2}/Image/1_.pic.jpg"));
     let second = a3(&format!(
         "Message/MessageTemp/{CHAT}/Image/34221676858120_.pic.jpg"
@@ -74,13 +74,39 @@ fn sequential_and_parallel_reports_are_identical() {
             i,
         );
     }
+    // Hard links across chats, accounts and layouts (some in one folder, some big enough
+    // to be among the largest), so the link tables of several workers meet.
+    for i in 0..120usize {
+        let first = a4(&format!("msg/attach/{CHAT2}/2024-05/Img/l{i:03}.dat"));
+        f.sized(&first, 1000 + i * 997);
+        f.hardlink(
+            &first,
+            &a4(&format!("msg/attach/{CHAT}/2024-05/Img/l{i:03}.dat")),
+        );
+        if i % 3 == 0 {
+            f.hardlink(
+                &first,
+                &a3(&format!("Message/MessageTemp/{CHAT}/Image/{i}_.pic.jpg")),
+            );
+        }
+        if i % 5 == 0 {
+            f.hardlink(
+                &first,
+                &a4(&format!("msg/attach/{CHAT2}/2024-05/Img/k{i:03}.dat")),
+            );
+        }
+    }
     for extra in [&[][..], &["--dat-schemes"][..]] {
         let run = |threads: &str| {
             let mut args = vec!["--threads", threads, "--now", "2026-01-01T00:00:00Z"];
             args.extend_from_slice(extra);
             f.scan_json("", &args)
         };
-        assert_eq!(run("1"), run("7"), "{extra:?}");
+        let one = run("1");
+        assert!(one["hard_links"]["inodes"].as_u64().unwrap() > 120);
+        assert_eq!(one, run("7"), "{extra:?}");
+        // More workers than visitors.
+        assert_eq!(one, run("64"), "{extra:?}");
     }
 }
 
@@ -431,7 +457,7 @@ fn timings_go_to_stderr_only_when_asked() {
     let (out, err) = run(&["--timings"]);
     // One line, even with --quiet, and the report itself unchanged.
     let re = predicates::str::is_match(
-        r"^timings: walk [0-9.]+ ms, databases and plists [0-9.]+ ms \([0-9]+ files\), report [0-9.]+ ms\n$",
+        r"^timings: walk [0-9.]+ ms, totals [0-9.]+ ms, databases and plists [0-9.]+ ms \([0-9]+ files\), hosts stores [0-9.]+ ms \(0 read\), report [0-9.]+ ms\n$",
     )
     .unwrap();
     assert!(re.eval(&err), "{err:?}");

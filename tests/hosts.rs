@@ -586,8 +586,11 @@ fn hosts_table_fits_80_columns_and_csv_has_the_documented_columns() {
 #[test]
 fn hosts_redact_hides_identifying_path_components() {
     let f = fixture();
-    let rel = a3("Sns/wxid_secretperson.binarycookies");
+    // Cookie files with identifying names, where stores live.
+    let rel = "Data/Library/Cookies/wxid_secretperson.binarycookies".to_string();
     f.file(&rel, &cookie_file());
+    let by_account = format!("Data/Library/HTTPStorages/{ACCT3}.binarycookies");
+    f.file(&by_account, &cookie_file());
     let out = run(&f, &["--format", "json", "--redact"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains(ACCT3), "{text}");
@@ -599,6 +602,7 @@ fn hosts_redact_hides_identifying_path_components() {
     assert!(text.contains("mmbiz.qpic.cn"), "hosts stay");
     let plain = String::from_utf8(run(&f, &["--format", "json"]).stdout).unwrap();
     assert!(plain.contains(&rel));
+    assert!(plain.contains(&by_account));
 }
 
 #[test]
@@ -653,4 +657,57 @@ fn hosts_on_the_sample_container() {
         assert!(!o.contains("SYNTHETIC_SECRET") && !o.contains("SYNTHETIC_UIN"));
         assert!(!o.contains("SYNTHETIC_COOKIE_VALUE"));
     }
+}
+
+/// `hosts` looks only where the stores live (the container's `Data/Library`), and the
+/// scan's HTML report, which takes the stores from the scan's own walk, shows the same
+/// hosts.
+#[test]
+fn hosts_and_the_scan_html_read_the_same_stores_only_where_stores_live() {
+    let f = fixture();
+    // Unreadable stores elsewhere: read, they would be issues.
+    for stray in [
+        a3("Sns/stray.binarycookies"),
+        "Data/Library/Cookies/deeper/stray.binarycookies".to_string(),
+        "Data/Library/Caches/com.tencent.xinWeChat/fsCachedData/Cache.db".to_string(),
+        "Data/Documents/Cache.db".to_string(),
+    ] {
+        f.file(&stray, b"garbage");
+    }
+    let (code, r) = json(&f, &[]);
+    assert_eq!(code, Some(0), "{r}");
+    let mut stores: Vec<&str> = r["stores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
+    stores.sort();
+    assert_eq!(
+        stores,
+        [
+            "Data/Library/Caches/com.tencent.xinWeChat/Cache.db",
+            "Data/Library/Cookies/Cookies.binarycookies",
+        ]
+    );
+    let out = f
+        .cmd()
+        .arg("scan")
+        .arg(f.root())
+        .args(["--format", "html", "--quiet"])
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&out.stdout);
+    let section = &html[html.find("id=\"hosts\"").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    let hosts = r["hosts"].as_array().unwrap();
+    assert!(!hosts.is_empty());
+    for h in hosts {
+        let name = h["host"].as_str().unwrap();
+        assert!(
+            section.contains(&format!(">{name}<")),
+            "{name} not in the HTML"
+        );
+    }
+    assert_eq!(section.matches("<tr>").count(), hosts.len() + 1);
 }

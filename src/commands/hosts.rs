@@ -1,24 +1,25 @@
 //! `hosts`: find the network stores under the roots (by name and place, symlinks not
-//! followed), read each with its reader, fold the rows into the report
-//! ([`HostsBuilder`]) and render it. The HTML report of `scan` uses [`collect`] too.
+//! followed: [`crate::tree::stores`]), read each with its reader, fold the rows into the
+//! report ([`HostsBuilder`]) and render it. The HTML report of `scan` hands the stores
+//! its own walk found to [`read`].
 
 use super::output::emit;
 use super::{exit_for, now_rfc3339, roots_for};
 use crate::config::HostsConfig;
 use crate::error::{io_issue, Result};
-use crate::escape::escape_bytes;
 use crate::exit::Exit;
 use crate::model::hosts::{
-    store_kind, CookieRow, HostsBuilder, HostsOptions, HostsReport, HostsRoot, StoreKind,
+    CookieRow, HostsBuilder, HostsOptions, HostsReport, HostsRoot, StoreKind,
 };
 use crate::model::redact;
+use crate::model::Issue;
 use crate::readers::binarycookies::{self, MAX_COOKIE_FILE};
 use crate::readers::sqlite::{DbError, InspectOptions, ViewInfo};
 use crate::readers::{httpstorage, read_head, urlcache};
 use crate::render;
 use crate::tree::locate::Root;
+use crate::tree::stores::{self, FoundStore};
 use std::io::Write;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 /// Run `hosts`.
@@ -29,7 +30,7 @@ pub(crate) fn run(c: &HostsConfig, stdout: &mut dyn Write, stderr: &mut dyn Writ
         base,
         paths: c.paths,
     };
-    let mut report = collect(&roots, &opts);
+    let mut report = collect(&roots, &opts, c.threads);
     if c.redact {
         redact::redact_hosts(&mut report);
     }
@@ -44,59 +45,38 @@ pub(crate) fn run(c: &HostsConfig, stdout: &mut dyn Write, stderr: &mut dyn Writ
     ))
 }
 
-fn join(a: &str, b: &str) -> String {
-    match (a.is_empty(), b.is_empty()) {
-        (true, _) => b.to_string(),
-        (_, true) => a.to_string(),
-        _ => format!("{a}/{b}"),
-    }
+/// Find the stores under `roots` (only where they live, symlinks not followed) and read
+/// them.
+pub(crate) fn collect(roots: &[Root], opts: &HostsOptions, threads: usize) -> HostsReport {
+    let (found, issues) = stores::find(roots, threads);
+    read(roots, &found, &issues, opts)
 }
 
-/// Find the stores under `roots` (names only, symlinks not followed) and read them.
-pub(crate) fn collect(roots: &[Root], opts: &HostsOptions) -> HostsReport {
+/// Read the stores a walk found (`found` in root order, then by path) into the report,
+/// with the walk's own problems (`walk_issues`).
+pub(crate) fn read(
+    roots: &[Root],
+    found: &[FoundStore],
+    walk_issues: &[Issue],
+    opts: &HostsOptions,
+) -> HostsReport {
     let mut acc = HostsBuilder::new(opts.paths);
-    for root in roots {
-        let mut found = Vec::new();
-        for entry in walkdir::WalkDir::new(&root.path).follow_links(false) {
-            let e = match entry {
-                Ok(e) => e,
-                Err(err) => {
-                    let rel = err
-                        .path()
-                        .and_then(|p| p.strip_prefix(&root.path).ok())
-                        .map(|p| escape_bytes(p.as_os_str().as_bytes()).0)
-                        .unwrap_or_default();
-                    let rel = join(&root.rel, &rel);
-                    let io = err
-                        .into_io_error()
-                        .unwrap_or_else(|| std::io::Error::other("filesystem loop"));
-                    let i = io_issue(if rel.is_empty() { "." } else { &rel }, &io);
-                    acc.issue(&i.path, &i.kind, i.message);
-                    continue;
-                }
-            };
-            if !e.file_type().is_file() {
-                continue;
-            }
-            let Ok(in_root) = e.path().strip_prefix(&root.path) else {
-                continue;
-            };
-            let in_root = escape_bytes(in_root.as_os_str().as_bytes()).0;
-            if let Some(kind) = store_kind(&join(&root.container_path, &in_root)) {
-                found.push((e.path().to_path_buf(), join(&root.rel, &in_root), kind));
-            }
-        }
-        found.sort();
-        for (abs, rel, kind) in found {
-            let db_opts = InspectOptions {
-                scan_root: Some(root.path.clone()),
-                ..InspectOptions::default()
-            };
-            match kind {
-                StoreKind::UrlCache => url_cache(&mut acc, &abs, &rel, &db_opts),
-                StoreKind::HttpStorage => http_storage(&mut acc, &abs, &rel, &db_opts),
-                StoreKind::BinaryCookies => binary_cookies(&mut acc, &abs, &rel),
-            }
+    for i in walk_issues {
+        acc.issue(&i.path, &i.kind, i.message.clone());
+    }
+    for store in found {
+        let Some(root) = roots.get(store.root) else {
+            continue;
+        };
+        let db_opts = InspectOptions {
+            scan_root: Some(root.path.clone()),
+            ..InspectOptions::default()
+        };
+        let (abs, rel) = (store.path.as_path(), store.rel.as_str());
+        match store.kind {
+            StoreKind::UrlCache => url_cache(&mut acc, abs, rel, &db_opts),
+            StoreKind::HttpStorage => http_storage(&mut acc, abs, rel, &db_opts),
+            StoreKind::BinaryCookies => binary_cookies(&mut acc, abs, rel),
         }
     }
     let roots = roots

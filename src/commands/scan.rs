@@ -12,6 +12,7 @@ use crate::readers::describe::MetaOptions;
 use crate::render::{self, Format, Style, View};
 use crate::tree::{progress, scan, sniff};
 use std::io::Write;
+use std::time::{Duration, Instant};
 
 /// Run `scan`, `dbs` or `plists` (the config's view says which).
 pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
@@ -29,14 +30,19 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             ..MetaOptions::default()
         },
     };
-    let (mut report, timings) = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
+    let scanned = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
+    let (mut report, timings) = (scanned.report, scanned.timings);
     if c.redact {
         redact::redact(&mut report);
     }
-    // The HTML report of `scan` also shows the network footprint.
+    // The HTML report of `scan` also shows the network footprint: the stores the walk
+    // passed, read now.
+    let reading = Instant::now();
     let net = (c.format == Format::Html && c.view == View::Scan).then(|| {
-        let mut net = super::hosts::collect(
+        let mut net = super::hosts::read(
             &roots,
+            &scanned.stores,
+            &[],
             &HostsOptions {
                 generated_at: report.generated_at.clone(),
                 base: report.base.clone(),
@@ -48,23 +54,29 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
         }
         net
     });
+    let stores_read = reading.elapsed();
     let style = Style {
         color: c.color,
         view: c.view,
         hosts: net.as_ref(),
     };
-    let rendering = std::time::Instant::now();
+    let rendering = Instant::now();
     emit(sink, stdout, |w| {
         render::render(c.format, &report, style, w)
     })?;
     if c.timings {
-        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
-        let _ = writeln!(
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let _ =
+            writeln!(
             stderr,
-            "timings: walk {:.1} ms, databases and plists {:.1} ms ({} files), report {:.1} ms",
+            "timings: walk {:.1} ms, totals {:.1} ms, databases and plists {:.1} ms ({} files), \
+             hosts stores {:.1} ms ({} read), report {:.1} ms",
             ms(timings.walk),
+            ms(timings.totals),
             ms(timings.metadata),
             timings.metadata_files,
+            ms(stores_read),
+            if net.is_some() { scanned.stores.len() } else { 0 },
             ms(rendering.elapsed())
         );
     }

@@ -579,19 +579,86 @@ impl StoreKind {
     }
 }
 
-/// Recognise a store from its container path (`Data/Library/Caches/.../Cache.db`).
-pub fn store_kind(container_path: &str) -> Option<StoreKind> {
-    let p = format!("/{container_path}");
-    let name = p.rsplit('/').next().unwrap_or("");
-    if name.ends_with(".binarycookies") {
-        Some(StoreKind::BinaryCookies)
-    } else if name == "Cache.db" && p.contains("/Library/Caches/") {
-        Some(StoreKind::UrlCache)
-    } else if name == "httpstorages.sqlite" && p.contains("/Library/HTTPStorages/") {
-        Some(StoreKind::HttpStorage)
-    } else {
-        None
+/// How a store's file name is recognised.
+#[derive(Debug, Clone, Copy)]
+enum NameIs {
+    Exactly(&'static str),
+    EndsWith(&'static str),
+}
+
+impl NameIs {
+    fn matches(self, name: &str) -> bool {
+        match self {
+            NameIs::Exactly(n) => name == n,
+            NameIs::EndsWith(s) => name.len() > s.len() && name.ends_with(s),
+        }
     }
+}
+
+/// Where the stores live, as container paths (layout doc §1: the container's
+/// `Data/Library`; `*` is any one folder name): the folder, the file name, the kind.
+/// `hosts` looks nowhere else, and `scan` recognises nothing elsewhere.
+const STORE_PLACES: [(&[&str], NameIs, StoreKind); 4] = [
+    (
+        &["Data", "Library", "Caches", "*"],
+        NameIs::Exactly("Cache.db"),
+        StoreKind::UrlCache,
+    ),
+    (
+        &["Data", "Library", "HTTPStorages", "*"],
+        NameIs::Exactly("httpstorages.sqlite"),
+        StoreKind::HttpStorage,
+    ),
+    (
+        &["Data", "Library", "HTTPStorages"],
+        NameIs::EndsWith(".binarycookies"),
+        StoreKind::BinaryCookies,
+    ),
+    (
+        &["Data", "Library", "Cookies"],
+        NameIs::EndsWith(".binarycookies"),
+        StoreKind::BinaryCookies,
+    ),
+];
+
+/// Whether the folder segments `segs` match `pattern` from its start (all of them
+/// when `whole`).
+fn segs_match<'a>(pattern: &[&str], segs: impl Iterator<Item = &'a str>, whole: bool) -> bool {
+    let mut n = 0;
+    for seg in segs {
+        match pattern.get(n) {
+            Some(&p) if p == "*" || p == seg => n += 1,
+            _ => return false,
+        }
+    }
+    !whole || n == pattern.len()
+}
+
+/// Recognise a store from its container path
+/// (`Data/Library/Caches/com.tencent.xinWeChat/Cache.db`).
+pub fn store_kind(container_path: &str) -> Option<StoreKind> {
+    let (dir, name) = container_path.rsplit_once('/')?;
+    STORE_PLACES.iter().find_map(|(folder, name_is, kind)| {
+        (name_is.matches(name) && segs_match(folder, dir.split('/'), true)).then_some(*kind)
+    })
+}
+
+/// Whether a file called `name` can be a store at all: the cheap test a walk runs on
+/// every file before [`store_kind`] looks at the place.
+pub fn store_name(name: &str) -> bool {
+    STORE_PLACES.iter().any(|(_, n, _)| n.matches(name))
+}
+
+/// Whether the folder at `container_path` is, or leads to, a place where stores live
+/// (a search for stores enters no other folder).
+pub fn may_hold_stores(container_path: &str) -> bool {
+    STORE_PLACES.iter().any(|(folder, _, _)| {
+        segs_match(
+            folder,
+            container_path.split('/').filter(|s| !s.is_empty()),
+            false,
+        )
+    })
 }
 
 #[cfg(test)]
@@ -651,9 +718,61 @@ mod tests {
             Some(StoreKind::HttpStorage)
         );
         assert_eq!(
-            k("anything/x.binarycookies"),
+            k("Data/Library/Cookies/Cookies.binarycookies"),
             Some(StoreKind::BinaryCookies)
         );
-        assert_eq!(k("Library/Caches/Cache.db"), Some(StoreKind::UrlCache));
+        assert_eq!(
+            k("Data/Library/HTTPStorages/com.tencent.xinWeChat.binarycookies"),
+            Some(StoreKind::BinaryCookies)
+        );
+        // Only where the layout puts them.
+        assert_eq!(k("anything/x.binarycookies"), None);
+        assert_eq!(k("Data/Library/Cookies/.binarycookies"), None);
+        assert_eq!(k("Data/Library/Caches/Cache.db"), None);
+        assert_eq!(k("Data/Library/Caches/a/b/Cache.db"), None);
+        assert_eq!(k("Cache.db"), None);
+    }
+
+    #[test]
+    fn a_search_enters_only_folders_on_the_way_to_a_store() {
+        for yes in [
+            "",
+            "Data",
+            "Data/Library",
+            "Data/Library/Caches",
+            "Data/Library/Caches/com.tencent.xinWeChat",
+            "Data/Library/HTTPStorages/com.tencent.xinWeChat",
+            "Data/Library/Cookies",
+        ] {
+            assert!(may_hold_stores(yes), "{yes}");
+        }
+        for no in [
+            "Data/Documents",
+            "Data/Library/Application Support/com.tencent.xinWeChat",
+            "Data/Library/Caches/com.tencent.xinWeChat/fsCachedData",
+            "Data/Library/Cookies/deeper",
+            "Data/.wxapplet",
+        ] {
+            assert!(!may_hold_stores(no), "{no}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Every store is found by a search: its folder and each one above it are
+        /// entered, and its name passes the cheap test.
+        #[test]
+        fn every_store_is_on_a_searched_path(
+            segs in proptest::collection::vec(
+                "(Data|Library|Caches|HTTPStorages|Cookies|x|com.tencent.xinWeChat)", 0..6),
+            name in "(Cache.db|httpstorages.sqlite|a.binarycookies|Cache.db-wal|x)",
+        ) {
+            let path = segs.iter().map(String::as_str).chain([name.as_str()]).collect::<Vec<_>>().join("/");
+            if store_kind(&path).is_some() {
+                proptest::prop_assert!(store_name(&name));
+                for n in 0..=segs.len() {
+                    proptest::prop_assert!(may_hold_stores(&segs[..n].join("/")), "{}", path);
+                }
+            }
+        }
     }
 }

@@ -8,4 +8,5 @@ pub(crate) mod locate;
 pub(crate) mod progress;
 pub(crate) mod scan;
 pub(crate) mod sniff;
+pub(crate) mod stores;
 pub(crate) mod walk;

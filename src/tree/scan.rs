@@ -1,5 +1,6 @@
 //! The scan pipeline: roots → parallel walk → per-thread accumulators → one report,
-//! then the metadata pass over the databases and plists the walk found.
+//! then the metadata pass over the databases and plists the walk found. The walk also
+//! notes the network stores it passes ([`crate::tree::stores`]), for whoever reads them.
 
 use crate::model::Report;
 use crate::readers::describe::{describe, MetaOptions};
@@ -7,6 +8,7 @@ use crate::tree::aggregate::{Accumulator, Options, ReportHeader};
 use crate::tree::locate::Root;
 use crate::tree::progress::Progress;
 use crate::tree::sniff::Sniff;
+use crate::tree::stores::FoundStore;
 use crate::tree::walk::{walk, WalkRoot};
 use std::time::{Duration, Instant};
 
@@ -30,37 +32,48 @@ pub struct ScanOptions {
 /// How long the phases of [`scan`] took.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Timings {
-    /// Walk, classification and aggregation.
+    /// The walk, with classification and aggregation per worker.
     pub walk: Duration,
+    /// Merging the workers' totals, settling hard links, building the report.
+    pub totals: Duration,
     /// The metadata pass over databases and plists.
     pub metadata: Duration,
     /// Database and plist files the metadata pass described.
     pub metadata_files: usize,
 }
 
+/// What [`scan`] gives back.
+#[derive(Debug)]
+pub struct Scanned {
+    pub report: Report,
+    pub timings: Timings,
+    /// The network stores the walk passed, in root order and then by path.
+    pub stores: Vec<FoundStore>,
+}
+
 /// Scan `roots` and build the report; also says how long each phase took.
-pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> (Report, Timings) {
+pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> Scanned {
     let start = Instant::now();
-    let walk_roots: Vec<WalkRoot> = roots
-        .iter()
-        .map(|r| WalkRoot {
-            path: r.path.clone(),
-            rel: r.rel.clone(),
-            canonical: r.container_path.clone(),
-        })
-        .collect();
+    let walk_roots: Vec<WalkRoot> = roots.iter().map(WalkRoot::from).collect();
     let agg_opts = Options { top: opts.top };
-    let mut accs = walk(&walk_roots, opts.threads, opts.sniff, progress, || {
-        Accumulator::new(agg_opts.clone(), roots.len())
-    })
+    let mut accs = walk(
+        &walk_roots,
+        opts.threads,
+        Some(opts.sniff),
+        progress,
+        || Accumulator::new(agg_opts.clone(), roots.len()),
+    )
     .into_iter();
     let mut total = accs
         .next()
         .unwrap_or_else(|| Accumulator::new(agg_opts.clone(), roots.len()));
+    let walked = Instant::now();
     for acc in accs {
         total.merge(acc);
     }
     let candidates = total.take_candidates();
+    let mut stores = total.take_stores();
+    stores.sort();
     let header = ReportHeader {
         generated_at: opts.generated_at.clone(),
         base: opts.base.clone(),
@@ -84,11 +97,12 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
     let paths: Vec<_> = roots.iter().map(|r| r.path.clone()).collect();
     let metadata_files = usize::from(meta_opts.databases) * candidates.databases.len()
         + usize::from(meta_opts.plists) * candidates.plists.len();
-    let walked = Instant::now();
+    let totalled = Instant::now();
     let described = describe(candidates, &paths, &meta_opts);
     let timings = Timings {
         walk: walked - start,
-        metadata: walked.elapsed(),
+        totals: totalled - walked,
+        metadata: totalled.elapsed(),
         metadata_files,
     };
     report.databases = described.databases;
@@ -98,5 +112,9 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
         report.issues.sort();
         report.issues.dedup();
     }
-    (report, timings)
+    Scanned {
+        report,
+        timings,
+        stores,
+    }
 }

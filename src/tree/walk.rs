@@ -6,19 +6,29 @@
 //! the kernel never re-resolves the whole path per file. Sub-folders are opened
 //! relative to their open parent too (`openat`), which needs no full path at all (so
 //! trees deeper than `PATH_MAX` are read); at most `MAX_PARENT_FDS` (64) parents are
-//! kept open, past that a folder is opened by its full path. Sub-folders go back onto the
-//! shared stack; everything else goes to the worker's own [`Visitor`]. Nothing about
-//! the tree is kept beyond the folders still to read, so memory stays flat; the
-//! visitors are merged by the caller at the end. FIFOs, sockets and devices are
-//! counted and never opened; a few regular files are opened (`openat`, read-only,
+//! kept open, past that a folder is opened by its full path. FIFOs, sockets and devices
+//! are counted and never opened; a few regular files are opened (`openat`, read-only,
 //! non-blocking, no-follow) to read their first bytes for [`crate::tree::sniff`].
+//! On Linux a folder's entries are read with `getdents64` into one buffer per worker,
+//! reused for every folder (`rustix::fs::RawDir`), so listing allocates nothing.
+//!
+//! I/O and the visitors are apart: a worker reads a whole folder (listing, `lstat`s,
+//! heads) into its own reused buffer, then borrows a [`Visitor`] from a pool and hands
+//! the entries over; sub-folders go back onto the shared stack. The number of workers
+//! is how many requests a cold disk has in flight (a worker waiting on the disk holds
+//! no visitor), while the visitors, which hold the report's maps, are at most one per
+//! core, so memory does not grow with the workers. All of one folder's entries go to
+//! one visitor, in one go (in parts of [`HAND_OVER`] for a huge folder, still to the
+//! same visitor). Nothing about the tree is kept beyond the folders still to read; the
+//! caller merges the visitors at the end. A visitor can keep the walk out of a
+//! sub-folder ([`Visitor::enter`]), for a search that knows where to look.
 
 use crate::escape::escape_cow;
 use crate::model::Issue;
 use crate::tree::progress::Progress;
 use crate::tree::sniff::{extension, Sniff, HEAD_LEN};
-use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags, Stat};
+use rustix::fd::{BorrowedFd, OwnedFd};
+use rustix::fs::{AtFlags, FileType, Mode, OFlags, Stat};
 use std::borrow::Cow;
 use std::ffi::{CStr, OsStr};
 use std::fs::{self, Metadata};
@@ -108,10 +118,6 @@ pub struct DirEntry<'a> {
     /// Escaped, relative to the report's base.
     pub rel: &'a str,
     /// Escaped, container-relative.
-    #[expect(
-        dead_code,
-        reason = "for visitors that place folders; today's reads rel and name"
-    )]
     pub canonical: &'a str,
     /// Escaped folder name.
     pub name: &'a str,
@@ -125,6 +131,10 @@ pub trait Visitor: Send {
     fn dir(&mut self, root: usize, meta: &FileMeta);
     /// A sub-folder's names (after [`Visitor::dir`]; not called for the roots).
     fn named_dir(&mut self, _entry: &DirEntry<'_>) {}
+    /// Whether to walk into this sub-folder (after [`Visitor::named_dir`]).
+    fn enter(&mut self, _entry: &DirEntry<'_>) -> bool {
+        true
+    }
     /// A symbolic link: counted, never followed.
     fn symlink(&mut self, root: usize, meta: &FileMeta);
     /// A FIFO, socket or device node: counted, never opened.
@@ -142,6 +152,16 @@ pub struct WalkRoot {
     pub rel: String,
     /// Its container-relative path (`""` for a container, `Data`, ...).
     pub canonical: String,
+}
+
+impl From<&crate::tree::locate::Root> for WalkRoot {
+    fn from(r: &crate::tree::locate::Root) -> Self {
+        WalkRoot {
+            path: r.path.clone(),
+            rel: r.rel.clone(),
+            canonical: r.container_path.clone(),
+        }
+    }
 }
 
 struct Job {
@@ -218,19 +238,29 @@ impl Joined {
     }
 }
 
+/// The issue for a name that is not UTF-8.
+fn non_utf8(rel: &str) -> Issue {
+    Issue {
+        path: rel.to_string(),
+        kind: "non-utf8-name".into(),
+        message: "name is not valid UTF-8; shown with \\xNN escapes".into(),
+    }
+}
+
 /// Map an I/O error to an issue kind and message (see [`crate::error::io_issue`]).
 fn issue(rel: &str, err: &io::Error) -> Issue {
     crate::error::io_issue(if rel.is_empty() { "." } else { rel }, err)
 }
 
 /// Walk every root with `threads` workers, reading the first bytes of the files
-/// `sniff` asks for; returns one visitor per worker.
+/// `sniff` asks for (none without it); returns the visitors (at most one per core, see
+/// the module docs).
 ///
 /// The roots themselves must be folders (checked by the caller).
 pub fn walk<V, F>(
     roots: &[WalkRoot],
     threads: usize,
-    sniff: Sniff,
+    sniff: Option<Sniff>,
     progress: Option<&Progress>,
     make: F,
 ) -> Vec<V>
@@ -256,10 +286,12 @@ where
         active: 0,
     });
     let ready = Condvar::new();
-    let mut visitors: Vec<V> = (0..threads).map(|_| make()).collect();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let pool = Pool::new((0..threads.min(cores)).map(|_| make()).collect());
 
     // The roots' own metadata.
-    if let Some(first) = visitors.first_mut() {
+    {
+        let mut first = pool.take();
         for (i, r) in roots.iter().enumerate() {
             match fs::symlink_metadata(&r.path) {
                 Ok(m) => first.dir(i, &FileMeta::from(&m)),
@@ -269,22 +301,101 @@ where
     }
 
     std::thread::scope(|s| {
-        for visitor in visitors.iter_mut() {
-            let (queue, ready) = (&queue, &ready);
-            s.spawn(move || worker(queue, ready, sniff, progress, visitor));
+        for _ in 0..threads {
+            let (queue, ready, pool) = (&queue, &ready, &pool);
+            s.spawn(move || worker(queue, ready, sniff, progress, pool));
         }
     });
-    visitors
+    pool.into_visitors()
+}
+
+/// The visitors, lent to one worker at a time: a worker reads a folder (its listing,
+/// one `lstat` per entry, the heads asked for) on its own, then borrows a visitor to
+/// hand the entries over. So the number of workers sets how many requests are in flight
+/// on a cold disk, while the visitors (and their memory) stay at one per core.
+struct Pool<V> {
+    visitors: Vec<Mutex<V>>,
+    /// Indices of the visitors no worker holds.
+    free: Mutex<Vec<usize>>,
+    returned: Condvar,
+}
+
+/// A visitor borrowed from a [`Pool`], given back when dropped.
+struct Lent<'p, V> {
+    pool: &'p Pool<V>,
+    index: usize,
+    visitor: std::sync::MutexGuard<'p, V>,
+}
+
+impl<V> std::ops::Deref for Lent<'_, V> {
+    type Target = V;
+    fn deref(&self) -> &V {
+        &self.visitor
+    }
+}
+
+impl<V> std::ops::DerefMut for Lent<'_, V> {
+    fn deref_mut(&mut self) -> &mut V {
+        &mut self.visitor
+    }
+}
+
+impl<V> Drop for Lent<'_, V> {
+    fn drop(&mut self) {
+        let mut free = self.pool.free.lock().unwrap_or_else(|p| p.into_inner());
+        free.push(self.index);
+        drop(free);
+        self.pool.returned.notify_one();
+    }
+}
+
+impl<V> Pool<V> {
+    fn new(visitors: Vec<V>) -> Pool<V> {
+        Pool {
+            free: Mutex::new((0..visitors.len()).rev().collect()),
+            visitors: visitors.into_iter().map(Mutex::new).collect(),
+            returned: Condvar::new(),
+        }
+    }
+
+    /// A free visitor (waits for one).
+    fn take(&self) -> Lent<'_, V> {
+        let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
+        let index = loop {
+            if let Some(i) = free.pop() {
+                break i;
+            }
+            free = self.returned.wait(free).unwrap_or_else(|p| p.into_inner());
+        };
+        drop(free);
+        let visitor = self.visitors[index]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        Lent {
+            pool: self,
+            index,
+            visitor,
+        }
+    }
+
+    fn into_visitors(self) -> Vec<V> {
+        self.visitors
+            .into_iter()
+            .map(|m| m.into_inner().unwrap_or_else(|p| p.into_inner()))
+            .collect()
+    }
 }
 
 fn worker<V: Visitor>(
     queue: &Mutex<Queue>,
     ready: &Condvar,
-    sniff: Sniff,
+    sniff: Option<Sniff>,
     progress: Option<&Progress>,
-    visitor: &mut V,
+    pool: &Pool<V>,
 ) {
     let mut found = Vec::new();
+    let mut buf = Vec::new();
+    let mut listed = Listed::default();
     loop {
         let job = {
             let mut q = queue.lock().unwrap_or_else(|p| p.into_inner());
@@ -303,7 +414,7 @@ fn worker<V: Visitor>(
             ready.notify_all();
             return;
         };
-        let (files, size) = read_dir(&job, sniff, visitor, &mut found);
+        let (files, size) = read_dir(&job, sniff, pool, &mut found, &mut buf, &mut listed);
         if let Some(p) = progress {
             p.folder_done(files, size, &job.rel);
         }
@@ -323,16 +434,66 @@ fn worker<V: Visitor>(
 
 /// Open a folder for reading its entries. Only the roots (paths the user gave) may be
 /// reached through a symlink; a sub-folder swapped for a link since its `lstat` fails.
-fn open_dir(job: &Job) -> io::Result<Dir> {
+fn open_dir(job: &Job) -> io::Result<OwnedFd> {
     let mut flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
     if !job.is_root {
         flags |= OFlags::NOFOLLOW;
     }
-    let fd = match (&job.parent, job.path.file_name()) {
+    Ok(match (&job.parent, job.path.file_name()) {
         (Some(parent), Some(name)) => rustix::fs::openat(&parent.0, name, flags, Mode::empty())?,
         _ => rustix::fs::open(&job.path, flags, Mode::empty())?,
-    };
-    Ok(Dir::new(fd)?)
+    })
+}
+
+/// The buffer each worker reads folder entries into (`getdents64` fills it; 32 KiB is
+/// a few hundred entries, so most folders take one call and one more that says "end").
+#[cfg(target_os = "linux")]
+const DIRENT_BUF: usize = 32 * 1024;
+
+/// Call `f` with the open folder and each entry's name (`.` and `..` left out), until
+/// the listing ends or fails.
+///
+/// Linux: `getdents64` into the worker's reused buffer (`rustix::fs::RawDir`), so no
+/// entry is copied or allocated.
+#[cfg(target_os = "linux")]
+fn entries(
+    fd: OwnedFd,
+    buf: &mut Vec<u8>,
+    mut f: impl FnMut(BorrowedFd<'_>, &CStr),
+) -> io::Result<()> {
+    use rustix::fd::AsFd;
+    if buf.capacity() < DIRENT_BUF {
+        buf.reserve(DIRENT_BUF);
+    }
+    let mut dir = rustix::fs::RawDir::new(fd.as_fd(), buf.spare_capacity_mut());
+    while let Some(entry) = dir.next() {
+        let entry = entry?;
+        let name = entry.file_name();
+        if matches!(name.to_bytes(), b"." | b"..") {
+            continue;
+        }
+        f(fd.as_fd(), name);
+    }
+    Ok(())
+}
+
+/// Elsewhere: the C library's `readdir` (`rustix::fs::Dir`).
+#[cfg(not(target_os = "linux"))]
+fn entries(
+    fd: OwnedFd,
+    _buf: &mut Vec<u8>,
+    mut f: impl FnMut(BorrowedFd<'_>, &CStr),
+) -> io::Result<()> {
+    let mut dir = rustix::fs::Dir::new(fd)?;
+    while let Some(entry) = dir.read() {
+        let entry = entry?;
+        let name = entry.file_name();
+        if matches!(name.to_bytes(), b"." | b"..") {
+            continue;
+        }
+        f(dir.fd()?, name);
+    }
+    Ok(())
 }
 
 /// Read up to `buf.len()` leading bytes of `name` in the open folder: `openat` without
@@ -352,110 +513,205 @@ fn read_head_at(dir: BorrowedFd<'_>, name: &CStr, buf: &mut [u8]) -> io::Result<
     Ok(n)
 }
 
+/// One entry of a folder as read, before a visitor sees it.
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    /// Where its raw name ends in [`Listed::names`].
+    end: u32,
+    meta: FileMeta,
+    kind: FileType,
+    /// How many first bytes were read (`None`: not asked for, or failed).
+    head_len: Option<u8>,
+    head_failed: bool,
+    head: [u8; HEAD_LEN],
+}
+
+/// A folder's entries as one worker read them (reused from folder to folder).
+#[derive(Debug, Default)]
+struct Listed {
+    /// Raw names, end to end.
+    names: Vec<u8>,
+    items: Vec<Item>,
+    /// Problems met while reading (an entry gone, a head that could not be read).
+    issues: Vec<Issue>,
+}
+
+/// Entries handed to a visitor at a time (a folder with more is handed over in parts,
+/// all to the same visitor); also what a worker's buffers keep between folders.
+const HAND_OVER: usize = 1024;
+
 /// Read one folder; returns the number and apparent bytes of its regular files.
 fn read_dir<V: Visitor>(
     job: &Job,
-    sniff: Sniff,
+    sniff: Option<Sniff>,
+    pool: &Pool<V>,
+    found: &mut Vec<Job>,
+    buf: &mut Vec<u8>,
+    listed: &mut Listed,
+) -> (u64, u64) {
+    let fd = match open_dir(job) {
+        Ok(fd) => fd,
+        Err(e) => {
+            pool.take().issue(issue(&job.rel, &e));
+            return (0, 0);
+        }
+    };
+    listed.names.clear();
+    listed.items.clear();
+    listed.issues.clear();
+    let mut totals = (0u64, 0u64);
+    // This folder, kept open for its sub-folders once the first one shows up.
+    let mut kept: Option<Option<Arc<ParentFd>>> = None;
+    // The visitor this folder's entries go to, once some are handed over.
+    let mut lent: Option<Lent<'_, V>> = None;
+    let (mut rel_buf, mut canonical_buf) = (Joined::new(&job.rel), Joined::new(&job.canonical));
+    let outcome = entries(fd, buf, |dirfd, raw| {
+        let bytes = raw.to_bytes();
+        // One `lstat` per entry, relative to the open folder.
+        let (meta, kind) = match rustix::fs::statat(dirfd, raw, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(st) => FileMeta::from_stat(&st),
+            Err(e) => {
+                let (name, utf8) = escape_cow(bytes);
+                let rel = rel_buf.with(&name);
+                if !utf8 {
+                    listed.issues.push(non_utf8(rel));
+                }
+                listed.issues.push(issue(rel, &e.into()));
+                return;
+            }
+        };
+        let mut item = Item {
+            end: 0,
+            meta,
+            kind,
+            head_len: None,
+            head_failed: false,
+            head: [0; HEAD_LEN],
+        };
+        if kind == FileType::Directory {
+            kept.get_or_insert_with(|| ParentFd::keep(dirfd));
+        } else if kind == FileType::RegularFile {
+            if let Some(sniff) = sniff {
+                let (name, _) = escape_cow(bytes);
+                if sniff.needs_head(&name, extension(&name).as_deref()) {
+                    match read_head_at(dirfd, raw, &mut item.head) {
+                        Ok(n) => item.head_len = u8::try_from(n).ok(),
+                        Err(e) => {
+                            listed.issues.push(issue(rel_buf.with(&name), &e));
+                            item.head_failed = true;
+                        }
+                    }
+                }
+            }
+        }
+        listed.names.extend_from_slice(bytes);
+        item.end = u32::try_from(listed.names.len()).unwrap_or(u32::MAX);
+        listed.items.push(item);
+        // Names are at most 255 bytes (1 KiB escaped), so the buffer stays far below 4 GiB.
+        if listed.items.len() >= HAND_OVER {
+            let visitor = lent.get_or_insert_with(|| pool.take());
+            let (files, size) = hand_over(
+                job,
+                listed,
+                &mut rel_buf,
+                &mut canonical_buf,
+                &kept,
+                &mut **visitor,
+                found,
+            );
+            totals = (totals.0 + files, totals.1 + size);
+        }
+    });
+    let mut visitor = lent.unwrap_or_else(|| pool.take());
+    let (files, size) = hand_over(
+        job,
+        listed,
+        &mut rel_buf,
+        &mut canonical_buf,
+        &kept,
+        &mut *visitor,
+        found,
+    );
+    if let Err(e) = outcome {
+        visitor.issue(issue(&job.rel, &e));
+    }
+    (totals.0 + files, totals.1 + size)
+}
+
+/// Give the entries read so far to `visitor` (and empty `listed`); returns the number
+/// and apparent bytes of the regular files among them.
+fn hand_over<V: Visitor>(
+    job: &Job,
+    listed: &mut Listed,
+    rel_buf: &mut Joined,
+    canonical_buf: &mut Joined,
+    kept: &Option<Option<Arc<ParentFd>>>,
     visitor: &mut V,
     found: &mut Vec<Job>,
 ) -> (u64, u64) {
     let (mut files, mut size) = (0u64, 0u64);
-    let mut dir = match open_dir(job) {
-        Ok(dir) => dir,
-        Err(e) => {
-            visitor.issue(issue(&job.rel, &e));
-            return (0, 0);
-        }
-    };
-    let mut head = [0u8; HEAD_LEN];
-    let (mut rel_buf, mut canonical_buf) = (Joined::new(&job.rel), Joined::new(&job.canonical));
-    // This folder, kept open for its sub-folders once the first one shows up.
-    let mut kept: Option<Option<Arc<ParentFd>>> = None;
-    loop {
-        let entry = match dir.read() {
-            None => break,
-            Some(Ok(entry)) => entry,
-            Some(Err(e)) => {
-                visitor.issue(issue(&job.rel, &e.into()));
-                break;
-            }
-        };
-        let raw = entry.file_name();
-        let bytes = raw.to_bytes();
-        if bytes == b"." || bytes == b".." {
-            continue;
-        }
+    let mut start = 0;
+    for item in &listed.items {
+        let end = item.end as usize;
+        let bytes = listed.names.get(start..end).unwrap_or(&[]);
+        start = end;
         let (name, utf8) = escape_cow(bytes);
         let rel = rel_buf.with(&name);
         if !utf8 {
-            visitor.issue(Issue {
-                path: rel.to_string(),
-                kind: "non-utf8-name".into(),
-                message: "name is not valid UTF-8; shown with \\xNN escapes".into(),
-            });
+            visitor.issue(non_utf8(rel));
         }
-        let Ok(dirfd) = dir.fd() else { break };
-        let (fm, ft) = match rustix::fs::statat(dirfd, raw, AtFlags::SYMLINK_NOFOLLOW) {
-            Ok(st) => FileMeta::from_stat(&st),
-            Err(e) => {
-                visitor.issue(issue(rel, &e.into()));
-                continue;
-            }
-        };
         let os_name = OsStr::from_bytes(bytes);
         let canonical = canonical_buf.with(&name);
-        if ft == FileType::Directory {
-            visitor.dir(job.root, &fm);
-            visitor.named_dir(&DirEntry {
+        let fm = &item.meta;
+        if item.kind == FileType::Directory {
+            visitor.dir(job.root, fm);
+            let d = DirEntry {
                 root: job.root,
                 rel,
                 canonical,
                 name: &name,
-            });
-            let parent = kept.get_or_insert_with(|| ParentFd::keep(dirfd)).clone();
+            };
+            visitor.named_dir(&d);
+            if !visitor.enter(&d) {
+                continue;
+            }
             found.push(Job {
                 root: job.root,
                 is_root: false,
                 path: job.path.join(os_name),
                 rel: rel.to_string(),
                 canonical: canonical.to_string(),
-                parent,
+                parent: kept.clone().flatten(),
             });
-        } else if ft == FileType::RegularFile {
+        } else if item.kind == FileType::RegularFile {
             files += 1;
             size += fm.size;
-            let mut head_failed = false;
-            let ext = extension(&name);
-            let head_len = if sniff.needs_head(&name, ext.as_deref()) {
-                match read_head_at(dirfd.as_fd(), raw, &mut head) {
-                    Ok(n) => Some(n),
-                    Err(e) => {
-                        visitor.issue(issue(rel, &e));
-                        head_failed = true;
-                        None
-                    }
-                }
-            } else {
-                None
-            };
             visitor.file(&FileEntry {
                 root: job.root,
                 rel,
                 canonical,
                 name: &name,
-                ext,
-                meta: fm,
-                head: head_len.map(|n| &head[..n]),
-                head_failed,
+                ext: extension(&name),
+                meta: *fm,
+                head: item.head_len.map(|n| &item.head[..usize::from(n)]),
+                head_failed: item.head_failed,
                 dir: &job.path,
                 os_name,
             });
-        } else if ft == FileType::Symlink {
-            visitor.symlink(job.root, &fm);
+        } else if item.kind == FileType::Symlink {
+            visitor.symlink(job.root, fm);
         } else {
             // FIFO, socket, block or character device (or anything newer): never opened.
-            visitor.special(job.root, &fm);
+            visitor.special(job.root, fm);
         }
     }
+    for i in listed.issues.drain(..) {
+        visitor.issue(i);
+    }
+    listed.names.clear();
+    listed.items.clear();
+    // Keep what a part needs, not what the biggest folder so far needed.
+    listed.items.shrink_to(HAND_OVER);
+    listed.names.shrink_to(64 * HAND_OVER);
     (files, size)
 }

@@ -78,6 +78,27 @@ impl DatTally {
     }
 }
 
+/// Every id [`dat_scheme_id`] can return.
+pub(super) const DAT_SCHEMES: [&str; 17] = [
+    "unread",
+    "v1",
+    "v2",
+    "plain-jpeg",
+    "xor-jpeg",
+    "plain-png",
+    "xor-png",
+    "plain-gif",
+    "xor-gif",
+    "plain-bmp",
+    "xor-bmp",
+    "plain-tiff",
+    "xor-tiff",
+    "plain-webp",
+    "xor-webp",
+    "plain-wxgf",
+    "xor-wxgf",
+];
+
 /// The scheme id of a 4.x `.dat` image (see [`model::DatImages`]); `unread` when its
 /// head was not read (without `--dat-schemes`, or when reading it failed).
 pub(super) fn dat_scheme_id(head: Option<&[u8]>) -> &'static str {

@@ -58,6 +58,20 @@ impl Largest {
         }
     }
 
+    /// The smallest size a file can have and still be among the largest files of the
+    /// whole scan, as far as this heap knows: its smallest size once it is full (the
+    /// final list holds files at least that large), 0 before, and never anything when
+    /// no list is kept.
+    pub(super) fn floor(&self) -> u64 {
+        if self.top == 0 {
+            return u64::MAX;
+        }
+        match self.heap.peek() {
+            Some(Reverse((min, _, _))) if self.heap.len() >= self.top => *min,
+            _ => 0,
+        }
+    }
+
     /// Take another worker's candidates.
     pub(super) fn merge(&mut self, other: Largest) {
         for item in other.heap {

@@ -6,12 +6,14 @@
 //! [`tallies`] (every sum: categories, roots, accounts, chats, months, types,
 //! variants), [`largest`] (the top-N heap), [`links`] (files with several links, held
 //! back and counted once at the end), [`dat`] (4.x `.dat` images per chat and scheme)
-//! and [`candidates`] (the databases and plists for the metadata pass).
+//! and [`candidates`] (the databases and plists for the metadata pass), and notes the
+//! network stores it passes ([`crate::tree::stores`]).
 //!
 //! Memory is bounded by what the report keeps: per-category, per-account, per-chat,
 //! per-month and per-type maps, a top-N heap, and the inodes with several links
 //! (those are decided at the end, so a hard-linked file is counted once, under its
-//! lexicographically first path, whatever order the threads met its links in). Nothing
+//! first link in folder order, whatever order the threads met its links in; a few
+//! dozen bytes per link, see [`links`]). Nothing
 //! is allocated per file on the common path: the facts borrow from the walk, and the
 //! maps are looked up by `&str`.
 
@@ -25,6 +27,7 @@ use crate::model::{self, Issue, Report, Size};
 use crate::readers::describe::Candidates;
 use crate::tree::classify::{Category, FolderClassifier, Layout};
 use crate::tree::sniff::{file_type, image_variant, Variant};
+use crate::tree::stores::{self, FoundStore};
 use crate::tree::walk::{DirEntry, FileEntry, FileMeta, Visitor};
 use std::collections::HashMap;
 
@@ -78,6 +81,8 @@ pub struct Accumulator {
     issues: Vec<Issue>,
     /// Database and plist paths for the metadata pass.
     candidates: Candidates,
+    /// The network stores passed (for `hosts` and the HTML report).
+    stores: Vec<FoundStore>,
     /// Classification state for the folder whose files are coming in.
     classifier: FolderClassifier,
 }
@@ -89,10 +94,11 @@ impl Accumulator {
             roots,
             tallies: tallies::Tallies::new(),
             largest: largest::Largest::new(opts.top),
-            links: links::Links::default(),
+            links: links::Links::new(opts.top),
             dat_images: dat::DatTally::default(),
             issues: Vec::new(),
             candidates: Candidates::default(),
+            stores: Vec::new(),
             classifier: FolderClassifier::default(),
         }
     }
@@ -101,10 +107,7 @@ impl Accumulator {
     /// image is counted here too, so `dat_images` counts files the way
     /// `image_variants` does (a hard-linked image once, in the chat of its first path).
     fn count_once(&mut self, c: Facts<'_>) {
-        if let (Some((chat, scheme)), Some(v)) = (c.dat, c.variant) {
-            self.dat_images
-                .count(c.account.unwrap_or(SHARED), chat, (scheme, v), c.meta.size);
-        }
+        count_dat(&mut self.dat_images, &c);
         self.tallies.count(&c);
         self.largest.offer(&c);
     }
@@ -117,6 +120,7 @@ impl Accumulator {
         self.issues.extend(other.issues);
         self.dat_images.merge(other.dat_images);
         self.candidates.merge(other.candidates);
+        self.stores.extend(other.stores);
     }
 
     /// The files the metadata pass should describe (taken out; call before `finish`).
@@ -124,16 +128,26 @@ impl Accumulator {
         std::mem::take(&mut self.candidates)
     }
 
+    /// The network stores the walk passed (taken out, unsorted).
+    pub fn take_stores(&mut self) -> Vec<FoundStore> {
+        std::mem::take(&mut self.stores)
+    }
+
     /// Settle the hard-linked files and build the report.
     pub fn finish(mut self, header: ReportHeader) -> Report {
-        let (hard_links, settled) = std::mem::take(&mut self.links).settle();
-        for s in settled {
-            let meta = s.first.meta;
+        let links = std::mem::replace(&mut self.links, links::Links::new(0));
+        let (tallies, largest, dat_images) =
+            (&mut self.tallies, &mut self.largest, &mut self.dat_images);
+        let hard_links = links.settle(|s| {
             for (account, chat, category) in &s.chats {
-                self.tallies.chat(account, chat, *category, &meta);
+                tallies.chat(account, chat, *category, &s.facts.meta);
             }
-            self.count_once(s.first.facts());
-        }
+            count_dat(dat_images, &s.facts);
+            tallies.count(&s.facts);
+            if s.has_path {
+                largest.offer(&s.facts);
+            }
+        });
         self.build(header, hard_links)
     }
 
@@ -189,6 +203,14 @@ impl Accumulator {
     }
 }
 
+/// A 4.x `.dat` image counted once (files, like `image_variants`: a hard-linked image
+/// once, in the chat of its first path).
+fn count_dat(dat_images: &mut dat::DatTally, c: &Facts<'_>) {
+    if let (Some((chat, scheme)), Some(v)) = (c.dat, c.variant) {
+        dat_images.count(c.account.unwrap_or(SHARED), chat, (scheme, v), c.meta.size);
+    }
+}
+
 /// What the report says about the scan itself.
 #[derive(Debug, Clone)]
 pub struct ReportHeader {
@@ -201,6 +223,7 @@ pub struct ReportHeader {
 impl Visitor for Accumulator {
     fn file(&mut self, e: &FileEntry<'_>) {
         candidates::file(&mut self.candidates, e);
+        stores::offer(&mut self.stores, e);
         let p = self.classifier.classify(e.canonical);
         let kind = file_type(e.name, e.ext.clone(), e.meta.size, e.head);
         let variant = match p.category {
@@ -224,11 +247,10 @@ impl Visitor for Accumulator {
             meta: e.meta,
         };
         if e.meta.nlink > 1 {
-            let chat = p
-                .chat
-                .map(|chat| (account.to_string(), chat.to_string(), p.category));
-            self.links.add(&facts, chat);
-            return;
+            let floor = self.largest.floor();
+            if self.links.add(&facts, e.name, p.chat, floor) {
+                return;
+            }
         }
         if let Some(chat) = p.chat {
             self.tallies.chat(account, chat, p.category, &e.meta);
