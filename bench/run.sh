@@ -20,6 +20,8 @@
 #   bench/run.sh --rounds 7      alternating rounds per block (default 7)
 #   bench/run.sh --jobs "2 8 16" the -j values timed next to the default (default: 2 4 6 8 12 16 24 32 64)
 #   bench/run.sh --link-files N  size of the --links all/none pair (default 1000000; --quick: 100000)
+#   bench/run.sh --nice -10      run each timed command at this niceness (root for < 0): on a busy shared
+#                                machine the other jobs then take less of the CPU from the measured one
 #   WECHAT_INSPECT=path bench/run.sh   benchmark that binary instead of target/release/wechat-inspect
 #   BENCH_DATA=dir bench/run.sh  read (and generate missing) synth trees in dir instead of bench/data
 #
@@ -49,6 +51,7 @@ M_FORMATS=0
 ROUNDS=7
 JOBS="2 4 6 8 12 16 24 32 64"
 LINK_FILES=""
+NICE=""
 
 usage() { awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "${BASH_SOURCE[0]}"; }
 
@@ -69,6 +72,7 @@ while [[ $# -gt 0 ]]; do
         --rounds) ROUNDS="${2:?--rounds needs a number}"; shift ;;
         --jobs) JOBS="${2:?--jobs needs a list such as \"2 8 16\"}"; shift ;;
         --link-files) LINK_FILES="${2:?--link-files needs a number}"; shift ;;
+        --nice) NICE="${2:?--nice needs a number from -20 to 19}"; shift ;;
         --markdown)
             MARKDOWN=latest
             if [[ $# -gt 1 && $2 != -* ]]; then MARKDOWN="$2"; shift; fi
@@ -82,6 +86,7 @@ case "$ONLY" in "" | 300k | 1m | meta) ;; *) echo "--only takes 300k, 1m or meta
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "--rounds takes a positive number" >&2; exit 2; }
 for j in $JOBS; do [[ $j =~ ^[1-9][0-9]*$ ]] || { echo "--jobs takes positive numbers, such as \"2 8 16\"" >&2; exit 2; }; done
 [[ -z $LINK_FILES || $LINK_FILES =~ ^[0-9]*[02468]$ ]] || { echo "--link-files takes an even number" >&2; exit 2; }
+[[ -z $NICE || $NICE =~ ^-?[0-9]+$ ]] || { echo "--nice takes a number from -20 to 19" >&2; exit 2; }
 ISSUE14=$((M_PEERS | M_COLD | M_LINKS | M_RSS3M | M_FORMATS))
 [[ $ONLY == meta ]] && META=1
 
@@ -359,7 +364,7 @@ umount $(printf %q "$COLD_MNT")
 t1=\$(date +%s%N)
 mount -t ext4 -o ro $(printf %q "$COLD_DEV") $(printf %q "$COLD_MNT")
 t2=\$(date +%s%N)
-printf '%s\t%s\n' \$(((t1 - t0) / 1000)) \$(((t2 - t1) / 1000)) >>$(printf %q "$OUT/remount-us.tsv")
+printf '%s\t%s\t%s\n' \$(((t1 - t0) / 1000)) \$(((t2 - t1) / 1000)) "\${1:-after a run}" >>$(printf %q "$OUT/remount-us.tsv")
 cat /sys/block/$name/stat >$(printf %q "$OUT/.loopstat")
 EOF
     {
@@ -400,9 +405,11 @@ ours_cmds() { # [jobs...]
 run_one() { # name command round position idx
     local name=$1 cmd=$2 load before="" io="{}" hf="$OUT/.hf.json" args=(-N -i --runs 1 --style none --export-json "$OUT/.hf.json")
     load="$(cut -d' ' -f1 /proc/loadavg)"
+    local pre=()
+    [[ -n $NICE ]] && pre=(nice -n "$NICE")
     [[ $prep == 1 ]] && args+=(--prepare "bash $REMOUNT")
     [[ $cold == 1 && $prep == 0 ]] && before="$(loopstat)"
-    hyperfine "${args[@]}" -n "$name" "$cmd" </dev/null >/dev/null
+    "${pre[@]}" hyperfine "${args[@]}" -n "$name" "$cmd" </dev/null >/dev/null
     if [[ $cold == 1 ]]; then
         [[ $prep == 1 ]] && before="$(cat "$OUT/.loopstat")"
         io="$(stat_delta "$before" "$(loopstat)")"
@@ -566,7 +573,7 @@ run_cold() {
     # The remount alone, as often again as there were cold runs (their own times are in the log too).
     log "remount times (umount + mount)"
     local i
-    for ((i = 0; i < 10; i++)); do bash "$REMOUNT"; done
+    for ((i = 0; i < 10; i++)); do bash "$REMOUNT" alone; done
     umount "$COLD_MNT"
     detach "$COLD_DEV"
 }
@@ -714,10 +721,12 @@ markdown14() { # dir
         ab_table "$f"
     done
     if [[ -s $dir/remount-us.tsv ]]; then
+        # Column 3 (runs from 2026-11-29 19:40 UTC on): "after a run" (hyperfine's prepare) or "alone"
+        # (back to back after the cold block); older files have only the first two columns.
         echo
-        echo "**Remount** (not part of any time above; $(wc -l <"$dir/remount-us.tsv") remounts): umount median" \
-            "$(awk -F'\t' '{print $1 / 1000}' "$dir/remount-us.tsv" | sort -g | awk '{v[NR] = $1} END {printf "%.1f", v[int((NR + 1) / 2)]}') ms," \
-            "mount median $(awk -F'\t' '{print $2 / 1000}' "$dir/remount-us.tsv" | sort -g | awk '{v[NR] = $1} END {printf "%.1f", v[int((NR + 1) / 2)]}') ms."
+        echo "**Remount** (not part of any time above): $(awk -F'\t' '{k = ($3 == "") ? "all" : $3; n[k]++; u[k] = u[k] " " $1; m[k] = m[k] " " $2}
+            function med(s,  a, c, i, j, t) {c = split(s, a, " "); for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (a[j] + 0 < a[i] + 0) {t = a[i]; a[i] = a[j]; a[j] = t}; return a[int((c + 1) / 2)] / 1000}
+            END {sep = ""; for (k in n) {printf "%s%s (%d): umount median %.1f ms, mount median %.1f ms", sep, k, n[k], med(u[k]), med(m[k]); sep = "; "}}' "$dir/remount-us.tsv")."
         grep '^cold ' "$dir/env.txt" | sed 's/^/- /'
     fi
     if [[ -f $dir/mem-links.tsv ]]; then
@@ -1152,7 +1161,7 @@ if [[ $ISSUE14 == 1 ]]; then
     cargo build --release --bin wechat-inspect --example synth
     have_scan || die "$BIN has no scan subcommand, so there is nothing to measure for issue 14."
     record_env
-    echo "issue 14 modes:$([[ $M_COLD == 1 ]] && echo ' cold')$([[ $M_PEERS == 1 ]] && echo ' peers')$([[ $M_FORMATS == 1 ]] && echo ' formats')$([[ $M_LINKS == 1 ]] && echo ' links')$([[ $M_RSS3M == 1 ]] && echo ' rss-3m'); rounds $ROUNDS; jobs $JOBS; nproc $(nproc)" >>"$OUT/env.txt"
+    echo "issue 14 modes:$([[ $M_COLD == 1 ]] && echo ' cold')$([[ $M_PEERS == 1 ]] && echo ' peers')$([[ $M_FORMATS == 1 ]] && echo ' formats')$([[ $M_LINKS == 1 ]] && echo ' links')$([[ $M_RSS3M == 1 ]] && echo ' rss-3m'); rounds $ROUNDS; jobs $JOBS; nproc $(nproc); timed commands at niceness ${NICE:-0}" >>"$OUT/env.txt"
     if [[ $M_COLD == 1 ]]; then run_cold; fi
     if [[ $M_PEERS == 1 ]]; then run_peers; fi
     if [[ $M_FORMATS == 1 ]]; then run_formats; fi
