@@ -21,6 +21,7 @@ pub mod model;
 pub mod output;
 pub mod paths;
 pub mod progress;
+pub mod readers;
 pub mod redact;
 pub mod report;
 pub mod scan;

@@ -1,0 +1,3 @@
+//! Readers of file formats found in a WeChat container.
+
+pub mod sqlite;

@@ -1,0 +1,263 @@
+//! One call per database: open it read-only, lay its committed `-wal` frames
+//! over it, decrypt it when it is a SQLCipher file and a key fits, and walk
+//! its b-trees ([`describe_pages`]). Nothing is written anywhere and no
+//! SQLite handle is opened on the file; page contents live only in buffers
+//! that are wiped on drop.
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::io;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use thiserror::Error;
+use zeroize::Zeroizing;
+
+use super::btree::{analyze, Layout, LayoutError};
+use super::cipher::{unlock, Decrypting, KeyRing, KeyStatus, Unlock, SALT_LEN};
+use super::pages::{
+    plain_io, valid_page_size, FilePages, PageSizeMismatch, PageSource, PagesSizeError,
+    WalIndex, WalIndexError, WalOverlay, WalStats,
+};
+use crate::meta::sqlite_header::SQLITE_MAGIC;
+use crate::meta::wal::SHM_HEADER_LEN;
+use crate::meta::{open_regular, read_head};
+
+/// How to describe a database.
+#[derive(Debug, Clone)]
+pub struct DescribeOptions {
+    /// Threads for reading pages (decryption and HMAC checks run on them).
+    pub threads: usize,
+}
+
+impl Default for DescribeOptions {
+    fn default() -> Self {
+        DescribeOptions {
+            threads: std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(4),
+        }
+    }
+}
+
+/// What one database holds, in its committed state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageReport {
+    /// No SQLite magic at the start: a SQLCipher file (or not SQLite at all).
+    pub encrypted: bool,
+    /// For an encrypted file: whether a key opened it. `None` for plaintext.
+    pub key: Option<KeyStatus>,
+    /// The SQLCipher profile that verified (see `cipher::PROFILES`).
+    pub profile: Option<&'static str>,
+    /// Length of the main file.
+    pub file_bytes: u64,
+    /// Bytes per page (0 when unknown: encrypted without a working key).
+    pub page_size: u32,
+    /// Pages in the committed state (0 when unknown).
+    pub page_count: u32,
+    /// The `-wal`, when there is one.
+    pub wal: Option<WalStats>,
+    /// Tables, indexes and page accounting; `None` without a working key.
+    pub layout: Option<Layout>,
+    /// Problems that do not stop the description, as sentences.
+    pub issues: Vec<String>,
+}
+
+impl PageReport {
+    /// Free pages (the walked freelist), when the layout is known.
+    pub fn free_pages(&self) -> Option<u64> {
+        self.layout.as_ref().map(|l| l.freelist_pages)
+    }
+}
+
+/// Why a database could not be described.
+#[derive(Debug, Error)]
+#[error("{path}: {kind}")]
+pub struct PagesError {
+    /// The database path, escaped for display.
+    pub path: String,
+    pub kind: PagesErrorKind,
+}
+
+#[derive(Debug, Error)]
+pub enum PagesErrorKind {
+    #[error("the database cannot be read: {0}")]
+    Open(String),
+    #[error("its -wal cannot be read: {0}")]
+    WalOpen(String),
+    #[error("its -wal cannot be used: {0}")]
+    Wal(#[from] WalIndexError),
+    #[error("{0}")]
+    PageSize(#[from] PageSizeMismatch),
+    #[error("{0}")]
+    Size(#[from] PagesSizeError),
+    #[error("{0}")]
+    Layout(#[from] LayoutError),
+    #[error("the header gives an invalid page size field ({0})")]
+    HeaderPageSize(u16),
+}
+
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = OsString::from(path.as_os_str());
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Describes the database at `path` (see the module docs). `keys` are the
+/// run's keys, if the user gave any.
+pub fn describe_pages(
+    path: &Path,
+    keys: Option<&KeyRing>,
+    opts: &DescribeOptions,
+) -> Result<PageReport, PagesError> {
+    let err = |kind: PagesErrorKind| PagesError {
+        path: crate::paths::escape_bytes(path.as_os_str().as_bytes()).0,
+        kind,
+    };
+    describe_inner(path, keys, opts).map_err(err)
+}
+
+fn read_at(file: &File, off: u64, buf: &mut [u8]) -> io::Result<usize> {
+    let mut done = 0;
+    while done < buf.len() {
+        match file.read_at(&mut buf[done..], off + done as u64) {
+            Ok(0) => break,
+            Ok(n) => done += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}
+
+fn describe_inner(
+    path: &Path,
+    keys: Option<&KeyRing>,
+    opts: &DescribeOptions,
+) -> Result<PageReport, PagesErrorKind> {
+    let (file, meta) = open_regular(path).map_err(|e| PagesErrorKind::Open(plain_io(&e)))?;
+    let len = meta.len();
+    let mut report = PageReport {
+        encrypted: false,
+        key: None,
+        profile: None,
+        file_bytes: len,
+        page_size: 0,
+        page_count: 0,
+        wal: None,
+        layout: None,
+        issues: Vec::new(),
+    };
+
+    // The -wal (whole, streamed) and the -shm header, if they exist.
+    let wal = match open_regular(&sidecar(path, "-wal")) {
+        Ok((f, m)) => {
+            let shm = read_head(&sidecar(path, "-shm"), SHM_HEADER_LEN).ok();
+            let index = WalIndex::build(&f, m.len(), shm.as_deref())?;
+            if let Some(why) = &index.stats.ignored_because {
+                report
+                    .issues
+                    .push(format!("its -wal is ignored, as SQLite would: {why}"));
+            }
+            report.wal = Some(index.stats.clone());
+            Some((f, index))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(PagesErrorKind::WalOpen(plain_io(&e))),
+    };
+    let wal_page_size = wal
+        .as_ref()
+        .filter(|(_, i)| i.has_commits())
+        .map(|(_, i)| i.stats.page_size);
+
+    // The newest page 1 head: from the WAL when a committed frame holds it.
+    let mut head = [0u8; 100];
+    let from_wal = wal
+        .as_ref()
+        .filter(|(_, i)| i.has_commits())
+        .and_then(|(f, i)| i.frame_of(1).map(|off| (f, off)));
+    let got = match from_wal {
+        Some((f, off)) => read_at(f, off, &mut head),
+        None => read_at(&file, 0, &mut head),
+    }
+    .map_err(|e| PagesErrorKind::Open(plain_io(&e)))?;
+    if got == 0 && wal_page_size.is_none() {
+        // An empty database: no pages, no tables.
+        return Ok(report);
+    }
+    report.encrypted = head[..16] != SQLITE_MAGIC[..];
+
+    let src: Box<dyn PageSource + '_>;
+    let verify_all;
+    if !report.encrypted {
+        let raw = u16::from_be_bytes([head[16], head[17]]);
+        let ps = if raw == 1 { 65536 } else { u32::from(raw) };
+        if !valid_page_size(ps) {
+            return Err(PagesErrorKind::HeaderPageSize(raw));
+        }
+        let fp = FilePages::new(file, len, ps)?;
+        note_tail(&fp, &mut report.issues);
+        src = match wal {
+            Some((f, index)) => Box::new(WalOverlay::new(fp, f, index)?),
+            None => Box::new(fp),
+        };
+        verify_all = false;
+    } else {
+        let Some(ring) = keys else {
+            report.key = Some(KeyStatus::None);
+            return Ok(report);
+        };
+        let mut salt = [0u8; SALT_LEN];
+        salt.copy_from_slice(&head[..SALT_LEN]);
+        let unlocked = unlock(ring, path, &salt, |ps| {
+            if wal_page_size.is_some_and(|w| w != ps) {
+                return None;
+            }
+            let mut page = Zeroizing::new(vec![0u8; ps as usize]);
+            let r = match from_wal {
+                Some((f, off)) => read_at(f, off, &mut page),
+                None => read_at(&file, 0, &mut page),
+            };
+            r.ok().filter(|&n| n == page.len()).map(|_| page)
+        });
+        report.key = Some(unlocked.status());
+        let Unlock::Ok(keys) = unlocked else {
+            return Ok(report);
+        };
+        let profile = *keys.profile();
+        report.profile = Some(profile.name);
+        let fp = FilePages::new(file, len, profile.page_size)?;
+        note_tail(&fp, &mut report.issues);
+        let inner: Box<dyn PageSource> = match wal {
+            Some((f, index)) => Box::new(WalOverlay::new(fp, f, index)?),
+            None => Box::new(fp),
+        };
+        let mut dec = Decrypting::new(inner, *keys)?;
+        // SQLCipher accepts all-zero pages in auto-vacuum databases.
+        let mut p1 = Zeroizing::new(vec![0u8; profile.page_size as usize]);
+        if dec.read_page(1, &mut p1).is_ok() && p1[52..56] != [0, 0, 0, 0] {
+            dec.accept_zero_pages(true);
+        }
+        src = Box::new(dec);
+        verify_all = true;
+    }
+    report.page_size = src.page_size();
+    let layout = analyze(&*src, opts.threads, verify_all)?;
+    report.page_count = layout.page_count;
+    report.layout = Some(layout);
+    Ok(report)
+}
+
+fn note_tail(fp: &FilePages, issues: &mut Vec<String>) {
+    if let Some((pgno, bytes)) = fp.partial_tail() {
+        issues.push(format!(
+            "the file ends inside page {pgno} ({bytes} of its bytes are present); the rest reads as zeros"
+        ));
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests;
