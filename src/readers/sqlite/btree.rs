@@ -255,7 +255,11 @@ fn parse_page_header(buf: &[u8], pgno: u32, usable: u32) -> Result<PageHeader, S
     let hs = match kind {
         2 | 5 => 12,
         10 | 13 => 8,
-        _ => return Err(format!("page {pgno} is not a b-tree page (type byte {kind})")),
+        _ => {
+            return Err(format!(
+                "page {pgno} is not a b-tree page (type byte {kind})"
+            ))
+        }
     };
     let ncells = usize::from(be16(buf, off + 3).unwrap_or(0));
     let right = if hs == 12 {
@@ -278,10 +282,18 @@ fn parse_page_header(buf: &[u8], pgno: u32, usable: u32) -> Result<PageHeader, S
 }
 
 /// Offset of cell `i`, checked to lie in the cell content area.
-fn cell_offset(buf: &[u8], h: &PageHeader, i: usize, pgno: u32, usable: u32) -> Result<usize, String> {
+fn cell_offset(
+    buf: &[u8],
+    h: &PageHeader,
+    i: usize,
+    pgno: u32,
+    usable: u32,
+) -> Result<usize, String> {
     let c = usize::from(be16(buf, h.ptrs + 2 * i).unwrap_or(0));
     if c < h.ptrs + 2 * h.ncells || c + 4 > usable as usize {
-        return Err(format!("page {pgno} has a cell pointer ({c}) outside its cell area"));
+        return Err(format!(
+            "page {pgno} has a cell pointer ({c}) outside its cell area"
+        ));
     }
     Ok(c)
 }
@@ -347,8 +359,13 @@ enum Family {
 
 #[derive(Debug, Clone, Copy)]
 enum What {
-    Tree { depth: u8, family: Family },
-    Overflow { left: u64 },
+    Tree {
+        depth: u8,
+        family: Family,
+    },
+    Overflow {
+        left: u64,
+    },
     /// Read only (HMAC check): pointer-map and unreached pages.
     Verify,
 }
@@ -476,7 +493,10 @@ impl Walk<'_> {
                     if next == 0 {
                         acc.fail(
                             pgno,
-                            format!("the overflow chain ends at page {pgno}, {} pages early", left - 1),
+                            format!(
+                                "the overflow chain ends at page {pgno}, {} pages early",
+                                left - 1
+                            ),
                         );
                     } else if self.take(next, pgno, acc) {
                         out.push(Item {
@@ -517,7 +537,11 @@ impl Walk<'_> {
             return Err(format!(
                 "page {pgno} is a {} b-tree page inside {} b-tree",
                 if h.is_index() { "index" } else { "table" },
-                if family == Family::Index { "an index" } else { "a table" }
+                if family == Family::Index {
+                    "an index"
+                } else {
+                    "a table"
+                }
             ));
         }
         if family == Family::Any && h.is_index() {
@@ -553,7 +577,12 @@ impl Walk<'_> {
             family: fam,
         };
         let right = h.is_interior().then_some(h.right);
-        for child in cells.iter().map(|(c, _)| *c).filter(|_| h.is_interior()).chain(right) {
+        for child in cells
+            .iter()
+            .map(|(c, _)| *c)
+            .filter(|_| h.is_interior())
+            .chain(right)
+        {
             if self.take(child, pgno, acc) {
                 out.push(Item {
                     pgno: child,
@@ -570,7 +599,10 @@ impl Walk<'_> {
             if n > u64::from(self.g.page_count) {
                 acc.fail(
                     pgno,
-                    format!("page {pgno} has a cell of {} bytes, larger than the database", p.size),
+                    format!(
+                        "page {pgno} has a cell of {} bytes, larger than the database",
+                        p.size
+                    ),
                 );
                 continue;
             }
@@ -737,9 +769,17 @@ fn assemble_payload(
     if p.first_overflow == 0 {
         return Some(rec);
     }
-    let total = usize::try_from(p.size).ok().filter(|&s| s <= MAX_SCHEMA_RECORD);
+    let total = usize::try_from(p.size)
+        .ok()
+        .filter(|&s| s <= MAX_SCHEMA_RECORD);
     let Some(total) = total else {
-        acc.fail(pgno, format!("page {pgno} has a schema record of {} bytes, too large to read", p.size));
+        acc.fail(
+            pgno,
+            format!(
+                "page {pgno} has a schema record of {} bytes, too large to read",
+                p.size
+            ),
+        );
         return None;
     };
     let mut ov = Zeroizing::new(vec![0u8; walk.src.page_size() as usize]);
@@ -763,7 +803,10 @@ fn assemble_payload(
         next = be32(&ov, 0).unwrap_or(0);
         left -= 1;
         if left > 0 && next == 0 {
-            acc.fail(from, format!("the overflow chain ends at page {from}, {left} pages early"));
+            acc.fail(
+                from,
+                format!("the overflow chain ends at page {from}, {left} pages early"),
+            );
             return None;
         }
     }
@@ -787,7 +830,10 @@ fn read_schema(walk: &Walk<'_>, enc: Encoding, acc: &mut Acc, w: &mut WorkerOut)
             Ok(h) if !h.is_index() => h,
             Ok(_) => {
                 acc.damaged += 1;
-                acc.fail(pgno, format!("page {pgno} is an index page inside the schema table"));
+                acc.fail(
+                    pgno,
+                    format!("page {pgno} is an index page inside the schema table"),
+                );
                 continue;
             }
             Err(m) => {
@@ -798,7 +844,10 @@ fn read_schema(walk: &Walk<'_>, enc: Encoding, acc: &mut Acc, w: &mut WorkerOut)
         };
         if h.is_interior() && depth >= MAX_DEPTH {
             acc.damaged += 1;
-            acc.fail(pgno, format!("the b-tree is deeper than {MAX_DEPTH} levels at page {pgno}"));
+            acc.fail(
+                pgno,
+                format!("the b-tree is deeper than {MAX_DEPTH} levels at page {pgno}"),
+            );
             continue;
         }
         let mut children = Vec::new();
@@ -839,7 +888,10 @@ fn read_schema(walk: &Walk<'_>, enc: Encoding, acc: &mut Acc, w: &mut WorkerOut)
                 continue;
             };
             let Some(vals) = decode_record(&rec, enc, 5) else {
-                acc.fail(pgno, format!("page {pgno} has a schema record that cannot be decoded"));
+                acc.fail(
+                    pgno,
+                    format!("page {pgno} has a schema record that cannot be decoded"),
+                );
                 continue;
             };
             let text = |i: usize| match vals.get(i) {

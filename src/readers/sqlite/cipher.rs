@@ -34,7 +34,7 @@ use std::collections::HashMap;
 use std::path::{Component, Path};
 use std::sync::Mutex;
 
-use aes::cipher::{BlockModeDecrypt, InnerIvInit, InOutBuf, KeyInit};
+use aes::cipher::{BlockModeDecrypt, InOutBuf, InnerIvInit, KeyInit};
 use aes::Aes256;
 use hmac::{Hmac, Mac};
 use serde::Serialize;
@@ -43,7 +43,7 @@ use sha2::Sha512;
 use zeroize::Zeroizing;
 
 use super::keyfile::KeyFile;
-use super::pages::{PageError, PageSource, PageSizeMismatch};
+use super::pages::{PageError, PageSizeMismatch, PageSource};
 use crate::meta::sqlite_header::SQLITE_MAGIC;
 
 /// Salt length (the first bytes of page 1).
@@ -170,6 +170,15 @@ impl KeyRing {
         KeyRing {
             keys,
             derived: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Puts a derived key in the cache (tests: unoptimised PBKDF2 with 256,000
+    /// rounds takes seconds, so fixture tests seed keys other tools derived).
+    #[cfg(test)]
+    pub(crate) fn seed(&self, salt: [u8; SALT_LEN], kdf: Kdf, key: [u8; KEY_LEN]) {
+        if let Ok(mut c) = self.derived.lock() {
+            c.insert((0, salt, kdf), Zeroizing::new(key));
         }
     }
 
@@ -351,8 +360,7 @@ impl PageKeys {
         let (start, end) = self.bounds(pgno);
         let (data, tail) = page.split_at_mut(end);
         tail[..IV_LEN].copy_from_slice(iv);
-        let mut enc =
-            cbc::Encryptor::<Aes256>::inner_iv_slice_init(self.aes.clone(), iv).unwrap();
+        let mut enc = cbc::Encryptor::<Aes256>::inner_iv_slice_init(self.aes.clone(), iv).unwrap();
         let (blocks, _) = InOutBuf::from(&mut data[start..]).into_chunks();
         enc.encrypt_blocks_inout(blocks);
         if pgno == 1 {
@@ -400,15 +408,18 @@ impl Unlock {
     }
 }
 
-/// Tries every profile, cheapest first, with every key that applies to the
-/// database at `path` whose page 1 starts with `salt`. A per-database key
-/// (from a JSON map) is already derived, so only the raw-key profiles apply. `raw_page1(page_size)`
-/// gives page 1 as stored (file or WAL) for a page size, or `None` when the
+/// Tries every profile with every key that applies to the database at
+/// `path` whose page 1 starts with `salt`: first the profiles whose page size
+/// is `likely` (e.g. divides the file's length), then the others, each group
+/// cheapest first. A per-database key (from a JSON map) is already derived,
+/// so only the raw-key profiles apply to it. `raw_page1(page_size)` gives
+/// page 1 as stored (file or WAL) for a page size, or `None` when the
 /// database cannot have that page size.
 pub fn unlock(
     ring: &KeyRing,
     path: &Path,
     salt: &[u8; SALT_LEN],
+    likely: impl Fn(u32) -> bool,
     mut raw_page1: impl FnMut(u32) -> Option<Zeroizing<Vec<u8>>>,
 ) -> Unlock {
     let bases = ring.candidates(path, salt);
@@ -417,7 +428,9 @@ pub fn unlock(
     }
     let derived_only = matches!(ring.keys, KeyFile::PerDatabase { .. });
     let mut pages: HashMap<u32, Option<Zeroizing<Vec<u8>>>> = HashMap::new();
-    for profile in PROFILES {
+    let mut order = PROFILES;
+    order.sort_by_key(|p| !likely(p.page_size));
+    for profile in order {
         if derived_only && profile.kdf != Kdf::Raw {
             continue;
         }

@@ -18,8 +18,8 @@ use zeroize::Zeroizing;
 use super::btree::{analyze, Layout, LayoutError};
 use super::cipher::{unlock, Decrypting, KeyRing, KeyStatus, Unlock, SALT_LEN};
 use super::pages::{
-    plain_io, valid_page_size, FilePages, PageSizeMismatch, PageSource, PagesSizeError,
-    WalIndex, WalIndexError, WalOverlay, WalStats,
+    plain_io, valid_page_size, FilePages, PageSizeMismatch, PageSource, PagesSizeError, WalIndex,
+    WalIndexError, WalOverlay, WalStats,
 };
 use crate::meta::sqlite_header::SQLITE_MAGIC;
 use crate::meta::wal::SHM_HEADER_LEN;
@@ -105,18 +105,56 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Describes the database at `path` (see the module docs). `keys` are the
-/// run's keys, if the user gave any.
+/// A database opened for page reads: what is known before its b-trees are
+/// walked, and its pages (`None` when it is encrypted and no key opened it).
+pub struct OpenedDb {
+    /// The report so far (`layout` is `None`).
+    pub report: PageReport,
+    /// The committed pages: file + WAL, decrypted when needed.
+    pub pages: Option<Box<dyn PageSource>>,
+}
+
+impl std::fmt::Debug for OpenedDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenedDb")
+            .field("report", &self.report)
+            .field("pages", &self.pages.as_ref().map(|_| "<pages>"))
+            .finish()
+    }
+}
+
+fn path_error(path: &Path) -> impl FnOnce(PagesErrorKind) -> PagesError + '_ {
+    move |kind| PagesError {
+        path: crate::paths::escape_bytes(path.as_os_str().as_bytes()).0,
+        kind,
+    }
+}
+
+/// Describes the database at `path` (see the module docs): [`open_database`],
+/// then the b-tree walk. `keys` are the run's keys, if the user gave any.
 pub fn describe_pages(
     path: &Path,
     keys: Option<&KeyRing>,
     opts: &DescribeOptions,
 ) -> Result<PageReport, PagesError> {
-    let err = |kind: PagesErrorKind| PagesError {
-        path: crate::paths::escape_bytes(path.as_os_str().as_bytes()).0,
-        kind,
-    };
-    describe_inner(path, keys, opts).map_err(err)
+    let OpenedDb { mut report, pages } = open_database(path, keys)?;
+    if let Some(src) = pages {
+        let layout = analyze(&*src, opts.threads, report.encrypted)
+            .map_err(|e| path_error(path)(e.into()))?;
+        report.page_count = layout.page_count;
+        report.layout = Some(layout);
+    }
+    Ok(report)
+}
+
+/// Opens the database at `path` and its sidecars read-only: indexes the whole
+/// `-wal`, and for a SQLCipher file finds the profile and key that verify
+/// page 1. The pages can then be walked ([`analyze`]) or, for a small
+/// database, read whole for `sqlite3_deserialize`
+/// ([`super::pages::read_image`]). `report.page_count` is the source's count
+/// (file + WAL); the b-tree walk refines it with the header's.
+pub fn open_database(path: &Path, keys: Option<&KeyRing>) -> Result<OpenedDb, PagesError> {
+    open_inner(path, keys).map_err(path_error(path))
 }
 
 fn read_at(file: &File, off: u64, buf: &mut [u8]) -> io::Result<usize> {
@@ -132,11 +170,7 @@ fn read_at(file: &File, off: u64, buf: &mut [u8]) -> io::Result<usize> {
     Ok(done)
 }
 
-fn describe_inner(
-    path: &Path,
-    keys: Option<&KeyRing>,
-    opts: &DescribeOptions,
-) -> Result<PageReport, PagesErrorKind> {
+fn open_inner(path: &Path, keys: Option<&KeyRing>) -> Result<OpenedDb, PagesErrorKind> {
     let (file, meta) = open_regular(path).map_err(|e| PagesErrorKind::Open(plain_io(&e)))?;
     let len = meta.len();
     let mut report = PageReport {
@@ -185,12 +219,14 @@ fn describe_inner(
     .map_err(|e| PagesErrorKind::Open(plain_io(&e)))?;
     if got == 0 && wal_page_size.is_none() {
         // An empty database: no pages, no tables.
-        return Ok(report);
+        return Ok(OpenedDb {
+            report,
+            pages: None,
+        });
     }
     report.encrypted = head[..16] != SQLITE_MAGIC[..];
 
-    let src: Box<dyn PageSource + '_>;
-    let verify_all;
+    let src: Box<dyn PageSource>;
     if !report.encrypted {
         let raw = u16::from_be_bytes([head[16], head[17]]);
         let ps = if raw == 1 { 65536 } else { u32::from(raw) };
@@ -203,15 +239,23 @@ fn describe_inner(
             Some((f, index)) => Box::new(WalOverlay::new(fp, f, index)?),
             None => Box::new(fp),
         };
-        verify_all = false;
     } else {
         let Some(ring) = keys else {
             report.key = Some(KeyStatus::None);
-            return Ok(report);
+            return Ok(OpenedDb {
+                report,
+                pages: None,
+            });
         };
         let mut salt = [0u8; SALT_LEN];
         salt.copy_from_slice(&head[..SALT_LEN]);
-        let unlocked = unlock(ring, path, &salt, |ps| {
+        // SQLite writes whole pages: a page size that divides the file's
+        // length (or the WAL's page size) is the likely one.
+        let likely = |ps: u32| match wal_page_size {
+            Some(w) => w == ps,
+            None => len % u64::from(ps) == 0,
+        };
+        let unlocked = unlock(ring, path, &salt, likely, |ps| {
             if wal_page_size.is_some_and(|w| w != ps) {
                 return None;
             }
@@ -224,7 +268,10 @@ fn describe_inner(
         });
         report.key = Some(unlocked.status());
         let Unlock::Ok(keys) = unlocked else {
-            return Ok(report);
+            return Ok(OpenedDb {
+                report,
+                pages: None,
+            });
         };
         let profile = *keys.profile();
         report.profile = Some(profile.name);
@@ -241,13 +288,13 @@ fn describe_inner(
             dec.accept_zero_pages(true);
         }
         src = Box::new(dec);
-        verify_all = true;
     }
     report.page_size = src.page_size();
-    let layout = analyze(&*src, opts.threads, verify_all)?;
-    report.page_count = layout.page_count;
-    report.layout = Some(layout);
-    Ok(report)
+    report.page_count = src.page_count();
+    Ok(OpenedDb {
+        report,
+        pages: Some(src),
+    })
 }
 
 fn note_tail(fp: &FilePages, issues: &mut Vec<String>) {

@@ -50,7 +50,11 @@ impl std::fmt::Debug for KeyFile {
         match self {
             KeyFile::Account(_) => f.write_str("KeyFile::Account(<hidden>)"),
             KeyFile::PerDatabase { entries, .. } => {
-                write!(f, "KeyFile::PerDatabase({} entries, <hidden>)", entries.len())
+                write!(
+                    f,
+                    "KeyFile::PerDatabase({} entries, <hidden>)",
+                    entries.len()
+                )
             }
         }
     }
@@ -79,7 +83,9 @@ pub enum KeyFileError {
     NotOwner { path: String },
     #[error("{path}: the key file is over {max} bytes, too large for a key file")]
     TooLarge { path: String, max: usize },
-    #[error("{path}: the key file holds neither a 64-digit hex key nor a JSON map of database keys")]
+    #[error(
+        "{path}: the key file holds neither a 64-digit hex key nor a JSON map of database keys"
+    )]
     Format { path: String },
     #[error("{path}: the key file's JSON is not a map of database keys ({what} at line {line}, column {column})")]
     Json {
@@ -323,10 +329,7 @@ mod tests {
         assert_eq!(k[31], 0x99);
         assert!(parse_key_file(K.to_uppercase().as_bytes()).is_ok());
         assert!(parse_key_file(&K.as_bytes()[1..]).is_err());
-        assert!(matches!(
-            parse_key_file(b"zz"),
-            Err(ParseError::Format)
-        ));
+        assert!(matches!(parse_key_file(b"zz"), Err(ParseError::Format)));
     }
 
     #[test]
@@ -359,7 +362,9 @@ mod tests {
             format!(r#"{{"a.db": {{"enc_key": "{K}" "#),
             format!(r#"["{secret}"]"#),
         ] {
-            let e = parse_key_file(body.as_bytes()).unwrap_err().with_path("f".into());
+            let e = parse_key_file(body.as_bytes())
+                .unwrap_err()
+                .with_path("f".into());
             let msg = e.to_string();
             assert!(!msg.contains("SECRET") && !msg.contains("abcdef"), "{msg}");
             assert!(!msg.contains(K), "{msg}");
@@ -373,28 +378,51 @@ mod tests {
         assert!(matches!(load_key_file(&good), Ok(KeyFile::Account(_))));
         let open = write(dir.path(), "k2", K, 0o640);
         let e = load_key_file(&open).unwrap_err();
-        assert!(matches!(e, KeyFileError::TooOpen { mode: 0o640, .. }), "{e}");
+        assert!(
+            matches!(e, KeyFileError::TooOpen { mode: 0o640, .. }),
+            "{e}"
+        );
         assert!(e.to_string().contains("chmod 600"));
         let w = write(dir.path(), "k3", K, 0o602);
-        assert!(matches!(load_key_file(&w), Err(KeyFileError::TooOpen { .. })));
+        assert!(matches!(
+            load_key_file(&w),
+            Err(KeyFileError::TooOpen { .. })
+        ));
         let link = dir.path().join("link");
         std::os::unix::fs::symlink(&good, &link).unwrap();
-        assert!(matches!(load_key_file(&link), Err(KeyFileError::Symlink { .. })));
+        assert!(matches!(
+            load_key_file(&link),
+            Err(KeyFileError::Symlink { .. })
+        ));
         assert!(matches!(
             load_key_file(dir.path()),
             Err(KeyFileError::NotRegular { .. }) | Err(KeyFileError::TooOpen { .. })
         ));
         let missing = load_key_file(&dir.path().join("none")).unwrap_err();
         assert!(!missing.to_string().contains("os error"), "{missing}");
-        let big = write(dir.path(), "big", &" ".repeat(MAX_KEY_FILE_BYTES + 1), 0o600);
-        assert!(matches!(load_key_file(&big), Err(KeyFileError::TooLarge { .. })));
+        let big = write(
+            dir.path(),
+            "big",
+            &" ".repeat(MAX_KEY_FILE_BYTES + 1),
+            0o600,
+        );
+        assert!(matches!(
+            load_key_file(&big),
+            Err(KeyFileError::TooLarge { .. })
+        ));
         let bad = write(dir.path(), "bad", "hello", 0o600);
-        assert!(matches!(load_key_file(&bad), Err(KeyFileError::Format { .. })));
+        assert!(matches!(
+            load_key_file(&bad),
+            Err(KeyFileError::Format { .. })
+        ));
         // Not owned by us: only testable as root (chown to another user).
         if rustix::process::geteuid().is_root() {
             let other = write(dir.path(), "other", K, 0o600);
             std::os::unix::fs::chown(&other, Some(65534), None).unwrap();
-            assert!(matches!(load_key_file(&other), Err(KeyFileError::NotOwner { .. })));
+            assert!(matches!(
+                load_key_file(&other),
+                Err(KeyFileError::NotOwner { .. })
+            ));
         }
     }
 

@@ -124,14 +124,26 @@ fn layout_of(path: &Path, threads: usize) -> Layout {
     r.layout.unwrap()
 }
 
+/// A connection that does not wait for the disk (test databases need no
+/// durability).
+pub(crate) fn open_fast(path: &Path) -> Connection {
+    let c = Connection::open(path).unwrap();
+    c.execute_batch("PRAGMA synchronous=OFF;").unwrap();
+    c
+}
+
 /// A new empty database with `reserve` bytes at the end of each page: SQLite
 /// keeps header byte 20 once it is in the file.
 pub(crate) fn new_db(path: &Path, page_size: u32, reserve: u8, autovacuum: u8, utf16: bool) {
     {
-        let c = Connection::open(path).unwrap();
+        let c = open_fast(path);
         c.execute_batch(&format!(
             "PRAGMA page_size={page_size}; PRAGMA auto_vacuum={autovacuum};{} VACUUM;",
-            if utf16 { " PRAGMA encoding='UTF-16le';" } else { "" }
+            if utf16 {
+                " PRAGMA encoding='UTF-16le';"
+            } else {
+                ""
+            }
         ))
         .unwrap();
         c.execute_batch("CREATE TABLE x(a); DROP TABLE x;").unwrap();
@@ -140,7 +152,7 @@ pub(crate) fn new_db(path: &Path, page_size: u32, reserve: u8, autovacuum: u8, u
         let mut b = std::fs::read(path).unwrap();
         b[20] = reserve;
         std::fs::write(path, b).unwrap();
-        let c = Connection::open(path).unwrap();
+        let c = open_fast(path);
         c.execute_batch("VACUUM").unwrap();
     }
 }
@@ -150,7 +162,7 @@ fn a_small_database_matches_dbstat() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("a.db");
     new_db(&p, 1024, 0, 0, false);
-    let c = Connection::open(&p).unwrap();
+    let c = open_fast(&p);
     c.execute_batch(
         "CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT, c BLOB);
          CREATE INDEX tb ON t(b);
@@ -180,8 +192,11 @@ fn a_small_database_matches_dbstat() {
         let l = layout_of(&p, threads);
         check_accounting(&l);
         assert_eq!(our_truth(&l), truth);
-        let kinds: BTreeMap<&str, ObjectKind> =
-            l.objects.iter().map(|o| (o.name.as_str(), o.kind)).collect();
+        let kinds: BTreeMap<&str, ObjectKind> = l
+            .objects
+            .iter()
+            .map(|o| (o.name.as_str(), o.kind))
+            .collect();
         assert_eq!(kinds["w"], ObjectKind::WithoutRowidTable);
         assert_eq!(kinds["f"], ObjectKind::VirtualTable);
         assert_eq!(kinds["tb"], ObjectKind::Index);
@@ -195,8 +210,10 @@ fn a_long_schema_record_spills_to_overflow_pages() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("s.db");
     new_db(&p, 512, 0, 0, false);
-    let c = Connection::open(&p).unwrap();
-    let cols: Vec<String> = (0..200).map(|i| format!("column_number_{i} TEXT")).collect();
+    let c = open_fast(&p);
+    let cols: Vec<String> = (0..200)
+        .map(|i| format!("column_number_{i} TEXT"))
+        .collect();
     c.execute_batch(&format!("CREATE TABLE wide({});", cols.join(", ")))
         .unwrap();
     c.execute_batch("CREATE TABLE after_it(a); INSERT INTO after_it VALUES(1),(2);")
@@ -212,12 +229,15 @@ fn utf16_names_and_reserved_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("u.db");
     new_db(&p, 1024, 48, 0, true);
-    let c = Connection::open(&p).unwrap();
+    let c = open_fast(&p);
     c.execute_batch("CREATE TABLE \"Chat_名字\"(a); CREATE INDEX \"i\u{e9}\" ON \"Chat_名字\"(a);")
         .unwrap();
     for i in 0..200 {
-        c.execute("INSERT INTO \"Chat_名字\" VALUES(?1)", [format!("{i:0>900}")])
-            .unwrap();
+        c.execute(
+            "INSERT INTO \"Chat_名字\" VALUES(?1)",
+            [format!("{i:0>900}")],
+        )
+        .unwrap();
     }
     let l = layout_of(&p, 2);
     assert_eq!(l.reserved_bytes, 48);
@@ -235,7 +255,7 @@ fn auto_vacuum_pointer_maps_and_the_lock_byte_page() {
     // Too big for a unit test; check pointer maps on a small file instead, and
     // the lock-byte page with a sparse file below.
     new_db(&p, 512, 0, 1, false);
-    let c = Connection::open(&p).unwrap();
+    let c = open_fast(&p);
     c.execute_batch("CREATE TABLE t(a);").unwrap();
     for i in 0..2000 {
         c.execute("INSERT INTO t VALUES(?1)", [format!("{i:0>100}")])
@@ -257,10 +277,15 @@ fn the_lock_byte_page_is_set_aside() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("big.db");
     new_db(&p, 65536, 0, 0, false);
-    let c = Connection::open(&p).unwrap();
-    c.execute_batch("CREATE TABLE t(a); INSERT INTO t VALUES(1);").unwrap();
+    let c = open_fast(&p);
+    c.execute_batch("CREATE TABLE t(a); INSERT INTO t VALUES(1);")
+        .unwrap();
     drop(c);
-    let f = std::fs::OpenOptions::new().read(true).write(true).open(&p).unwrap();
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&p)
+        .unwrap();
     f.set_len(16386 * 65536).unwrap();
     let mut b = vec![0u8; 100];
     std::os::unix::fs::FileExt::read_exact_at(&f, &mut b, 0).unwrap();
@@ -280,7 +305,7 @@ fn handmade(pages: usize) -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("h.db");
     new_db(&p, 512, 0, 0, false);
-    let c = Connection::open(&p).unwrap();
+    let c = open_fast(&p);
     c.execute_batch("CREATE TABLE t(a);").unwrap();
     for i in 0..40 {
         c.execute("INSERT INTO t VALUES(?1)", [format!("{i:0>100}")])
@@ -317,7 +342,10 @@ fn loops_and_bad_pointers_are_errors_not_hangs() {
     let l = analyze_bytes(&looped).unwrap();
     let t = l.objects.iter().find(|o| o.name == "t").unwrap();
     assert!(!t.complete);
-    assert!(t.error.as_deref().unwrap().contains("already in use"), "{t:?}");
+    assert!(
+        t.error.as_deref().unwrap().contains("already in use"),
+        "{t:?}"
+    );
     // A child past the end.
     let mut far = b.clone();
     far[off..off + 4].copy_from_slice(&9999u32.to_be_bytes());
@@ -337,7 +365,10 @@ fn loops_and_bad_pointers_are_errors_not_hangs() {
     ptr[hdr + 12..hdr + 14].copy_from_slice(&3u16.to_be_bytes());
     let l = analyze_bytes(&ptr).unwrap();
     let t = l.objects.iter().find(|o| o.name == "t").unwrap();
-    assert!(t.error.as_deref().unwrap().contains("cell pointer"), "{t:?}");
+    assert!(
+        t.error.as_deref().unwrap().contains("cell pointer"),
+        "{t:?}"
+    );
     // Impossible header values.
     let mut ps = b.clone();
     ps[16..18].copy_from_slice(&1000u16.to_be_bytes());
@@ -425,7 +456,7 @@ proptest! {
         // SQLite needs at least 480 usable bytes per page.
         let reserve = reserve.min((page_size - 480).min(255) as u8);
         new_db(&p, page_size, reserve, autovacuum, utf16);
-        let c = Connection::open(&p).unwrap();
+        let c = open_fast(&p);
         if wal {
             c.execute_batch("PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;").unwrap();
         }

@@ -1,6 +1,8 @@
 use super::*;
 use crate::meta::wal::{parse_wal_header, wal_checksum, WAL_FRAME_HEADER_LEN, WAL_HEADER_LEN};
-use crate::readers::sqlite::btree::tests::{check_accounting, new_db, our_truth, sqlite_truth};
+use crate::readers::sqlite::btree::tests::{
+    check_accounting, new_db, open_fast, our_truth, sqlite_truth,
+};
 use crate::readers::sqlite::btree::ObjectPages;
 use crate::readers::sqlite::describe::{describe_pages, DescribeOptions, PageReport};
 use crate::readers::sqlite::keyfile::DbKey;
@@ -94,7 +96,7 @@ fn describe(path: &std::path::Path, r: Option<&KeyRing>) -> PageReport {
 /// A plaintext database with WeChat-like tables and `reserve` bytes per page.
 fn sample(path: &std::path::Path, page_size: u32, reserve: u8) -> Connection {
     new_db(path, page_size, reserve, 0, false);
-    let c = Connection::open(path).unwrap();
+    let c = open_fast(path);
     c.execute_batch(
         "CREATE TABLE Msg_0123(local_id INTEGER PRIMARY KEY AUTOINCREMENT, create_time INTEGER, message_content TEXT);
          CREATE INDEX Msg_0123_T ON Msg_0123(create_time);
@@ -125,7 +127,11 @@ fn every_profile_round_trips_and_other_keys_do_not_open_it() {
         drop(c);
         let keys = keys_for(*profile, &ACCOUNT, &SALT);
         let enc = dir.path().join(format!("enc{i}.db"));
-        std::fs::write(&enc, encrypt_db(&std::fs::read(&plain).unwrap(), &keys, &SALT)).unwrap();
+        std::fs::write(
+            &enc,
+            encrypt_db(&std::fs::read(&plain).unwrap(), &keys, &SALT),
+        )
+        .unwrap();
 
         let r = describe(&enc, Some(shared_ring(true)));
         assert!(r.encrypted);
@@ -165,9 +171,7 @@ fn a_damaged_page_is_an_error_for_that_page_not_garbage() {
     assert_eq!(l.unreadable_pages, 1);
     assert_eq!(
         l.unreadable_examples,
-        vec![PageError::Hmac {
-            pgno: pages as u32
-        }]
+        vec![PageError::Hmac { pgno: pages as u32 }]
     );
     let broken: Vec<&ObjectPages> = l.objects.iter().filter(|o| !o.complete).collect();
     assert_eq!(broken.len(), 1, "{:?}", l.objects);
@@ -177,7 +181,10 @@ fn a_damaged_page_is_an_error_for_that_page_not_garbage() {
     let mut bytes1 = encrypt_db(&std::fs::read(&plain).unwrap(), &keys, &SALT);
     bytes1[500] ^= 1;
     std::fs::write(&enc, &bytes1).unwrap();
-    assert_eq!(describe(&enc, Some(shared_ring(true))).key, Some(KeyStatus::Mismatch));
+    assert_eq!(
+        describe(&enc, Some(shared_ring(true))).key,
+        Some(KeyStatus::Mismatch)
+    );
 }
 
 #[test]
@@ -229,7 +236,11 @@ fn per_database_keys_match_by_salt_or_path() {
     let sub = dir.path().join("message");
     std::fs::create_dir(&sub).unwrap();
     let enc = sub.join("message_0.db");
-    std::fs::write(&enc, encrypt_db(&std::fs::read(&plain).unwrap(), &keys, &SALT)).unwrap();
+    std::fs::write(
+        &enc,
+        encrypt_db(&std::fs::read(&plain).unwrap(), &keys, &SALT),
+    )
+    .unwrap();
     // The derived key, as all_keys.json holds it.
     let derived = shared_ring(true).derive(0, &ACCOUNT, &SALT, profile.kdf);
     let entry = |rel: &str, salt: Option<[u8; 16]>| DbKey {
@@ -238,7 +249,10 @@ fn per_database_keys_match_by_salt_or_path() {
         salt,
     };
     let by_salt = KeyRing::new(KeyFile::PerDatabase {
-        entries: vec![entry("elsewhere.db", Some([9; 16])), entry("x.db", Some(SALT))],
+        entries: vec![
+            entry("elsewhere.db", Some([9; 16])),
+            entry("x.db", Some(SALT)),
+        ],
         db_dir: None,
     });
     let r = describe(&enc, Some(&by_salt));
@@ -253,9 +267,15 @@ fn per_database_keys_match_by_salt_or_path() {
         entries: vec![entry("message\\message_0.db", None)],
         db_dir: None,
     });
-    assert_eq!(describe(&enc, Some(&by_windows_path)).key, Some(KeyStatus::Ok));
+    assert_eq!(
+        describe(&enc, Some(&by_windows_path)).key,
+        Some(KeyStatus::Ok)
+    );
     let other = KeyRing::new(KeyFile::PerDatabase {
-        entries: vec![entry("contact/contact.db", None), entry("m.db", Some([1; 16]))],
+        entries: vec![
+            entry("contact/contact.db", None),
+            entry("m.db", Some([1; 16])),
+        ],
         db_dir: None,
     });
     assert_eq!(describe(&enc, Some(&other)).key, Some(KeyStatus::None));
@@ -288,9 +308,18 @@ fn derived_keys_are_cached_per_salt() {
 #[test]
 fn path_suffix_matching() {
     use std::path::Path;
-    assert!(path_ends_with(Path::new("/a/b/message/m.db"), "message/m.db"));
-    assert!(path_ends_with(Path::new("/a/b/message/m.db"), "./message/m.db"));
-    assert!(!path_ends_with(Path::new("/a/b/xmessage/m.db"), "message/m.db"));
+    assert!(path_ends_with(
+        Path::new("/a/b/message/m.db"),
+        "message/m.db"
+    ));
+    assert!(path_ends_with(
+        Path::new("/a/b/message/m.db"),
+        "./message/m.db"
+    ));
+    assert!(!path_ends_with(
+        Path::new("/a/b/xmessage/m.db"),
+        "message/m.db"
+    ));
     assert!(!path_ends_with(Path::new("/m.db"), "message/m.db"));
     assert!(!path_ends_with(Path::new("/m.db"), ""));
 }

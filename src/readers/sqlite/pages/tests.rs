@@ -70,10 +70,10 @@ fn a_preallocated_wal_with_stale_and_zero_frames_stops_at_the_first_invalid_fram
 fn a_wal_sqlite_ignores_changes_nothing() {
     let db: Vec<u8> = (0..2048).map(|i| i as u8).collect();
     for mutate in [
-        |w: &mut Vec<u8>| w[12] ^= 1,                 // header checksum
+        |w: &mut Vec<u8>| w[12] ^= 1, // header checksum
         |w: &mut Vec<u8>| w[4..8].copy_from_slice(&[0, 0, 0, 1]), // version
-        |w: &mut Vec<u8>| w[0] = 0,                   // magic
-        |w: &mut Vec<u8>| w.truncate(20),             // short
+        |w: &mut Vec<u8>| w[0] = 0,   // magic
+        |w: &mut Vec<u8>| w.truncate(20), // short
     ] {
         let mut wal = synth_wal(1024, false, &[(1, 1)]);
         mutate(&mut wal);
@@ -114,8 +114,14 @@ fn file_pages_bounds_and_partial_tail() {
         fp.read_page(3, &mut buf),
         Err(PageError::OutOfRange { pgno: 3, count: 2 })
     );
-    assert!(matches!(fp.read_page(0, &mut buf), Err(PageError::OutOfRange { .. })));
-    assert!(matches!(fp.read_page(1, &mut buf[..10]), Err(PageError::Buffer { .. })));
+    assert!(matches!(
+        fp.read_page(0, &mut buf),
+        Err(PageError::OutOfRange { .. })
+    ));
+    assert!(matches!(
+        fp.read_page(1, &mut buf[..10]),
+        Err(PageError::Buffer { .. })
+    ));
     let f = temp_file(dir.path(), "e", &[]);
     assert!(FilePages::new(f, 0, 1000).is_err());
     let f = temp_file(dir.path(), "g", &[]);
@@ -159,21 +165,22 @@ fn a_real_wal_with_checkpoints_and_an_open_transaction_matches_sqlite() {
     assert!(index.stats.checkpoint_known);
     assert_eq!(index.stats.distinct_pages, info.distinct_committed_pages);
     let dbf = temp_file(dir.path(), "copy-db", &db);
-    let ov = WalOverlay::new(FilePages::new(dbf, db.len() as u64, 1024).unwrap(), walf, index)
-        .unwrap();
+    let ov = WalOverlay::new(
+        FilePages::new(dbf, db.len() as u64, 1024).unwrap(),
+        walf,
+        index,
+    )
+    .unwrap();
     assert_eq!(ov.page_count(), committed_pages);
 
     // SQLite reading the same image in memory sees the committed rows only.
     let img = read_image(&ov, ov.page_count(), 1 << 24).unwrap();
     let mut mem = rusqlite::Connection::open_in_memory().unwrap();
-    mem.deserialize_read_exact(
-        rusqlite::MAIN_DB,
-        &img[..],
-        img.len(),
-        true,
-    )
-    .unwrap();
-    let n: i64 = mem.query_row("SELECT count(*) FROM t", [], |r| r.get(0)).unwrap();
+    mem.deserialize_read_exact(rusqlite::MAIN_DB, &img[..], img.len(), true)
+        .unwrap();
+    let n: i64 = mem
+        .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, 50);
     let _ = &mut mem;
 }
@@ -185,7 +192,8 @@ fn a_large_wal_is_streamed_whole() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("big.db");
     let c = wal_writer(&p, 4096);
-    c.execute_batch("CREATE TABLE t(a INTEGER PRIMARY KEY, b);").unwrap();
+    c.execute_batch("CREATE TABLE t(a INTEGER PRIMARY KEY, b);")
+        .unwrap();
     for round in 0..10 {
         c.execute_batch("BEGIN").unwrap();
         for i in 0..1000 {
