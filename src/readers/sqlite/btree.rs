@@ -76,18 +76,70 @@ pub struct ObjectPages {
     pub complete: bool,
     /// The first problem found (lowest page number), as a sentence.
     pub error: Option<String>,
+    /// `rows` is known ([`WalkMode::Rows`] leaves most indexes unread).
+    pub rows_known: bool,
+    /// `rows` was counted from this index's entries (as SQLite's `count(*)`
+    /// does), not from the table's own pages ([`WalkMode::Rows`] only).
+    pub rows_from_index: Option<String>,
+    /// The page counts are complete (always in [`WalkMode::Full`]).
+    pub pages_known: bool,
 }
 
 impl ObjectPages {
+    fn new(kind: ObjectKind, name: String, table: String, root: u32) -> Self {
+        ObjectPages {
+            kind,
+            name,
+            table,
+            root,
+            rows: 0,
+            interior_pages: 0,
+            leaf_pages: 0,
+            overflow_pages: 0,
+            complete: true,
+            error: None,
+            rows_known: true,
+            rows_from_index: None,
+            pages_known: true,
+        }
+    }
+
     /// Pages of all kinds.
     pub fn pages(&self) -> u64 {
         self.interior_pages + self.leaf_pages + self.overflow_pages
     }
 }
 
+/// How much of the database [`analyze_with`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WalkMode {
+    /// Every b-tree with its overflow chains, the freelist, and (when
+    /// verifying) every other page: exact rows and pages for everything.
+    Full,
+    /// Rows only, reading what SQLite's `count(*)` reads: for a table with a
+    /// full (non-partial) index, the entries of its narrowest index (fewest
+    /// columns); otherwise the table's own interior and leaf pages. No
+    /// overflow page, freelist or unreached page is read, and page counts
+    /// are partial (`pages_known: false`).
+    Rows,
+}
+
+/// Options for [`analyze_with`].
+#[derive(Debug, Clone, Copy)]
+pub struct WalkOptions {
+    pub threads: usize,
+    /// Read pages no structure reaches, and pointer-map pages (for a SQLCipher
+    /// source: check their HMACs). [`WalkMode::Full`] only.
+    pub verify_unreached: bool,
+    pub mode: WalkMode,
+}
+
 /// The whole database, page by page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Layout {
+    /// What was read.
+    pub mode: WalkMode,
     pub page_size: u32,
     /// Page size − reserved bytes.
     pub usable_size: u32,
@@ -437,6 +489,8 @@ struct Walk<'a> {
     src: &'a dyn PageSource,
     g: Geometry,
     claims: &'a Claims,
+    /// Read overflow chains (else cells' overflow pages are not visited).
+    follow_overflow: bool,
 }
 
 impl Walk<'_> {
@@ -592,7 +646,7 @@ impl Walk<'_> {
             }
         }
         for p in cells.iter().filter_map(|(_, p)| *p) {
-            if p.first_overflow == 0 {
+            if p.first_overflow == 0 || !self.follow_overflow {
                 continue;
             }
             let n = self.g.overflow_pages(p.size, p.local);
@@ -685,6 +739,55 @@ struct SchemaRow {
     table: String,
     root: Option<i64>,
     sql_is_virtual: bool,
+    /// For an index: its column count and whether it is partial (`None`
+    /// when there is no SQL, as for automatic indexes).
+    index_shape: Option<(usize, bool)>,
+}
+
+/// Column count and partial-ness of a `CREATE INDEX` statement, read from the
+/// parenthesised column list after `ON <table>` (quotes respected).
+fn index_shape(sql: &str) -> Option<(usize, bool)> {
+    let b = sql.as_bytes();
+    let mut i = 0;
+    let mut quote: Option<u8> = None;
+    let mut depth = 0usize;
+    let mut cols = 0usize;
+    let mut start = None;
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                b'\'' | b'"' | b'`' => quote = Some(c),
+                b'[' => quote = Some(b']'),
+                b'(' => {
+                    if depth == 0 && start.is_none() {
+                        start = Some(i);
+                        cols = 1;
+                    }
+                    depth += 1;
+                }
+                b')' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 && start.is_some() {
+                        let rest = sql.get(i + 1..)?.trim_start();
+                        let partial = rest
+                            .get(..5)
+                            .is_some_and(|w| w.eq_ignore_ascii_case("where"));
+                        return Some((cols, partial));
+                    }
+                }
+                b',' if depth == 1 => cols += 1,
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
 }
 
 /// A record value (only what schema rows need).
@@ -904,8 +1007,15 @@ fn read_schema(walk: &Walk<'_>, enc: Encoding, acc: &mut Acc, w: &mut WorkerOut)
                 Some(_) => None,
             };
             let sql = text(4);
+            let kind = text(0);
+            let index_shape = if kind == "index" {
+                index_shape(&sql)
+            } else {
+                None
+            };
             rows.push(SchemaRow {
-                kind: text(0),
+                index_shape,
+                kind,
                 name: text(1),
                 table: text(2),
                 root,
@@ -929,25 +1039,35 @@ pub fn analyze(
     threads: usize,
     verify_unreached: bool,
 ) -> Result<Layout, LayoutError> {
+    analyze_with(
+        src,
+        &WalkOptions {
+            threads,
+            verify_unreached,
+            mode: WalkMode::Full,
+        },
+    )
+}
+
+/// [`analyze`] with a choice of how much to read ([`WalkMode`]).
+pub fn analyze_with(src: &dyn PageSource, opts: &WalkOptions) -> Result<Layout, LayoutError> {
+    let full = opts.mode == WalkMode::Full;
+    let threads = opts.threads;
+    let verify_unreached = opts.verify_unreached && full;
     let ps = src.page_size();
     let source_pages = src.page_count();
     let mut layout = Layout {
+        mode: opts.mode,
         page_size: ps,
         usable_size: ps,
         reserved_bytes: 0,
         page_count: 0,
-        objects: vec![ObjectPages {
-            kind: ObjectKind::Schema,
-            name: "sqlite_schema".into(),
-            table: "sqlite_schema".into(),
-            root: 1,
-            rows: 0,
-            interior_pages: 0,
-            leaf_pages: 0,
-            overflow_pages: 0,
-            complete: true,
-            error: None,
-        }],
+        objects: vec![ObjectPages::new(
+            ObjectKind::Schema,
+            "sqlite_schema".into(),
+            "sqlite_schema".into(),
+            1,
+        )],
         freelist_pages: 0,
         freelist_header: 0,
         ptrmap_pages: 0,
@@ -1022,13 +1142,14 @@ pub fn analyze(
         src,
         g,
         claims: &claims,
+        follow_overflow: full,
     };
     if let Some(p) = lock_page {
         claims.claim(p);
     }
     // Pointer-map pages (auto-vacuum): claimed now, read with the unreached ones.
     let mut verify: Vec<u32> = Vec::new();
-    if be32(&p1, 52).unwrap_or(0) != 0 {
+    if full && be32(&p1, 52).unwrap_or(0) != 0 {
         let per = u64::from(usable / 5 + 1);
         let mut k = 0u64;
         loop {
@@ -1053,24 +1174,15 @@ pub fn analyze(
     let rows = read_schema(&walk, enc, &mut schema_acc, &mut w0);
 
     let mut items = Vec::new();
+    let mut shapes = vec![None];
     for r in rows {
         let kind = match r.kind.as_str() {
             "table" => ObjectKind::Table,
             "index" => ObjectKind::Index,
             _ => continue,
         };
-        let mut obj = ObjectPages {
-            kind,
-            name: r.name,
-            table: r.table,
-            root: 0,
-            rows: 0,
-            interior_pages: 0,
-            leaf_pages: 0,
-            overflow_pages: 0,
-            complete: true,
-            error: None,
-        };
+        shapes.push(r.index_shape);
+        let mut obj = ObjectPages::new(kind, r.name, r.table, 0);
         match r.root {
             Some(0) if kind == ObjectKind::Table && r.sql_is_virtual => {
                 obj.kind = ObjectKind::VirtualTable;
@@ -1086,9 +1198,14 @@ pub fn analyze(
         layout.objects.push(obj);
     }
     let objects = layout.objects.len();
+    let walked = if full {
+        vec![true; objects]
+    } else {
+        rows_plan(&mut layout.objects, &shapes)
+    };
     let mut root_acc = vec![Acc::default(); objects];
     for (i, o) in layout.objects.iter().enumerate().skip(1) {
-        if o.root == 0 {
+        if o.root == 0 || !walked[i] {
             continue;
         }
         let root = o.root;
@@ -1131,8 +1248,17 @@ pub fn analyze(
         examples.extend(o.examples.iter().cloned());
     }
 
-    // The freelist, on this thread.
     layout.freelist_header = be32(&p1, 36).unwrap_or(0);
+    if !full {
+        finish_rows(&mut layout, accs, &walked);
+        examples.sort_by_key(PageError::pgno);
+        examples.truncate(MAX_EXAMPLES);
+        layout.unreadable_pages = unreadable;
+        layout.unreadable_examples = examples;
+        return Ok(layout);
+    }
+
+    // The freelist, on this thread.
     let mut fl_examples = Vec::new();
     layout.freelist_pages = walk_freelist(
         &walk,
@@ -1200,6 +1326,88 @@ pub fn analyze(
     layout.unreadable_pages = unreadable;
     layout.unreadable_examples = examples;
     Ok(layout)
+}
+
+/// Which objects a [`WalkMode::Rows`] walk reads: every table without a full
+/// index, and for each table with one, its narrowest full index (fewest
+/// columns; an automatic index, whose shape is unknown, last). Tables
+/// counted through an index get `rows_from_index`; indexes not read get
+/// `rows_known: false`.
+fn rows_plan(objects: &mut [ObjectPages], shapes: &[Option<(usize, bool)>]) -> Vec<bool> {
+    let mut walked = vec![false; objects.len()];
+    walked[0] = true;
+    let mut best: std::collections::HashMap<&str, (usize, usize)> = Default::default();
+    for (i, o) in objects.iter().enumerate() {
+        if o.kind != ObjectKind::Index || o.root == 0 {
+            continue;
+        }
+        let rank = match shapes.get(i).copied().flatten() {
+            Some((_, true)) => continue,
+            Some((cols, false)) => cols,
+            None if o.name.starts_with("sqlite_autoindex_") => usize::MAX / 2,
+            None => continue,
+        };
+        let e = best.entry(o.table.as_str()).or_insert((rank, i));
+        if rank < e.0 {
+            *e = (rank, i);
+        }
+    }
+    // Table name → the name of the index that counts it.
+    let via: std::collections::HashMap<String, String> = best
+        .into_iter()
+        .map(|(t, (_, i))| {
+            walked[i] = true;
+            (t.to_string(), objects[i].name.clone())
+        })
+        .collect();
+    for (i, o) in objects.iter_mut().enumerate() {
+        if o.kind != ObjectKind::Table {
+            continue;
+        }
+        match via.get(&o.name) {
+            Some(index) => o.rows_from_index = Some(index.clone()),
+            None => walked[i] = true,
+        }
+    }
+    walked
+}
+
+/// Fills a [`WalkMode::Rows`] layout from the walk's counts.
+fn finish_rows(layout: &mut Layout, accs: Vec<Acc>, walked: &[bool]) {
+    let mut by_index: std::collections::HashMap<String, (u64, bool, Option<String>)> =
+        Default::default();
+    for ((o, a), &w) in layout.objects.iter_mut().zip(accs).zip(walked) {
+        o.pages_known = false;
+        o.interior_pages = a.interior;
+        o.leaf_pages = a.leaf;
+        o.overflow_pages = 0;
+        layout.damaged_pages += a.damaged;
+        if a.without_rowid && o.kind == ObjectKind::Table {
+            o.kind = ObjectKind::WithoutRowidTable;
+        }
+        if let Some((_, m)) = a.error {
+            o.complete = false;
+            o.error.get_or_insert(m);
+        }
+        o.rows = a.rows;
+        o.rows_known = w && o.kind != ObjectKind::VirtualTable;
+        if w && o.kind == ObjectKind::Index {
+            by_index.insert(o.name.clone(), (o.rows, o.complete, o.error.clone()));
+        }
+    }
+    for o in layout.objects.iter_mut() {
+        let Some(index) = &o.rows_from_index else {
+            continue;
+        };
+        if let Some((rows, complete, error)) = by_index.get(index) {
+            o.rows = *rows;
+            o.rows_known = true;
+            o.complete = *complete;
+            if o.error.is_none() {
+                o.error.clone_from(error);
+            }
+        }
+    }
 }
 
 /// Walks the freelist from its first trunk page; returns the pages found.

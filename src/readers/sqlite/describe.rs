@@ -15,7 +15,7 @@ use serde::Serialize;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
-use super::btree::{analyze, Layout, LayoutError};
+use super::btree::{analyze_with, Layout, LayoutError, WalkMode, WalkOptions};
 use super::cipher::{unlock, Decrypting, KeyRing, KeyStatus, Unlock, SALT_LEN};
 use super::pages::{
     plain_io, valid_page_size, FilePages, PageSizeMismatch, PageSource, PagesSizeError, WalIndex,
@@ -30,6 +30,9 @@ use crate::meta::{open_regular, read_head};
 pub struct DescribeOptions {
     /// Threads for reading pages (decryption and HMAC checks run on them).
     pub threads: usize,
+    /// How much to read: everything (exact pages, every HMAC checked) or only
+    /// what row counts need.
+    pub mode: WalkMode,
 }
 
 impl Default for DescribeOptions {
@@ -38,6 +41,7 @@ impl Default for DescribeOptions {
             threads: std::thread::available_parallelism()
                 .map_or(1, |n| n.get())
                 .min(4),
+            mode: WalkMode::Full,
         }
     }
 }
@@ -139,8 +143,12 @@ pub fn describe_pages(
 ) -> Result<PageReport, PagesError> {
     let OpenedDb { mut report, pages } = open_database(path, keys)?;
     if let Some(src) = pages {
-        let layout = analyze(&*src, opts.threads, report.encrypted)
-            .map_err(|e| path_error(path)(e.into()))?;
+        let walk = WalkOptions {
+            threads: opts.threads,
+            verify_unreached: report.encrypted,
+            mode: opts.mode,
+        };
+        let layout = analyze_with(&*src, &walk).map_err(|e| path_error(path)(e.into()))?;
         report.page_count = layout.page_count;
         report.layout = Some(layout);
     }
@@ -152,7 +160,8 @@ pub fn describe_pages(
 /// page 1. The pages can then be walked ([`analyze`]) or, for a small
 /// database, read whole for `sqlite3_deserialize`
 /// ([`super::pages::read_image`]). `report.page_count` is the source's count
-/// (file + WAL); the b-tree walk refines it with the header's.
+/// (file + WAL); the b-tree walk refines it with the header's
+/// ([`super::btree::analyze`]).
 pub fn open_database(path: &Path, keys: Option<&KeyRing>) -> Result<OpenedDb, PagesError> {
     open_inner(path, keys).map_err(path_error(path))
 }

@@ -119,9 +119,30 @@ pub(crate) fn check_accounting(l: &Layout) {
 }
 
 fn layout_of(path: &Path, threads: usize) -> Layout {
-    let r = describe_pages(path, None, &DescribeOptions { threads }).unwrap();
+    layout_in(path, threads, WalkMode::Full)
+}
+
+fn layout_in(path: &Path, threads: usize, mode: WalkMode) -> Layout {
+    let r = describe_pages(path, None, &DescribeOptions { threads, mode }).unwrap();
     assert!(!r.encrypted);
     r.layout.unwrap()
+}
+
+/// A [`WalkMode::Rows`] layout agrees with SQLite on every row count it
+/// knows, and knows every table's.
+pub(crate) fn check_rows_mode(l: &Layout, truth: &Truth) {
+    assert_eq!(l.mode, WalkMode::Rows);
+    for o in &l.objects {
+        assert!(o.complete, "{}: {:?}", o.name, o.error);
+        assert!(!o.pages_known);
+        if matches!(o.kind, ObjectKind::Table | ObjectKind::WithoutRowidTable) {
+            assert!(o.rows_known, "{}", o.name);
+        }
+        if o.rows_known && o.kind != ObjectKind::VirtualTable {
+            let want = truth.objects.get(&o.name).map_or(0, |t| t.0);
+            assert_eq!(o.rows, want, "{} (via {:?})", o.name, o.rows_from_index);
+        }
+    }
 }
 
 /// A connection that does not wait for the disk (test databases need no
@@ -188,6 +209,10 @@ fn a_small_database_matches_dbstat() {
     }
     c.execute("DELETE FROM t WHERE a % 3 = 0", []).unwrap();
     let truth = sqlite_truth(&c);
+    let rows = layout_in(&p, 2, WalkMode::Rows);
+    check_rows_mode(&rows, &truth);
+    let t = rows.objects.iter().find(|o| o.name == "t").unwrap();
+    assert_eq!(t.rows_from_index.as_deref(), Some("tb"));
     for threads in [1, 3] {
         let l = layout_of(&p, threads);
         check_accounting(&l);
@@ -321,7 +346,14 @@ fn analyze_bytes(b: &[u8]) -> Result<Layout, String> {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("x.db");
     std::fs::write(&p, b).unwrap();
-    match describe_pages(&p, None, &DescribeOptions { threads: 2 }) {
+    match describe_pages(
+        &p,
+        None,
+        &DescribeOptions {
+            threads: 2,
+            ..DescribeOptions::default()
+        },
+    ) {
         Ok(r) => r.layout.ok_or_else(|| "no layout".to_string()),
         Err(e) => Err(e.to_string()),
     }
@@ -517,6 +549,26 @@ proptest! {
             c.execute_batch("ROLLBACK").unwrap();
         }
         check_accounting(&l);
-        prop_assert_eq!(our_truth(&l), truth);
+        prop_assert_eq!(our_truth(&l), truth.clone());
+        check_rows_mode(&layout_in(&p, 2, WalkMode::Rows), &truth);
     }
+}
+
+#[test]
+fn index_shapes() {
+    assert_eq!(index_shape("CREATE INDEX i ON t(a)"), Some((1, false)));
+    assert_eq!(
+        index_shape("CREATE INDEX i ON t(a, b) WHERE a > 0"),
+        Some((2, true))
+    );
+    assert_eq!(
+        index_shape("CREATE INDEX \"x(y\" ON \"t,u\"(a, substr(b, 1, 2))"),
+        Some((2, false))
+    );
+    assert_eq!(
+        index_shape("CREATE INDEX i ON [t(](a)  where(a)"),
+        Some((1, true))
+    );
+    assert_eq!(index_shape("CREATE INDEX i ON t(a"), None);
+    assert_eq!(index_shape(""), None);
 }

@@ -90,7 +90,15 @@ fn encrypt_wal(wal: &[u8], keys: &PageKeys, salt: &[u8; 16]) -> Vec<u8> {
 }
 
 fn describe(path: &std::path::Path, r: Option<&KeyRing>) -> PageReport {
-    describe_pages(path, r, &DescribeOptions { threads: 2 }).unwrap()
+    describe_pages(
+        path,
+        r,
+        &DescribeOptions {
+            threads: 2,
+            ..DescribeOptions::default()
+        },
+    )
+    .unwrap()
 }
 
 /// A plaintext database with WeChat-like tables and `reserve` bytes per page.

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::readers::sqlite::btree::tests::{check_accounting, our_truth, sqlite_truth};
-use crate::readers::sqlite::btree::ObjectKind;
+use crate::readers::sqlite::btree::{ObjectKind, WalkMode};
 use crate::readers::sqlite::cipher::Kdf;
 use crate::readers::sqlite::keyfile::{load_key_file, KeyFile};
 use crate::readers::sqlite::pages::{read_image, PageError};
@@ -114,7 +114,15 @@ fn json_ring(root: &Path) -> KeyRing {
 }
 
 fn describe(path: &Path, ring: &KeyRing) -> PageReport {
-    describe_pages(path, Some(ring), &DescribeOptions { threads: 2 }).unwrap()
+    describe_pages(
+        path,
+        Some(ring),
+        &DescribeOptions {
+            threads: 2,
+            ..DescribeOptions::default()
+        },
+    )
+    .unwrap()
 }
 
 /// Our rows per table equal SQLCipher's count(*); the page and freelist
@@ -163,6 +171,18 @@ fn counts_equal_sqlciphers_on_the_same_files() {
         assert!(r.issues.is_empty(), "{rel}: {:?}", r.issues);
         assert_matches(&rel, &r, &e);
         check_accounting(r.layout.as_ref().unwrap());
+        // Reading only what row counts need gives the same rows.
+        let quick = describe_pages(
+            &root.join(&rel),
+            Some(ring),
+            &DescribeOptions {
+                threads: 2,
+                mode: WalkMode::Rows,
+            },
+        )
+        .unwrap();
+        assert_eq!(quick.layout.as_ref().unwrap().page_count, r.page_count);
+        assert_matches(&rel, &quick, &e);
         seen += 1;
     }
     assert_eq!(seen, 14);
@@ -273,7 +293,7 @@ fn page_counts_equal_sqlites_dbstat_on_the_decrypted_image() {
         let path = root.join(&rel);
         let opened = open_database(&path, Some(ring)).unwrap();
         let src = opened.pages.unwrap();
-        let layout = analyze(&*src, 2, true).unwrap();
+        let layout = crate::readers::sqlite::btree::analyze(&*src, 2, true).unwrap();
         let img = read_image(&*src, layout.page_count, 64 << 20).unwrap();
         let mut c = rusqlite::Connection::open_in_memory().unwrap();
         c.deserialize_read_exact(rusqlite::MAIN_DB, &img[..], img.len(), true)
