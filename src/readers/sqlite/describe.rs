@@ -205,7 +205,18 @@ fn open_inner(path: &Path, keys: Option<&KeyRing>) -> Result<OpenedDb, PagesErro
                     .push(format!("its -wal is ignored, as SQLite would: {why}"));
             }
             report.wal = Some(index.stats.clone());
-            Some((f, index))
+            if len == 0 {
+                // SQLite sees an empty database and never reads the WAL
+                // (pagerOpenWalIfPresent deletes it when it can).
+                if index.has_commits() {
+                    report.issues.push(
+                        "its -wal is ignored, as SQLite would: the database file is empty".into(),
+                    );
+                }
+                None
+            } else {
+                Some((f, index))
+            }
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(PagesErrorKind::WalOpen(plain_io(&e))),
@@ -226,7 +237,7 @@ fn open_inner(path: &Path, keys: Option<&KeyRing>) -> Result<OpenedDb, PagesErro
         None => read_at(&file, 0, &mut head),
     }
     .map_err(|e| PagesErrorKind::Open(plain_io(&e)))?;
-    if got == 0 && wal_page_size.is_none() {
+    if got == 0 {
         // An empty database: no pages, no tables.
         return Ok(OpenedDb {
             report,

@@ -332,6 +332,19 @@ fn plaintext_databases_report_no_key_status_and_empty_files_no_pages() {
     std::fs::write(&e, b"").unwrap();
     let r = describe_pages(&e, None, &DescribeOptions::default()).unwrap();
     assert_eq!((r.page_count, r.layout.is_none()), (0, true));
+    // An empty file with a -wal: SQLite sees an empty database.
+    std::fs::write(
+        dir.path().join("e.db-wal"),
+        crate::meta::wal::tests::synth_wal(512, false, &[(1, 1)]),
+    )
+    .unwrap();
+    let r = describe_pages(&e, None, &DescribeOptions::default()).unwrap();
+    assert_eq!((r.page_count, r.layout.is_none()), (0, true));
+    assert!(
+        r.issues[0].contains("database file is empty"),
+        "{:?}",
+        r.issues
+    );
     // Errors carry the path and read as sentences.
     let err = describe_pages(
         &dir.path().join("missing.db"),
