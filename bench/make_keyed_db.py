@@ -55,8 +55,6 @@ def main():
         con.execute("PRAGMA key = \"x'%s%s'\"" % (enc.hex(), salt.hex()))
         con.execute("PRAGMA synchronous = OFF")
         con.execute("PRAGMA journal_mode = %s" % ("WAL" if a.wal_mib else "OFF"))
-        if a.wal_mib:
-            con.execute("PRAGMA wal_autocheckpoint = 0")
         con.execute("PRAGMA cache_size = -65536")
         con.execute("BEGIN")
         con.execute("CREATE TABLE Name2Id(user_name TEXT PRIMARY KEY, is_session INTEGER)")
@@ -74,12 +72,15 @@ def main():
         in_wal = False
         seq = 0
         while True:
-            size = os.path.getsize(work) + (os.path.getsize(work + "-wal") if in_wal else 0)
+            wal = os.path.getsize(work + "-wal") if os.path.exists(work + "-wal") else 0
+            size = os.path.getsize(work) + wal
             if size >= target:
                 break
             if a.wal_mib and not in_wal and size >= wal_from:
-                # From here on, writes stay in the WAL.
+                # From here on, writes stay in the WAL (until then SQLite's
+                # automatic checkpoints move them into the database file).
                 con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                con.execute("PRAGMA wal_autocheckpoint = 0")
                 in_wal = True
             t = r.choice(tables)
             rows = []
