@@ -2,8 +2,13 @@
 //! over bytes), a strictly read-only view of a plaintext database ([`db`]), and the
 //! table of WeChat database roles ([`roles`]).
 
+pub(crate) mod btree;
+pub(crate) mod cipher;
 pub(crate) mod db;
 pub(crate) mod header;
+pub(crate) mod keyfile;
+pub(crate) mod pagereport;
+pub(crate) mod pages;
 pub(crate) mod roles;
 pub(crate) mod wal;
 
