@@ -23,6 +23,9 @@ pub enum Error {
     NotAReport { path: PathBuf, reason: String },
     #[error("{0}")]
     Usage(String),
+    /// `--key-file` refused (never quotes the file's contents).
+    #[error("{0}")]
+    KeyFile(#[from] crate::readers::sqlite::keyfile::KeyFileError),
 }
 
 /// Result alias for fallible library calls.

@@ -87,10 +87,7 @@ pub(crate) fn collect(roots: &[Root], opts: &HostsOptions) -> HostsReport {
         }
         found.sort();
         for (abs, rel, kind) in found {
-            let db_opts = InspectOptions {
-                scan_root: Some(root.path.clone()),
-                ..InspectOptions::default()
-            };
+            let db_opts = InspectOptions::for_stores();
             match kind {
                 StoreKind::UrlCache => url_cache(&mut acc, &abs, &rel, &db_opts),
                 StoreKind::HttpStorage => http_storage(&mut acc, &abs, &rel, &db_opts),
@@ -118,7 +115,7 @@ fn db_issue(acc: &mut HostsBuilder, rel: &str, abs: &Path, e: DbError) {
     let kind = match &e {
         DbError::Io { source, .. } => io_issue(rel, source).kind,
         DbError::Locked { .. } => "locked".to_string(),
-        DbError::Scratch { .. } => "io".to_string(),
+        DbError::TooLarge { .. } => "too-large".to_string(),
         _ => "corrupt-store".to_string(),
     };
     // The error text starts with the absolute path; the issue has the relative one.

@@ -123,6 +123,9 @@ pub enum WalkMode {
     /// overflow page, freelist or unreached page is read, and page counts
     /// are partial (`pages_known: false`).
     Rows,
+    /// The schema only: names, kinds and root pages; no rows, no pages
+    /// (`rows_known` and `pages_known` false).
+    Schema,
 }
 
 /// Options for [`analyze_with`].
@@ -1029,11 +1032,29 @@ fn read_schema(walk: &Walk<'_>, enc: Encoding, acc: &mut Acc, w: &mut WorkerOut)
     rows
 }
 
+/// SQLite's rule for the size of the database (`lockBtree`): the header's page
+/// count when it is valid (`header`), else what the file and WAL hold
+/// (`source`). A header count beyond what they hold cannot be true (SQLite
+/// calls the database corrupt): the source's count is used, with an issue.
+pub(crate) fn committed_page_count(header: Option<u32>, source: u32) -> (u32, Option<String>) {
+    match header {
+        Some(h) if h > source => (
+            source,
+            Some(format!(
+                "the header says the database has {h} pages, but the file and WAL hold {source}; only those are read"
+            )),
+        ),
+        Some(h) => (h, None),
+        None => (source, None),
+    }
+}
+
 /// Analyses the database `src` serves (see the module docs), reading on
 /// `threads` threads. With `verify_unreached`, pages no structure reaches
 /// and pointer-map pages are read too (for a SQLCipher source: their HMAC is
 /// checked); freelist leaves and the lock-byte page never are (SQLite does
 /// not write them, so they may hold anything).
+#[cfg(test)]
 pub fn analyze(
     src: &dyn PageSource,
     threads: usize,
@@ -1116,18 +1137,9 @@ pub fn analyze_with(src: &dyn PageSource, opts: &WalkOptions) -> Result<Layout, 
     // a header size beyond what the file and WAL hold is corruption.
     let header_pages = be32(&p1, 28).unwrap_or(0);
     let header_valid = header_pages != 0 && p1[24..28] == p1[92..96];
-    let page_count = if header_valid {
-        if header_pages > source_pages {
-            layout.issues.push(format!(
-                "the header says the database has {header_pages} pages, but the file and WAL hold {source_pages}; only those are read"
-            ));
-            source_pages
-        } else {
-            header_pages
-        }
-    } else {
-        source_pages
-    };
+    let (page_count, issue) =
+        committed_page_count(header_valid.then_some(header_pages), source_pages);
+    layout.issues.extend(issue);
     layout.page_count = page_count;
     let lock_pgno = PENDING_BYTE / u64::from(ps) + 1;
     let lock_page = u32::try_from(lock_pgno).ok().filter(|&p| p <= page_count);
@@ -1198,6 +1210,26 @@ pub fn analyze_with(src: &dyn PageSource, opts: &WalkOptions) -> Result<Layout, 
         layout.objects.push(obj);
     }
     let objects = layout.objects.len();
+    layout.freelist_header = be32(&p1, 36).unwrap_or(0);
+    if opts.mode == WalkMode::Schema {
+        for o in layout.objects.iter_mut() {
+            o.rows_known = false;
+            o.pages_known = false;
+        }
+        let mut examples = w0.examples;
+        examples.sort_by_key(PageError::pgno);
+        examples.truncate(MAX_EXAMPLES);
+        layout.unreadable_pages = w0.unreadable;
+        layout.unreadable_examples = examples;
+        layout.objects[0].interior_pages = schema_acc.interior;
+        layout.objects[0].leaf_pages = schema_acc.leaf;
+        layout.damaged_pages = schema_acc.damaged;
+        if let Some((_, m)) = schema_acc.error {
+            layout.objects[0].complete = false;
+            layout.objects[0].error = Some(m);
+        }
+        return Ok(layout);
+    }
     let walked = if full {
         vec![true; objects]
     } else {
@@ -1248,7 +1280,6 @@ pub fn analyze_with(src: &dyn PageSource, opts: &WalkOptions) -> Result<Layout, 
         examples.extend(o.examples.iter().cloned());
     }
 
-    layout.freelist_header = be32(&p1, 36).unwrap_or(0);
     if !full {
         finish_rows(&mut layout, accs, &walked);
         examples.sort_by_key(PageError::pgno);

@@ -482,14 +482,6 @@ impl<S: PageSource> Decrypting<S> {
     pub fn accept_zero_pages(&mut self, on: bool) {
         self.zero_pages_ok = on;
     }
-
-    pub fn profile(&self) -> &Profile {
-        &self.keys.profile
-    }
-
-    pub fn inner(&self) -> &S {
-        &self.inner
-    }
 }
 
 impl<S: PageSource> PageSource for Decrypting<S> {

@@ -113,6 +113,13 @@ pub struct SqliteHeader {
     pub sqlite_version_number: u32,
 }
 
+#[cfg_attr(
+    not(test),
+    expect(
+        dead_code,
+        reason = "the committed page count and free pages come from db.rs now"
+    )
+)]
 impl SqliteHeader {
     /// Database size in pages: the header's count when it is valid, else
     /// derived from the file length (rounded up, as SQLite does).

@@ -41,6 +41,13 @@ pub enum KeyFile {
     PerDatabase {
         entries: Vec<DbKey>,
         /// The `_db_dir` the map was made for, if it says.
+        #[cfg_attr(
+            not(test),
+            expect(
+                dead_code,
+                reason = "kept for a future check of the map against the roots"
+            )
+        )]
         db_dir: Option<String>,
     },
 }

@@ -15,17 +15,21 @@ use serde::Serialize;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
-use super::btree::{analyze_with, Layout, LayoutError, WalkMode, WalkOptions};
+#[cfg(test)]
+use super::btree::{analyze_with, WalkMode, WalkOptions};
+use super::btree::{Layout, LayoutError};
 use super::cipher::{unlock, Decrypting, KeyRing, KeyStatus, Unlock, SALT_LEN};
 use super::pages::{
     plain_io, valid_page_size, FilePages, PageSizeMismatch, PageSource, PagesSizeError, WalIndex,
     WalIndexError, WalOverlay, WalStats,
 };
+use super::shape::{shape, Shape, ENTROPY_BYTES};
 use crate::readers::sqlite::header::SQLITE_MAGIC;
 use crate::readers::sqlite::wal::SHM_HEADER_LEN;
 use crate::readers::{open_regular, read_head};
 
 /// How to describe a database.
+#[cfg(test)]
 #[derive(Debug, Clone)]
 pub struct DescribeOptions {
     /// Threads for reading pages (decryption and HMAC checks run on them).
@@ -35,6 +39,7 @@ pub struct DescribeOptions {
     pub mode: WalkMode,
 }
 
+#[cfg(test)]
 impl Default for DescribeOptions {
     fn default() -> Self {
         DescribeOptions {
@@ -46,12 +51,25 @@ impl Default for DescribeOptions {
     }
 }
 
+/// What a database file is ([`super::shape`] says how it is told).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DbFormat {
+    /// Plaintext SQLite (the magic).
+    Sqlite,
+    /// SQLCipher: looks like it, or a key opened it.
+    Sqlcipher,
+    /// Neither: a known non-database format, or bytes that do not look encrypted.
+    Unknown,
+}
+
 /// What one database holds, in its committed state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PageReport {
-    /// No SQLite magic at the start: a SQLCipher file (or not SQLite at all).
+    pub format: DbFormat,
+    /// `format` is SQLCipher.
     pub encrypted: bool,
-    /// For an encrypted file: whether a key opened it. `None` for plaintext.
+    /// For a SQLCipher file: whether a key opened it. `None` otherwise.
     pub key: Option<KeyStatus>,
     /// The SQLCipher profile that verified (see `cipher::PROFILES`).
     pub profile: Option<&'static str>,
@@ -65,15 +83,14 @@ pub struct PageReport {
     pub wal: Option<WalStats>,
     /// Tables, indexes and page accounting; `None` without a working key.
     pub layout: Option<Layout>,
+    /// A `-journal` with a valid header lies beside it: SQLite would roll it
+    /// back before reading; these figures are from the database as it is.
+    pub hot_journal: bool,
     /// Problems that do not stop the description, as sentences.
     pub issues: Vec<String>,
-}
-
-impl PageReport {
-    /// Free pages (the walked freelist), when the layout is known.
-    pub fn free_pages(&self) -> Option<u64> {
-        self.layout.as_ref().map(|l| l.freelist_pages)
-    }
+    /// What a reader should know that is not a problem (a `-wal` SQLite
+    /// ignores, as it would), as sentences.
+    pub notes: Vec<String>,
 }
 
 /// Why a database could not be described.
@@ -91,6 +108,8 @@ pub enum PagesErrorKind {
     Open(String),
     #[error("its -wal cannot be read: {0}")]
     WalOpen(String),
+    #[error("its -journal cannot be read: {0}")]
+    JournalOpen(String),
     #[error("its -wal cannot be used: {0}")]
     Wal(#[from] WalIndexError),
     #[error("{0}")]
@@ -136,6 +155,7 @@ fn path_error(path: &Path) -> impl FnOnce(PagesErrorKind) -> PagesError + '_ {
 
 /// Describes the database at `path` (see the module docs): [`open_database`],
 /// then the b-tree walk. `keys` are the run's keys, if the user gave any.
+#[cfg(test)]
 pub fn describe_pages(
     path: &Path,
     keys: Option<&KeyRing>,
@@ -183,6 +203,7 @@ fn open_inner(path: &Path, keys: Option<&KeyRing>) -> Result<OpenedDb, PagesErro
     let (file, meta) = open_regular(path).map_err(|e| PagesErrorKind::Open(plain_io(&e)))?;
     let len = meta.len();
     let mut report = PageReport {
+        format: DbFormat::Unknown,
         encrypted: false,
         key: None,
         profile: None,
@@ -191,7 +212,9 @@ fn open_inner(path: &Path, keys: Option<&KeyRing>) -> Result<OpenedDb, PagesErro
         page_count: 0,
         wal: None,
         layout: None,
+        hot_journal: false,
         issues: Vec::new(),
+        notes: Vec::new(),
     };
 
     // The -wal (whole, streamed) and the -shm header, if they exist.
@@ -201,7 +224,7 @@ fn open_inner(path: &Path, keys: Option<&KeyRing>) -> Result<OpenedDb, PagesErro
             let index = WalIndex::build(&f, m.len(), shm.as_deref())?;
             if let Some(why) = &index.stats.ignored_because {
                 report
-                    .issues
+                    .notes
                     .push(format!("its -wal is ignored, as SQLite would: {why}"));
             }
             report.wal = Some(index.stats.clone());
@@ -209,7 +232,7 @@ fn open_inner(path: &Path, keys: Option<&KeyRing>) -> Result<OpenedDb, PagesErro
                 // SQLite sees an empty database and never reads the WAL
                 // (pagerOpenWalIfPresent deletes it when it can).
                 if index.has_commits() {
-                    report.issues.push(
+                    report.notes.push(
                         "its -wal is ignored, as SQLite would: the database file is empty".into(),
                     );
                 }
@@ -219,35 +242,53 @@ fn open_inner(path: &Path, keys: Option<&KeyRing>) -> Result<OpenedDb, PagesErro
             }
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) if e.kind() == io::ErrorKind::InvalidInput => {
+            return Err(PagesErrorKind::WalOpen("it is not a regular file".into()))
+        }
         Err(e) => return Err(PagesErrorKind::WalOpen(plain_io(&e))),
     };
+    report.hot_journal = hot_journal(path)?;
+    if report.hot_journal {
+        report.issues.push(
+            "it has a hot rollback journal (-journal) that SQLite would roll back before reading; \
+             these figures are from the database file as it is, which may hold changes that were never committed"
+                .into(),
+        );
+    }
     let wal_page_size = wal
         .as_ref()
         .filter(|(_, i)| i.has_commits())
         .map(|(_, i)| i.stats.page_size);
 
-    // The newest page 1 head: from the WAL when a committed frame holds it.
-    let mut head = [0u8; 100];
-    let from_wal = wal
-        .as_ref()
-        .filter(|(_, i)| i.has_commits())
-        .and_then(|(f, i)| i.frame_of(1).map(|off| (f, off)));
-    let got = match from_wal {
-        Some((f, off)) => read_at(f, off, &mut head),
-        None => read_at(&file, 0, &mut head),
-    }
-    .map_err(|e| PagesErrorKind::Open(plain_io(&e)))?;
+    // What the main file is: its first bytes and its size (shape.rs).
+    let mut first = [0u8; ENTROPY_BYTES];
+    let got = read_at(&file, 0, &mut first).map_err(|e| PagesErrorKind::Open(plain_io(&e)))?;
     if got == 0 {
         // An empty database: no pages, no tables.
+        report.format = DbFormat::Sqlite;
         return Ok(OpenedDb {
             report,
             pages: None,
         });
     }
-    report.encrypted = head[..16] != SQLITE_MAGIC[..];
+    let file_shape = shape(&first[..got], len);
+
+    // The newest page 1 head: from the WAL when a committed frame holds it.
+    let from_wal = wal
+        .as_ref()
+        .filter(|(_, i)| i.has_commits())
+        .and_then(|(f, i)| i.frame_of(1).map(|off| (f, off)));
+    let mut head = [0u8; 100];
+    match from_wal {
+        Some((f, off)) => {
+            read_at(f, off, &mut head).map_err(|e| PagesErrorKind::Open(plain_io(&e)))?;
+        }
+        None => head[..got.min(100)].copy_from_slice(&first[..got.min(100)]),
+    }
 
     let src: Box<dyn PageSource>;
-    if !report.encrypted {
+    if file_shape == Shape::Sqlite || head[..16] == SQLITE_MAGIC[..] {
+        report.format = DbFormat::Sqlite;
         let raw = u16::from_be_bytes([head[16], head[17]]);
         let ps = if raw == 1 { 65536 } else { u32::from(raw) };
         if !valid_page_size(ps) {
@@ -260,8 +301,15 @@ fn open_inner(path: &Path, keys: Option<&KeyRing>) -> Result<OpenedDb, PagesErro
             None => Box::new(fp),
         };
     } else {
-        let Some(ring) = keys else {
-            report.key = Some(KeyStatus::None);
+        let looks_like = file_shape == Shape::SqlcipherLike;
+        if looks_like {
+            report.format = DbFormat::Sqlcipher;
+            report.encrypted = true;
+        }
+        // Keys are tried on what may be SQLCipher: whole pages of noise, or noise
+        // cut inside a page (a key then decides).
+        let Some(ring) = keys.filter(|_| file_shape != Shape::Unknown) else {
+            report.key = looks_like.then_some(KeyStatus::None);
             return Ok(OpenedDb {
                 report,
                 pages: None,
@@ -286,13 +334,16 @@ fn open_inner(path: &Path, keys: Option<&KeyRing>) -> Result<OpenedDb, PagesErro
             };
             r.ok().filter(|&n| n == page.len()).map(|_| page)
         });
-        report.key = Some(unlocked.status());
         let Unlock::Ok(keys) = unlocked else {
+            report.key = looks_like.then(|| unlocked.status());
             return Ok(OpenedDb {
                 report,
                 pages: None,
             });
         };
+        report.format = DbFormat::Sqlcipher;
+        report.encrypted = true;
+        report.key = Some(KeyStatus::Ok);
         let profile = *keys.profile();
         report.profile = Some(profile.name);
         let fp = FilePages::new(file, len, profile.page_size)?;
@@ -315,6 +366,23 @@ fn open_inner(path: &Path, keys: Option<&KeyRing>) -> Result<OpenedDb, PagesErro
         report,
         pages: Some(src),
     })
+}
+
+/// Rollback-journal header magic (pager.c `aJournalMagic`).
+const JOURNAL_MAGIC: [u8; 8] = [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7];
+
+/// Whether a `-journal` with a valid header lies beside the database: SQLite
+/// would roll it back before reading (a journal whose header was zeroed or
+/// truncated, as `PERSIST` and `TRUNCATE` modes leave it, is not).
+fn hot_journal(path: &Path) -> Result<bool, PagesErrorKind> {
+    match read_head(&sidecar(path, "-journal"), JOURNAL_MAGIC.len()) {
+        Ok(head) => Ok(head == JOURNAL_MAGIC),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) if e.kind() == io::ErrorKind::InvalidInput => Err(PagesErrorKind::JournalOpen(
+            "it is not a regular file".into(),
+        )),
+        Err(e) => Err(PagesErrorKind::JournalOpen(plain_io(&e))),
+    }
 }
 
 fn note_tail(fp: &FilePages, issues: &mut Vec<String>) {

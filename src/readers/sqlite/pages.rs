@@ -412,14 +412,6 @@ impl<S: PageSource> WalOverlay<S> {
             page_count,
         })
     }
-
-    pub fn stats(&self) -> &WalStats {
-        &self.index.stats
-    }
-
-    pub fn inner(&self) -> &S {
-        &self.inner
-    }
 }
 
 impl<S: PageSource> PageSource for WalOverlay<S> {
@@ -484,6 +476,7 @@ impl<T: PageSource + ?Sized> PageSource for Box<T> {
 }
 
 /// Why a whole image could not be built.
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ImageError {
     #[error("the database is {bytes} bytes, over the {max}-byte limit for reading it whole")]
@@ -496,6 +489,7 @@ pub enum ImageError {
 /// `sqlite3_deserialize`: bytes 18 and 19 of the header are set to 1 (rollback
 /// mode), as the deserialize docs prescribe for a WAL database's image. At most
 /// `max` bytes; any page that cannot be read is an error.
+#[cfg(test)]
 pub fn read_image(
     src: &dyn PageSource,
     pages: u32,
@@ -515,6 +509,71 @@ pub fn read_image(
         img[19] = 1;
     }
     Ok(img)
+}
+
+/// The first `pages` pages of `src` as a byte stream, page 1's bytes 18 and 19
+/// set to 1 (rollback mode) as in [`read_image`]: for
+/// `Connection::deserialize_read_exact`, which reads it straight into the
+/// buffer SQLite will own, so the image exists once, in SQLite's memory.
+/// A page that cannot be read ends the stream with an error; [`Self::error`]
+/// keeps it.
+pub struct ImageReader<'a> {
+    src: &'a dyn PageSource,
+    pages: u32,
+    next: u32,
+    page: Zeroizing<Vec<u8>>,
+    pos: usize,
+    error: Option<PageError>,
+}
+
+impl<'a> ImageReader<'a> {
+    pub fn new(src: &'a dyn PageSource, pages: u32) -> Self {
+        let ps = src.page_size() as usize;
+        ImageReader {
+            src,
+            pages,
+            next: 1,
+            page: Zeroizing::new(vec![0u8; ps]),
+            pos: ps,
+            error: None,
+        }
+    }
+
+    /// Bytes the stream holds.
+    pub fn len(&self) -> u64 {
+        u64::from(self.pages) * u64::from(self.src.page_size())
+    }
+
+    /// The page error that ended the stream early, if one did.
+    pub fn error(&self) -> Option<&PageError> {
+        self.error.as_ref()
+    }
+}
+
+impl Read for ImageReader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.page.len() {
+            if self.next > self.pages || out.is_empty() {
+                return Ok(0);
+            }
+            if let Err(e) = self.src.read_page(self.next, &mut self.page) {
+                let msg = e.to_string();
+                self.error = Some(e);
+                return Err(io::Error::other(msg));
+            }
+            if self.next == 1 && self.page.len() >= 20 && (self.page[18] == 2 || self.page[19] == 2)
+            {
+                self.page[18] = 1;
+                self.page[19] = 1;
+            }
+            self.next += 1;
+            self.pos = 0;
+        }
+        let n = out.len().min(self.page.len() - self.pos);
+        out[..n].copy_from_slice(&self.page[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
 }
 
 #[cfg(test)]

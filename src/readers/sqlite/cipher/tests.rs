@@ -1,11 +1,13 @@
 use super::*;
-use crate::readers::sqlite::wal::{parse_wal_header, wal_checksum, WAL_FRAME_HEADER_LEN, WAL_HEADER_LEN};
 use crate::readers::sqlite::btree::tests::{
     check_accounting, new_db, open_fast, our_truth, sqlite_truth,
 };
 use crate::readers::sqlite::btree::ObjectPages;
-use crate::readers::sqlite::pagereport::{describe_pages, DescribeOptions, PageReport};
 use crate::readers::sqlite::keyfile::DbKey;
+use crate::readers::sqlite::pagereport::{describe_pages, DescribeOptions, PageReport};
+use crate::readers::sqlite::wal::{
+    parse_wal_header, wal_checksum, WAL_FRAME_HEADER_LEN, WAL_HEADER_LEN,
+};
 use rusqlite::Connection;
 
 const ACCOUNT: [u8; 32] = [
