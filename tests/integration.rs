@@ -12,6 +12,8 @@ mod formats;
 mod hostile;
 mod hosts;
 mod install;
+mod keyed;
 mod metadata;
+mod nowrite;
 mod redact;
 mod sample;
