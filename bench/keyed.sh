@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark the page engine (src/readers/sqlite) on large SQLCipher 4 message databases
-# against SQLCipher 4 itself (PyPI sqlcipher3-binary). Results: bench/keyed.md.
+# Benchmark `wechat-inspect dbs --key-file` (the page engine in src/readers/sqlite) on
+# large SQLCipher 4 message databases against SQLCipher 4 itself (PyPI
+# sqlcipher3-binary). Results: bench/keyed.md.
 #
 #   bench/keyed.sh               build, generate missing databases, time, measure peak memory
 #   bench/keyed.sh --runs 10     timed runs per command (default 5)
@@ -27,12 +28,12 @@ done
 
 DATA="${BENCH_DATA:-$ROOT/bench/data}/keyed"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-BIN="$TARGET/release/examples/keyed_pages"
+BIN="$TARGET/release/wechat-inspect"
 OUT="$ROOT/bench/results/keyed-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$DATA" "$OUT"
 
 python3 -c 'import sqlcipher3' || { echo "pip install sqlcipher3-binary" >&2; exit 2; }
-cargo build --release --example keyed_pages
+cargo build --release --bin wechat-inspect
 
 gen() { # name size_mib extra-args...
     local db="$DATA/$1"; shift
@@ -50,12 +51,27 @@ gen message_wal.db 2304 --wal-mib 2048 --seed 3
     echo "load before: $(cat /proc/loadavg)"
 } | tee "$OUT/env.txt"
 
+# `dbs` reads folders: each database alone in one (hard links, no copy).
+alone() { # name -> folder holding that database and its -wal
+    local dir="$DATA/alone/${1%.db}"
+    mkdir -p "$dir"
+    for f in "$DATA/$1" "$DATA/$1-wal"; do
+        if [[ -f $f ]]; then ln -f "$f" "$dir/"; fi
+    done
+    echo "$dir"
+}
+# ours DB [flags]: the command line timed and measured (rows mode unless --all-pages).
+ours() {
+    local db="$1"; shift
+    echo "$BIN dbs $(alone "$(basename "$db")") --any --quiet --format json --key-file $db.keys.json $*"
+}
+
 DB1="$DATA/message_1g.db"
 hyperfine --warmup 1 --runs "$RUNS" --export-json "$OUT/time-1g.json" \
-    -n "ours full (every page, 2 threads)" "$BIN $DB1 --key-file $DB1.keys.json --threads 2" \
-    -n "ours full (1 thread)" "$BIN $DB1 --key-file $DB1.keys.json --threads 1" \
-    -n "ours rows (2 threads)" "$BIN $DB1 --key-file $DB1.keys.json --rows --threads 2" \
-    -n "ours rows (1 thread)" "$BIN $DB1 --key-file $DB1.keys.json --rows --threads 1" \
+    -n "ours --all-pages (every page, 2 threads)" "$(ours "$DB1" --all-pages -j 2)" \
+    -n "ours --all-pages (1 thread)" "$(ours "$DB1" --all-pages -j 1)" \
+    -n "ours rows (2 threads)" "$(ours "$DB1" -j 2)" \
+    -n "ours rows (1 thread)" "$(ours "$DB1" -j 1)" \
     -n "sqlcipher count(*)" "python3 bench/sqlcipher_count.py $DB1 $DB1.keys.json" \
     -n "sqlcipher count(*) NOT INDEXED" "python3 bench/sqlcipher_count.py $DB1 $DB1.keys.json --not-indexed" \
     -n "python3 + import sqlcipher3 (baseline)" "python3 -c 'import sqlcipher3'" \
@@ -64,9 +80,10 @@ echo "load after timing: $(cat /proc/loadavg)" | tee -a "$OUT/env.txt"
 
 # Peak memory (max RSS) and what was read.
 for db in message_1g.db message_2g.db message_wal.db; do
-    for mode in "" "--rows"; do
-        /usr/bin/time -f "$db ${mode:-full}: %e s, max RSS %M KiB" \
-            "$BIN" "$DATA/$db" --key-file "$DATA/$db.keys.json" $mode 2>&1 | tee -a "$OUT/memory.txt"
+    for mode in "--all-pages" ""; do
+        # shellcheck disable=SC2046 # the command line is split on purpose
+        /usr/bin/time -f "$db ${mode:-rows}: %e s, max RSS %M KiB" \
+            $(ours "$DATA/$db" $mode) 2>&1 >/dev/null | tee -a "$OUT/memory.txt"
     done
 done
 /usr/bin/time -f "sqlcipher count(*) message_2g.db: %e s, max RSS %M KiB" \
