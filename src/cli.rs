@@ -51,8 +51,9 @@ pub enum Command {
     /// Scan WeChat's data and report sizes by category, account, chat, month and type.
     Scan(ScanArgs),
     /// List the databases: role, size, pages, free pages, WAL, tables and row counts
-    /// (encrypted ones by size and role). Same PATH rules and formats as `scan`.
-    Dbs(MetaArgs),
+    /// (encrypted ones by size and role, or like plaintext ones with --key-file).
+    /// Same PATH rules and formats as `scan`.
+    Dbs(DbsArgs),
     /// List the property lists: format, top-level keys, outline and known WeChat
     /// preference values (no other values). Same PATH rules and formats as `scan`.
     Plists(MetaArgs),
@@ -221,8 +222,8 @@ pub struct CommonArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// Do not count rows in plaintext databases (counts are otherwise taken for
-    /// databases up to 256 MiB, a full read of each table).
+    /// Do not count rows in databases (counts otherwise read what SQLite's count(*)
+    /// reads: each table's smallest index, or the table itself).
     #[arg(long)]
     pub no_row_counts: bool,
 
@@ -236,11 +237,31 @@ pub struct CommonArgs {
     pub now: Option<String>,
 }
 
+/// Options for reading databases page by page (`scan` and `dbs`).
+#[derive(Debug, Args)]
+pub struct PagesArgs {
+    /// Read encrypted (SQLCipher) databases with the key in FILE: a 64-hex-digit
+    /// account key, or an all_keys.json-style map of per-database keys. FILE must be
+    /// yours and private (chmod 600) and not a symlink. Keys are never printed, logged
+    /// or written anywhere, and are wiped from memory after use.
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+
+    /// Read every page of every database instead of only what row counts need: adds
+    /// each table's pages (with its indexes), counts the freelist by walking it, and
+    /// checks every page's HMAC in encrypted databases. Much slower on large databases.
+    #[arg(long)]
+    pub all_pages: bool,
+}
+
 /// `scan` options.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     #[command(flatten)]
     pub common: CommonArgs,
+
+    #[command(flatten)]
+    pub pages: PagesArgs,
 
     /// How many of the largest files to list (0 to 10,000,000).
     #[arg(long, default_value_t = 20, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=MAX_TOP))]
@@ -253,7 +274,17 @@ pub struct ScanArgs {
     pub dat_schemes: bool,
 }
 
-/// `dbs` and `plists` options.
+/// `dbs` options.
+#[derive(Debug, Args)]
+pub struct DbsArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    #[command(flatten)]
+    pub pages: PagesArgs,
+}
+
+/// `plists` options.
 #[derive(Debug, Args)]
 pub struct MetaArgs {
     #[command(flatten)]

@@ -51,8 +51,12 @@ pub struct ScanConfig {
     pub now: DateTime<Utc>,
     /// Which sections (`scan`: all; `dbs`, `plists`: theirs).
     pub view: View,
-    /// Count rows in plaintext databases.
+    /// Count rows in databases.
     pub count_rows: bool,
+    /// `--key-file`: read (and refused, exit 2) before any long work.
+    pub key_file: Option<PathBuf>,
+    /// `--all-pages`: read every page of every database.
+    pub all_pages: bool,
     /// Read every `.dat` image's first bytes for its scheme (`--dat-schemes`).
     pub dat_schemes: bool,
     /// Print phase timings on stderr (`--timings`).
@@ -196,14 +200,16 @@ impl Config {
                 let top = usize::try_from(args.top).unwrap_or(usize::MAX);
                 let mut c = scan_config(args.common, top, View::Scan, env)?;
                 c.dat_schemes = args.dat_schemes;
+                c.key_file = args.pages.key_file;
+                c.all_pages = args.pages.all_pages;
                 Ok(Config::Scan(c))
             }
-            Command::Dbs(args) => Ok(Config::Scan(scan_config(
-                args.common,
-                0,
-                View::Databases,
-                env,
-            )?)),
+            Command::Dbs(args) => {
+                let mut c = scan_config(args.common, 0, View::Databases, env)?;
+                c.key_file = args.pages.key_file;
+                c.all_pages = args.pages.all_pages;
+                Ok(Config::Scan(c))
+            }
             Command::Plists(args) => Ok(Config::Scan(scan_config(
                 args.common,
                 0,
@@ -257,6 +263,8 @@ fn scan_config(a: CommonArgs, top: usize, view: View, env: &Env) -> Result<ScanC
         now,
         view,
         count_rows: !a.no_row_counts,
+        key_file: None,
+        all_pages: false,
         dat_schemes: false,
         timings: a.timings,
     })

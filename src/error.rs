@@ -23,6 +23,9 @@ pub enum Error {
     NotAReport { path: PathBuf, reason: String },
     #[error("{0}")]
     Usage(String),
+    /// `--key-file` refused (never quotes the file's contents).
+    #[error("{0}")]
+    KeyFile(#[from] crate::readers::sqlite::keyfile::KeyFileError),
 }
 
 /// An I/O error in words for people: the system's sentence without the

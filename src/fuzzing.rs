@@ -145,8 +145,8 @@ pub fn sqlite_header(data: &[u8]) {
 pub fn wal(data: &[u8]) {
     let (w, shm) = data.split_at(data.len() / 2);
     let len = w.len() as u64;
-    let _ = sqlite::inspect_wal(w, len, Some(shm));
-    let _ = sqlite::inspect_wal(w, len.saturating_mul(3), None);
+    let _ = sqlite::wal::inspect_wal(w, len, Some(shm));
+    let _ = sqlite::wal::inspect_wal(w, len.saturating_mul(3), None);
     let mut db = shm.to_vec();
     let before = db.len();
     for page_size in [512, 4096] {

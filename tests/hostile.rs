@@ -32,6 +32,7 @@ const COMMANDS: &[&[&str]] = &[
     &["dbs", "{root}"],
     &["dbs", "{root}", "--format", "json"],
     &["dbs", "{root}", "--format", "csv", "--no-row-counts"],
+    &["dbs", "{root}", "--format", "json", "--all-pages"],
     &["plists", "{root}"],
     &["plists", "{root}", "--format", "json"],
     &["dbs", "--format", "html", "-o", "{out}"],

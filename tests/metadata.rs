@@ -116,10 +116,18 @@ fn sample_databases_match_the_sqlite3_cli() {
     let sizes: Vec<u64> = dbs.iter().map(|d| num(&d["apparent_bytes"])).collect();
     assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
 
-    let plaintext: Vec<&Value> = dbs.iter().filter(|d| d["encrypted"] == false).collect();
+    let plaintext: Vec<&Value> = dbs.iter().filter(|d| d["format"] == "sqlite").collect();
     assert_eq!(plaintext.len(), 9, "docs/sample-container.md lists 9");
+    assert!(
+        dbs.iter().all(|d| d["format"] != "unknown"),
+        "the sample's noise is SQLCipher-like"
+    );
     for d in dbs.iter().filter(|d| d["encrypted"] == true) {
-        // Encrypted: the role's page size, whole pages, no schema, no issue.
+        // Encrypted: the role's page size, whole pages, no schema, no issue; no key.
+        assert_eq!(
+            (&d["format"], &d["key"]),
+            (&Value::from("sqlcipher"), &Value::from("none"))
+        );
         let size = num(&d["apparent_bytes"]);
         let ps = num(&d["expected_page_size"]);
         assert_eq!(d["page_size"], d["expected_page_size"], "{d:#}");
@@ -160,15 +168,8 @@ fn sample_databases_match_the_sqlite3_cli() {
     for d in plaintext {
         let rel = d["path"].as_str().unwrap();
         let src = t.path().join(rel);
-        // The file alone: header values, as the tool reports them.
-        let alone = tempfile::tempdir().unwrap();
-        let db = alone.path().join("db");
-        fs::copy(&src, &db).unwrap();
-        let pragma = |p: &str| -> u64 { sqlite3(&db, &format!("PRAGMA {p};"))[0].parse().unwrap() };
-        assert_eq!(num(&d["page_size"]), pragma("page_size"), "{rel}");
-        assert_eq!(num(&d["page_count"]), pragma("page_count"), "{rel}");
-        assert_eq!(num(&d["freelist_pages"]), pragma("freelist_count"), "{rel}");
-        // With its -wal: the rows a reader sees.
+        // With its -wal: one committed state, what a reader sees (pages, free pages
+        // and rows alike).
         let with_wal = tempfile::tempdir().unwrap();
         let db = with_wal.path().join("db");
         fs::copy(&src, &db).unwrap();
@@ -176,6 +177,10 @@ fn sample_databases_match_the_sqlite3_cli() {
         if wal.exists() {
             fs::copy(&wal, with_wal.path().join("db-wal")).unwrap();
         }
+        let pragma = |p: &str| -> u64 { sqlite3(&db, &format!("PRAGMA {p};"))[0].parse().unwrap() };
+        assert_eq!(num(&d["page_size"]), pragma("page_size"), "{rel}");
+        assert_eq!(num(&d["page_count"]), pragma("page_count"), "{rel}");
+        assert_eq!(num(&d["freelist_pages"]), pragma("freelist_count"), "{rel}");
         let names = sqlite3(
             &db,
             "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name;",
@@ -402,7 +407,8 @@ fn bad_databases_and_plists_are_issues_and_the_scan_goes_on() {
         assert!(m.contains(words), "{path}: {m}");
     }
     assert_eq!(issues.len(), want.len(), "{issues:#?}");
-    // An encrypted-looking file of unknown role: listed, not an issue.
+    // Neither SQLite nor SQLCipher-like (one byte repeated): an unknown format,
+    // listed, not an issue, never called encrypted.
     let db = |p: &str| {
         r["databases"]
             .as_array()
@@ -413,15 +419,14 @@ fn bad_databases_and_plists_are_issues_and_the_scan_goes_on() {
             .unwrap_or_else(|| panic!("{p} not listed"))
     };
     let unknown = db(&a4("db_storage/general/unknown.db"));
-    assert_eq!(unknown["encrypted"], true);
+    assert_eq!(unknown["encrypted"], false);
+    assert_eq!(unknown["format"], "unknown");
+    assert!(unknown["key"].is_null() && unknown["page_size"].is_null());
     assert!(unknown["role"].is_null() && unknown["size_note"].is_null());
     let general = db(&a4("db_storage/general/general.db"));
-    assert_eq!(general["encrypted"], true);
+    assert_eq!(general["format"], "unknown");
     assert_eq!(general["role"], "general");
-    assert_eq!(
-        general["size_note"],
-        "size is not a multiple of the expected page size (4096)"
-    );
+    assert!(general["size_note"].is_null());
     assert_eq!(
         db(&a4("db_storage/message/message_2.db"))["size_note"],
         "zero-length"
@@ -444,7 +449,7 @@ fn dbs_command_formats_and_no_row_counts() {
         for t in d["tables"].as_array().into_iter().flatten() {
             assert!(t["rows"].is_null(), "{d:#}");
         }
-        if d["encrypted"] == false {
+        if d["format"] == "sqlite" {
             assert_eq!(d["rows_skipped"], "row counting disabled");
             assert!(!d["tables"].as_array().unwrap().is_empty());
         }

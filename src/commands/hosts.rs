@@ -64,14 +64,8 @@ pub(crate) fn read(
     for i in walk_issues {
         acc.issue(&i.path, &i.kind, i.message.clone());
     }
+    let db_opts = InspectOptions::for_stores();
     for store in found {
-        let Some(root) = roots.get(store.root) else {
-            continue;
-        };
-        let db_opts = InspectOptions {
-            scan_root: Some(root.path.clone()),
-            ..InspectOptions::default()
-        };
         let (abs, rel) = (store.path.as_path(), store.rel.as_str());
         match store.kind {
             StoreKind::UrlCache => url_cache(&mut acc, abs, rel, &db_opts),
@@ -99,7 +93,7 @@ fn db_issue(acc: &mut HostsBuilder, rel: &str, abs: &Path, e: DbError) {
     let kind = match &e {
         DbError::Io { source, .. } => io_issue(rel, source).kind,
         DbError::Locked { .. } => "locked".to_string(),
-        DbError::Scratch { .. } => "io".to_string(),
+        DbError::TooLarge { .. } => "too-large".to_string(),
         _ => "corrupt-store".to_string(),
     };
     // The error text starts with the absolute path; the issue has the relative one.

@@ -9,13 +9,21 @@ use crate::exit::Exit;
 use crate::model::hosts::HostsOptions;
 use crate::model::redact;
 use crate::readers::describe::MetaOptions;
+use crate::readers::sqlite::cipher::KeyRing;
+use crate::readers::sqlite::keyfile::load_key_file;
 use crate::render::{self, Format, Style, View};
 use crate::tree::{progress, scan, sniff};
 use std::io::Write;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Run `scan`, `dbs` or `plists` (the config's view says which).
 pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
+    // The key file first: a refusal is a fatal error before any long work.
+    let keys = match &c.key_file {
+        Some(path) => Some(Arc::new(KeyRing::new(load_key_file(path)?))),
+        None => None,
+    };
     let (roots, base, sink) = roots_for(&c.target, c.any, &c.output)?;
     let opts = scan::ScanOptions {
         threads: c.threads,
@@ -27,6 +35,8 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             databases: c.view != View::Plists,
             plists: c.view != View::Databases,
             count_rows: c.count_rows,
+            all_pages: c.all_pages,
+            keys,
             ..MetaOptions::default()
         },
     };

@@ -58,8 +58,19 @@ pub struct Database {
     pub role_label: Option<String>,
     /// The account folder it belongs to, or `shared`.
     pub account: String,
-    /// No `SQLite format 3` magic (SQLCipher/WCDB, or unknown bytes).
+    /// `sqlite` (plaintext), `sqlcipher` (looks like SQLCipher: no known magic, whole
+    /// pages, a random-looking first page; or a key opened it) or `unknown`.
+    #[serde(default = "sqlite_format")]
+    pub format: String,
+    /// `format` is `sqlcipher`.
     pub encrypted: bool,
+    /// For a SQLCipher database: `ok` (a `--key-file` key opened it), `mismatch` (keys
+    /// apply but none opens it) or `none` (no key for it). `null` otherwise.
+    #[serde(default)]
+    pub key: Option<String>,
+    /// The SQLCipher parameters that opened it (`wechat3`, `wechat4`, ...).
+    #[serde(default)]
+    pub cipher_profile: Option<String>,
     pub apparent_bytes: u64,
     pub allocated_bytes: u64,
     /// From the header; for an encrypted database the expected page size, if known.
@@ -71,7 +82,7 @@ pub struct Database {
     /// `legacy` (rollback journal) or `wal`, from the header.
     pub journal: Option<String>,
     pub wal_bytes: Option<u64>,
-    /// Valid frames in the `-wal` (its first 8 MiB).
+    /// Valid frames in the `-wal` (the whole file, by SQLite's recovery rules).
     pub wal_frames: Option<u64>,
     /// Committed frames not yet copied back into the database.
     pub wal_pending_frames: Option<u64>,
@@ -86,12 +97,19 @@ pub struct Database {
     pub rows_skipped: Option<String>,
 }
 
+fn sqlite_format() -> String {
+    "sqlite".into()
+}
+
 /// One table's row count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TableRows {
     pub name: String,
     /// `null` when skipped (see the database's `rows_skipped`) or failed (`error`).
     pub rows: Option<u64>,
+    /// Pages of the table's b-tree and of its indexes (`--all-pages` only; else `null`).
+    #[serde(default)]
+    pub pages: Option<u64>,
     /// Why this table alone could not be counted (e.g. an FTS tokenizer not built in).
     pub error: Option<String>,
 }

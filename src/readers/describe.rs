@@ -2,21 +2,25 @@
 //! described after it, in parallel over the worker count.
 //!
 //! The walk keeps only these files' paths ([`Candidate`]; dozens to hundreds in a real
-//! container), never all files. Each database is read header first (100 bytes, O(1));
-//! a plaintext one is then listed by [`crate::readers::sqlite::inspect_db`] (schema, and row
-//! counts bounded by its [`RowCountLimit`] unless switched off), which never creates,
-//! changes or deletes anything next to it. An encrypted database is described from its
-//! size, role and sidecars alone. A plist is read whole (at most
-//! [`MAX_PLIST_BYTES`]) and outlined by [`crate::readers::plist::inspect_plist`]. Per-file
-//! problems become issues (`database`, `plist`, or the I/O kinds); the pass goes on.
+//! container), never all files. A database's first 100 bytes are checked, then
+//! [`crate::readers::sqlite::inspect_db`] reads its committed state page by page (main
+//! file + committed `-wal` frames; decrypted when `--key-file` opens it): format
+//! (SQLite, SQLCipher or unknown), pages, free pages, tables and row counts, without
+//! creating, changing or deleting any file anywhere. An encrypted database no key
+//! opens is described from its size, role and sidecars. A plist is read whole (at
+//! most [`MAX_PLIST_BYTES`]) and outlined by [`crate::readers::plist::inspect_plist`].
+//! Per-file problems become issues (`database`, `plist`, or the I/O kinds); the pass
+//! goes on.
 
 use super::plist::{inspect_plist, PlistError, PlistFormat, MAX_PLIST_BYTES};
 use super::read_head;
-use super::sqlite::db::WAL_READ_MAX;
+use super::sqlite::btree::WalkMode;
+use super::sqlite::cipher::{KeyRing, KeyStatus};
+use super::sqlite::db::DbObject;
+use super::sqlite::pagereport::DbFormat;
 use super::sqlite::{
-    db_role, expected_page_size, inspect_db, inspect_wal_file, parse_sqlite_header, DbError,
-    HeaderError, InspectOptions, JournalMode, ObjectKind, RowCountLimit, SQLITE_HEADER_LEN,
-    SQLITE_MAGIC,
+    db_role, expected_page_size, inspect_db, parse_sqlite_header, DbError, HeaderError,
+    InspectOptions, JournalMode, ObjectKind, SQLITE_HEADER_LEN, SQLITE_MAGIC,
 };
 use crate::error::io_issue;
 use crate::escape::printable;
@@ -28,6 +32,7 @@ use std::io;
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// Why a file was picked as a plist: a `.plist` name or `bplist00` magic must be
 /// one; an extension-less file that merely starts like XML may not be.
@@ -42,8 +47,6 @@ pub enum PlistHint {
 /// A file to describe after the walk.
 #[derive(Debug, Clone)]
 pub struct Candidate {
-    /// Index of its root.
-    pub root: usize,
     /// Escaped, relative to the report's base.
     pub rel: String,
     /// Escaped, container-relative.
@@ -77,10 +80,17 @@ impl Candidates {
 pub struct MetaOptions {
     pub databases: bool,
     pub plists: bool,
-    /// Count rows in plaintext databases (bounded by `limit`).
+    /// Count rows in databases (plaintext, and encrypted ones a key opens).
     pub count_rows: bool,
-    pub limit: RowCountLimit,
+    /// Read every page of every database (`--all-pages`): pages per table, the
+    /// freelist walked, every page's HMAC checked.
+    pub all_pages: bool,
+    /// The run's keys (`--key-file`), shared by every worker.
+    pub keys: Option<Arc<KeyRing>>,
+    /// Files described in parallel.
     pub threads: usize,
+    /// Threads for one database's page walk (set by [`describe`]).
+    pub walk_threads: usize,
 }
 
 impl Default for MetaOptions {
@@ -89,8 +99,10 @@ impl Default for MetaOptions {
             databases: true,
             plists: true,
             count_rows: true,
-            limit: RowCountLimit::default(),
+            all_pages: false,
+            keys: None,
             threads: 1,
+            walk_threads: 1,
         }
     }
 }
@@ -105,9 +117,8 @@ pub struct Described {
     pub issues: Vec<Issue>,
 }
 
-/// Describe the candidates. `roots[i]` is root `i` on disk (no private copy of a
-/// database is ever made inside it).
-pub fn describe(c: Candidates, roots: &[PathBuf], opts: &MetaOptions) -> Described {
+/// Describe the candidates.
+pub fn describe(c: Candidates, opts: &MetaOptions) -> Described {
     let mut out = Described::default();
     if opts.databases {
         for rel in &c.dir_databases {
@@ -117,9 +128,14 @@ pub fn describe(c: Candidates, roots: &[PathBuf], opts: &MetaOptions) -> Describ
                 message: "named like a database but is a folder".into(),
             });
         }
-        let done = par_map(&c.databases, opts.threads, |cand| {
-            describe_db(cand, roots.get(cand.root), opts)
-        });
+        // The cores are shared between files and, when there are fewer files
+        // than cores, each file's page walk.
+        let threads = opts.threads.max(1);
+        let opts = MetaOptions {
+            walk_threads: threads / c.databases.len().clamp(1, threads),
+            ..opts.clone()
+        };
+        let done = par_map(&c.databases, threads, |cand| describe_db(cand, &opts));
         for (db, issues) in done {
             out.databases.extend(db);
             out.issues.extend(issues);
@@ -191,19 +207,6 @@ fn sidecar_len(path: &Path) -> Option<u64> {
         .map(|m| m.len())
 }
 
-/// (valid frames, pending frames) of a `-wal` (read as far as SQLite would, at most
-/// [`WAL_READ_MAX`] bytes); `None`s when it cannot be parsed.
-fn wal_frames(db: &Path, wal_len: Option<u64>, shm_len: Option<u64>) -> (Option<u64>, Option<u64>) {
-    if wal_len.is_none() {
-        return (None, None);
-    }
-    let shm = shm_len.map(|_| sidecar(db, "-shm"));
-    match inspect_wal_file(&sidecar(db, "-wal"), shm.as_deref(), WAL_READ_MAX) {
-        Ok(Ok(w)) => (Some(w.valid_frames), Some(w.pending_frames)),
-        _ => (None, None),
-    }
-}
-
 /// An error message without the absolute folder the database is in.
 fn relative_message(e: &DbError, path: &Path) -> String {
     let msg = e.to_string();
@@ -226,11 +229,7 @@ fn database_issue(rel: &str, message: String) -> Issue {
     }
 }
 
-fn describe_db(
-    c: &Candidate,
-    root: Option<&PathBuf>,
-    opts: &MetaOptions,
-) -> (Option<Database>, Vec<Issue>) {
+fn describe_db(c: &Candidate, opts: &MetaOptions) -> (Option<Database>, Vec<Issue>) {
     let mut issues = Vec::new();
     let head = match read_head(&c.path, SQLITE_HEADER_LEN) {
         Ok(h) => h,
@@ -255,7 +254,10 @@ fn describe_db(
             .account
             .unwrap_or("shared")
             .to_string(),
+        format: "sqlite".into(),
         encrypted: false,
+        key: None,
+        cipher_profile: None,
         apparent_bytes: c.size,
         allocated_bytes: c.allocated,
         page_size: None,
@@ -278,27 +280,10 @@ fn describe_db(
         issues.push(database_issue(&c.rel, "zero-length database file".into()));
         return (Some(db), issues);
     }
-    if !head.starts_with(SQLITE_MAGIC) {
-        // SQLCipher/WCDB (or unknown bytes): only sizes and the expected page size.
-        db.encrypted = true;
-        db.rows_skipped = Some("encrypted".into());
-        if let Some(ps) = expected {
-            db.page_size = Some(ps);
-            db.page_count = Some(c.size.div_ceil(u64::from(ps)));
-            if !c.size.is_multiple_of(u64::from(ps)) {
-                db.size_note = Some(format!(
-                    "size is not a multiple of the expected page size ({ps})"
-                ));
-            }
-        } else if c.size < SQLITE_HEADER_LEN as u64 {
-            db.size_note = Some("shorter than a database header".into());
-        }
-        (db.wal_frames, db.wal_pending_frames) = wal_frames(&c.path, wal_bytes, shm_bytes);
-        return (Some(db), issues);
-    }
-    let header = match parse_sqlite_header(&head) {
-        Ok(h) => h,
-        Err(e) => {
+    if head.starts_with(SQLITE_MAGIC) {
+        // The file's own header must be readable (the committed page 1 may be
+        // in the -wal; it is checked again there).
+        if let Err(e) = parse_sqlite_header(&head) {
             db.size_note = Some(match e {
                 HeaderError::TooShort { .. } => "truncated header".into(),
                 _ => "invalid header".into(),
@@ -307,58 +292,117 @@ fn describe_db(
             issues.push(database_issue(&c.rel, format!("SQLite header: {e}")));
             return (Some(db), issues);
         }
-    };
-    let ps = u64::from(header.page_size);
-    db.page_size = Some(header.page_size);
-    db.page_count = Some(header.page_count_for(c.size));
-    db.freelist_pages = Some(u64::from(header.freelist_pages));
-    db.reclaimable_bytes = Some(header.reclaimable_bytes());
-    db.journal = match header.journal {
-        JournalMode::Legacy => Some("legacy".into()),
-        JournalMode::Wal => Some("wal".into()),
-        JournalMode::Unknown => None,
-    };
-    if ps > 0 && !c.size.is_multiple_of(ps) {
-        db.size_note = Some(format!("size is not a multiple of the page size ({ps})"));
     }
     let inspect = InspectOptions {
         count_rows: opts.count_rows,
-        limit: opts.limit,
-        scan_root: root.cloned(),
+        mode: if opts.all_pages {
+            WalkMode::Full
+        } else {
+            WalkMode::Rows
+        },
+        threads: opts.walk_threads.max(1),
+        keys: opts.keys.clone(),
         ..InspectOptions::default()
     };
-    match inspect_db(&c.path, &inspect) {
-        Ok(info) => {
-            if let Some(w) = &info.wal {
-                db.wal_frames = Some(w.valid_frames);
-                db.wal_pending_frames = Some(w.pending_frames);
-            }
-            db.tables = Some(
-                info.objects
-                    .iter()
-                    .filter(|o| matches!(o.kind, ObjectKind::Table | ObjectKind::VirtualTable))
-                    // Names come from the file: printable, like every string
-                    // that reaches a terminal or a spreadsheet.
-                    .map(|o| TableRows {
-                        name: printable(&o.name).into_owned(),
-                        rows: o.rows,
-                        error: o.error.as_deref().map(|e| printable(e).into_owned()),
-                    })
-                    .collect(),
-            );
-            db.rows_skipped = info.rows_skipped;
-        }
+    let info = match inspect_db(&c.path, &inspect) {
+        Ok(info) => info,
         Err(e) => {
-            (db.wal_frames, db.wal_pending_frames) = wal_frames(&c.path, wal_bytes, shm_bytes);
             let msg = relative_message(&e, &c.path);
             db.rows_skipped = Some(format!("schema not read: {msg}"));
             issues.push(match e {
                 DbError::Io { source, .. } => io_issue(&c.rel, &source),
                 _ => database_issue(&c.rel, msg),
             });
+            return (Some(db), issues);
+        }
+    };
+    db.format = match info.format {
+        DbFormat::Sqlite => "sqlite",
+        DbFormat::Sqlcipher => "sqlcipher",
+        DbFormat::Unknown => "unknown",
+    }
+    .into();
+    db.encrypted = info.format == DbFormat::Sqlcipher;
+    db.key = info.key.map(|k| {
+        match k {
+            KeyStatus::Ok => "ok",
+            KeyStatus::Mismatch => "mismatch",
+            KeyStatus::None => "none",
+        }
+        .to_string()
+    });
+    db.cipher_profile = info.profile.map(str::to_string);
+    // A -wal SQLite would ignore has no frames to report (null, as before a parse).
+    if let Some(w) = info.wal.as_ref().filter(|w| w.ignored_because.is_none()) {
+        db.wal_frames = Some(w.frames_valid);
+        db.wal_pending_frames = Some(w.frames_pending);
+    }
+    db.rows_skipped = info.rows_skipped.clone();
+    issues.extend(
+        info.issues
+            .iter()
+            .map(|m| database_issue(&c.rel, m.clone())),
+    );
+    match (info.format, info.page_size) {
+        (DbFormat::Unknown, _) => {}
+        (DbFormat::Sqlcipher, None) => {
+            // No key opened it: only sizes and the role's page size.
+            if let Some(ps) = expected {
+                db.page_size = Some(ps);
+                db.page_count = Some(c.size.div_ceil(u64::from(ps)));
+                if !c.size.is_multiple_of(u64::from(ps)) {
+                    db.size_note = Some(format!(
+                        "size is not a multiple of the expected page size ({ps})"
+                    ));
+                }
+            }
+        }
+        (_, ps) => {
+            db.page_size = ps;
+            db.page_count = info.page_count;
+            db.freelist_pages = info.freelist_pages;
+            db.reclaimable_bytes = info.freelist_pages.zip(ps).map(|(n, ps)| n * u64::from(ps));
+            db.journal = info.journal.map(|j| {
+                match j {
+                    JournalMode::Wal => "wal",
+                    _ => "legacy",
+                }
+                .to_string()
+            });
+            if let Some(ps) = ps.map(u64::from).filter(|&ps| ps > 0) {
+                if !c.size.is_multiple_of(ps) {
+                    db.size_note = Some(format!("size is not a multiple of the page size ({ps})"));
+                }
+            }
+            if info.schema_read {
+                db.tables = Some(tables_of(&info.objects));
+            }
         }
     }
     (Some(db), issues)
+}
+
+/// Tables and virtual tables with their rows and, when every page was walked,
+/// their pages: the table's own b-tree and its indexes'.
+fn tables_of(objects: &[DbObject]) -> Vec<TableRows> {
+    objects
+        .iter()
+        .filter(|o| matches!(o.kind, ObjectKind::Table | ObjectKind::VirtualTable))
+        // Names come from the file: printable, like every string that reaches a
+        // terminal or a spreadsheet.
+        .map(|o| TableRows {
+            name: printable(&o.name).into_owned(),
+            rows: o.rows,
+            pages: o.pages.map(|own| {
+                own + objects
+                    .iter()
+                    .filter(|i| i.kind == ObjectKind::Index && i.table == o.name)
+                    .filter_map(|i| i.pages)
+                    .sum::<u64>()
+            }),
+            error: o.error.as_deref().map(|e| printable(e).into_owned()),
+        })
+        .collect()
 }
 
 /// Whether an XML file declares itself a plist (`<plist` or a plist DOCTYPE) near

@@ -79,7 +79,7 @@ mod tests {
         drop(conn);
         let mut rows = 0u64;
         let mut last = String::new();
-        let (info, _) = read(&p, &InspectOptions::default(), |_, name| {
+        let (info, _) = read(&p, &InspectOptions::for_stores(), |_, name| {
             rows += 1;
             last = name.unwrap_or_default().to_string();
         })

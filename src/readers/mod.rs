@@ -4,8 +4,9 @@
 //! The byte parsers ([`sqlite::header`], [`sqlite::wal`], [`plist`], [`dat`],
 //! [`binarycookies`]) are pure functions over slices and never touch the filesystem;
 //! [`sqlite::roles`] maps path strings to database roles. [`read_head`],
-//! [`sqlite::inspect_wal_file`], [`sqlite::db`], [`urlcache`] and [`httpstorage`] do
-//! I/O, and none of them creates, changes or deletes anything under the scanned tree.
+//! [`sqlite::pages`] (the page engine), [`sqlite::db`], [`urlcache`] and
+//! [`httpstorage`] do I/O, and none of them creates, changes or deletes any file
+//! anywhere.
 //! [`describe`] is the metadata pass: the databases and plists the walk found, read
 //! through these, become the report's entries.
 

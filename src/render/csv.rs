@@ -8,7 +8,8 @@
 //! `hard-links` (`shared`), `database` (path, role or `-`; bytes), `database-free` (path,
 //! `freelist`; files = free pages, apparent = reclaimable bytes), `database-wal` (path,
 //! `wal`; files = pending frames, apparent = `-wal` bytes), `database-table` (path,
-//! table; files = rows, empty when not counted), `plist` (path, format; bytes),
+//! table; files = rows, empty when not counted; apparent = its pages and its indexes'
+//! pages × page size with `--all-pages`), `plist` (path, format; bytes),
 //! `dat-image` (account/chat, `scheme variant`), `issue` (path, `kind: message`; no
 //! numbers). `dbs` writes only the `database*` and `issue` rows, `plists` only the
 //! `plist` and `issue` rows.
@@ -142,7 +143,11 @@ fn database_rows(r: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "database-table",
                 &d.path,
                 &t.name,
-                [t.rows, None, None],
+                [
+                    t.rows,
+                    t.pages.zip(d.page_size).map(|(p, ps)| p * u64::from(ps)),
+                    None,
+                ],
             )?;
         }
     }

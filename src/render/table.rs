@@ -319,7 +319,13 @@ fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
 fn db_detail(d: &Database) -> String {
     let mut parts: Vec<String> = Vec::new();
     if d.encrypted {
-        parts.push("encrypted".into());
+        parts.push(match d.key.as_deref() {
+            Some("ok") => "encrypted, key ok".into(),
+            Some("mismatch") => "encrypted, key mismatch".into(),
+            _ => "encrypted".into(),
+        });
+    } else if d.format == "unknown" {
+        parts.push("unknown format".into());
     } else if let Some(j) = &d.journal {
         parts.push(format!("sqlite {j}"));
     } else {
@@ -359,17 +365,23 @@ fn databases(r: &Report, o: &mut Out<'_>, top: usize) -> io::Result<()> {
     }
     let size: u64 = dbs.iter().map(|d| d.apparent_bytes).sum();
     let encrypted = dbs.iter().filter(|d| d.encrypted).count() as u64;
+    let unknown = dbs.iter().filter(|d| d.format == "unknown").count() as u64;
     let free: u64 = dbs.iter().filter_map(|d| d.reclaimable_bytes).sum();
     let free_pages: u64 = dbs.iter().filter_map(|d| d.freelist_pages).sum();
     let wal: u64 = dbs.iter().filter_map(|d| d.wal_bytes).sum();
     let pending: u64 = dbs.iter().filter_map(|d| d.wal_pending_frames).sum();
+    let unknown_note = if unknown > 0 {
+        format!(", {} unknown format", count(unknown))
+    } else {
+        String::new()
+    };
     writeln!(
         o.w,
-        "  {} in {} files: {} encrypted, {} plaintext",
+        "  {} in {} files: {} encrypted, {} plaintext{unknown_note}",
         bytes(size),
         count(dbs.len() as u64),
         count(encrypted),
-        count(dbs.len() as u64 - encrypted)
+        count(dbs.len() as u64 - encrypted - unknown)
     )?;
     writeln!(
         o.w,

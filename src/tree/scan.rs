@@ -94,11 +94,10 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
         threads: opts.threads,
         ..opts.meta.clone()
     };
-    let paths: Vec<_> = roots.iter().map(|r| r.path.clone()).collect();
     let metadata_files = usize::from(meta_opts.databases) * candidates.databases.len()
         + usize::from(meta_opts.plists) * candidates.plists.len();
     let totalled = Instant::now();
-    let described = describe(candidates, &paths, &meta_opts);
+    let described = describe(candidates, &meta_opts);
     let timings = Timings {
         walk: walked - start,
         totals: totalled - walked,

@@ -1,182 +1,127 @@
-//! Strictly read-only listing of a plaintext SQLite database: tables, indexes
-//! and exact row counts as a reader of the database sees them, WAL included.
+//! One consistent, strictly read-only view of a database, built from its pages:
+//! tables, indexes and row counts as a reader of the database sees them, its
+//! committed `-wal` frames included, decrypted when it is a SQLCipher file and
+//! the user's key opens it.
 //!
-//! # Nothing under the scanned tree is ever created, changed or deleted
+//! # No file is ever opened by SQLite, and nothing is ever written
 //!
-//! SQLite's stock unix VFS is not read-only enough for that, even with
-//! `SQLITE_OPEN_READONLY` / `mode=ro`, and especially as root. Observed with
-//! strace on the system `sqlite3` 3.40, confirmed in the bundled 3.50 source
-//! (`unixOpen`, `unixOpenSharedMemory`, `pagerOpenWalIfPresent`,
-//! `hasHotJournal`), and re-checked against the bundled library by the test
-//! `naive_read_only_open_modifies_the_tree`:
+//! SQLite's own unix VFS is not read-only enough, even with `mode=ro`, and
+//! especially as root: opening a WAL database opens its `-wal` `O_RDWR|O_CREAT`
+//! and creates the `-shm`; a hot `-journal` is opened and `fchown`ed; a `-wal`
+//! next to an empty database is deleted (the test
+//! `naive_read_only_open_modifies_the_tree` keeps that evidence). Earlier
+//! versions therefore read databases with sidecars through private copies in
+//! `$TMPDIR`, which a signal could leave behind and which could land inside
+//! another scanned folder. There are no copies any more. Every database is
+//! read page by page by the page engine ([`super::pagereport::open_database`]):
+//! the main file through `pread` on a descriptor opened `O_RDONLY|O_NOFOLLOW`,
+//! the committed frames of its `-wal` laid over it by SQLite's recovery rules
+//! (the whole `-wal`, streamed), and SQLCipher decryption on top. Then:
 //!
-//! * opening a WAL database (or any database with a `-wal` file) opens the
-//!   `-wal` with `O_RDWR|O_CREAT` (creating it if missing) and `fchown`s it,
-//!   then creates and writes the `-shm`;
-//! * `readonly_shm=1` still opens and `fchown`s the `-wal`, and fails with
-//!   `SQLITE_CANTOPEN` when the `-shm` is missing;
-//! * `PRAGMA locking_mode=EXCLUSIVE` before the first read needs an
-//!   exclusive lock, which a read-only descriptor cannot take (I/O error);
-//!   with `vfs=unix-none` it reads, but tries to checkpoint on close (a
-//!   `pwrite` into the database that only fails because the descriptor is
-//!   read-only);
-//! * any `-journal` next to a legacy database is opened and `fchown`ed by
-//!   the hot-journal check (a ctime change when running as root), and a hot
-//!   one fails with `SQLITE_READONLY_ROLLBACK`;
-//! * a `-wal` next to a zero-page database is *deleted* by a read-only open.
+//! * **Small plaintext databases** (the committed state at most
+//!   [`InspectOptions::in_memory_max`], 8 MiB) are streamed page by page into
+//!   the buffer SQLite allocates for `sqlite3_deserialize` ([`ImageReader`]:
+//!   one copy, in memory) and listed with SQL (`sqlite_master`, `count(*)`),
+//!   so virtual tables are counted as SQLite counts them.
+//! * **Everything else**, and every decrypted database whatever its size, is
+//!   read by the b-tree walker ([`super::btree`]): in
+//!   [`WalkMode::Rows`] it reads what SQLite's `count(*)` reads; with
+//!   `--all-pages` ([`WalkMode::Full`]) every page. Decrypted pages then never
+//!   reach SQLite: they live in buffers that are wiped on drop (SQLite's heap
+//!   is freed without wiping, so it gets no decrypted byte).
 //!
-//! So [`inspect_db`] first reads the header and looks at the sidecars itself,
-//! then picks one of three ways in ([`Access`]):
+//! Page count, free pages and row counts all come from the same committed
+//! page 1 and the same pages ([`DbInfo`]). A header that cannot be true
+//! (more pages than the file and WAL hold, more free pages than pages) is an
+//! issue, and the impossible figure is not reported.
 //!
-//! * **In place, `mode=ro`** only for a legacy-journal database with no
-//!   `-wal` and no `-journal`: SQLite then opens just the database file
-//!   `O_RDONLY` and takes advisory read locks, so a writer holding an
-//!   exclusive lock makes this an error value ([`DbError::Locked`], busy
-//!   timeout 0 by default) instead of a hang.
-//! * **In place, `immutable=1`** when the file on disk is the whole truth: a
-//!   WAL database whose `-wal` is missing or holds no valid committed frame
-//!   (checked with [`crate::readers::sqlite::wal`], which follows SQLite's recovery
-//!   rules), or a legacy database whose `-journal` is not hot. SQLite then
-//!   opens only the database file, takes no locks and ignores sidecars.
-//! * **Private copy** when the view needs a sidecar applied: the database and
-//!   its `-wal` (frames not yet checkpointed, e.g. Apple's `Cache.db` with
-//!   its `-shm` missing) or its hot `-journal` are copied (`O_NOFOLLOW`
-//!   reads) into a fresh `0700` directory under the scratch dir, which must
-//!   lie outside the scanned tree, and SQLite recovers or rolls back the copy
-//!   there. The copy is deleted afterwards. A journal that names a
-//!   super-journal is never copied (rolling it back could delete the
-//!   super-journal in the original directory); that view is reported stale.
+//! # What a reader with locks would see that we may not
 //!
-//! # In memory, when small
-//!
-//! Those are the views; the mechanism for most databases is cheaper. When the
-//! database plus any `-wal` to apply is at most [`InspectOptions::in_memory_max`]
-//! (8 MiB), the bytes are read (through the descriptor the header came from),
-//! the `-wal`'s committed frames are written over their pages by
-//! [`crate::readers::sqlite::wal::apply_committed_frames`] (the same valid-frame walk as
-//! SQLite's recovery, bounded), the file-format bytes are set to rollback mode
-//! in our copy (as the `sqlite3_deserialize` docs prescribe for WAL images), and
-//! SQLite gets the image read-only through `sqlite3_deserialize`. SQLite then
-//! touches no file at all: no path resolution, locks, `-shm` or private copy.
-//! For the in-place `mode=ro` view, `F_GETLK` first asks whether another
-//! process holds a write lock on SQLite's pending byte or shared range; if so,
-//! the file-based path runs and SQLite reports the lock. A hot journal, a WAL
-//! with another page size, or frames past the bound also take the file-based
-//! path. The two mechanisms give the same answers (tested).
-//!
-//! # Cost bounds
-//!
-//! Row counts are `SELECT count(*) FROM main."<name>"` per table (identifier
-//! quoting doubles `"`), so they cost a full b-tree walk. They are skipped
-//! (`rows: None`, with [`DbInfo::rows_skipped`] saying why) when the caller
-//! passes `count_rows: false`, when database plus applied sidecar is larger
-//! than [`RowCountLimit::max_db_bytes`] (default 256 MiB), or when the view
-//! is stale. [`RowCountLimit::max_rows_per_table`] caps each count
-//! (`rows_capped` then marks a lower bound). A private copy is only made
-//! within `max_db_bytes` too. A table that cannot be counted (e.g. a virtual
-//! table whose module or tokenizer is not compiled in: WeChat 4.x
-//! `message_fts.db` uses a custom FTS5 tokenizer) gets an error string of
-//! its own; the other tables are still counted. The bundled SQLite has FTS3,
-//! FTS4, FTS5, R-Tree and DBSTAT.
-//!
-//! Known limits: a sidecar that appears between our check and SQLite's open
-//! (a live writer) can still be touched by the in-place `mode=ro` path; a
-//! live writer can make any in-place read see a torn state, reported as an
-//! SQLite error value.
+//! * A rollback-journal database whose writer holds a write lock (`F_GETLK` on
+//!   SQLite's pending byte and shared range, which takes no lock) is reported
+//!   [`DbError::Locked`], as SQLite's reader would get `SQLITE_BUSY`.
+//! * A hot `-journal` (valid header, no writer) would be rolled back by SQLite
+//!   before reading; the engine reads the file as it is and says so in an
+//!   issue ([`super::pagereport::PageReport::hot_journal`]).
+//! * A writer that checkpoints and restarts its `-wal` while we read can make
+//!   pages read inconsistently; such pages become per-table errors or page
+//!   errors, never a crash.
 
-use std::ffi::OsString;
-use std::fmt::Write as _;
-use std::fs::{self, DirBuilder, File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom};
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::Arc;
 
 use rusqlite::config::DbConfig;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, ErrorCode, OpenFlags, MAIN_DB};
 use serde::Serialize;
 use thiserror::Error;
+use zeroize::Zeroizing;
 
-use super::header::{parse_sqlite_header, HeaderError, JournalMode, SqliteHeader};
-use super::wal::{apply_committed_frames, WalInfo};
+use super::btree::{analyze_with, committed_page_count, Layout, WalkMode, WalkOptions};
+use super::cipher::{KeyRing, KeyStatus};
+use super::header::{parse_sqlite_header, HeaderError, JournalMode};
+use super::pagereport::{open_database, DbFormat, OpenedDb, PagesError};
+use super::pages::{ImageReader, PageSource, WalStats};
 use crate::readers::open_regular;
 
-/// Default for [`RowCountLimit::max_db_bytes`]: 256 MiB.
-pub const DEFAULT_MAX_DB_BYTES: u64 = 256 * 1024 * 1024;
-/// Default for [`InspectOptions::in_memory_max`]: 8 MiB of database plus `-wal`
-/// (per worker thread, transiently; twice that while a `-wal` is applied).
+/// Default for [`InspectOptions::in_memory_max`]: 8 MiB of committed pages.
 pub const DEFAULT_IN_MEMORY_MAX: u64 = 8 * 1024 * 1024;
-/// How much of a `-wal` is read to decide whether it holds committed frames
-/// (WeChat preallocates 4 MiB WALs).
-pub const WAL_READ_MAX: usize = 8 * 1024 * 1024;
-/// Rollback-journal header magic.
-const JOURNAL_MAGIC: [u8; 8] = [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7];
+/// What [`with_read_only_connection`] reads into memory at most for the
+/// store readers (URL cache, HTTP storage): 256 MiB of committed pages.
+pub const STORE_IN_MEMORY_MAX: u64 = 256 * 1024 * 1024;
 
-/// Bounds on the cost of counting rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RowCountLimit {
-    /// Skip counts (and private copies) above this many bytes of database
-    /// plus applied sidecar.
-    pub max_db_bytes: u64,
-    /// Count at most this many rows per table; `rows_capped` marks the cap.
-    pub max_rows_per_table: Option<u64>,
-}
-
-impl Default for RowCountLimit {
-    fn default() -> Self {
-        RowCountLimit {
-            max_db_bytes: DEFAULT_MAX_DB_BYTES,
-            max_rows_per_table: None,
-        }
-    }
-}
-
-/// Options for [`inspect_db`].
+/// Options for [`inspect_db`] and [`with_read_only_connection`].
 #[derive(Debug, Clone)]
 pub struct InspectOptions {
-    /// Count rows per table (subject to `limit`).
+    /// Count rows per table.
     pub count_rows: bool,
-    pub limit: RowCountLimit,
-    /// SQLite busy timeout for the in-place read (default 0: fail at once).
-    pub busy_timeout: Duration,
-    /// Parent of private copies; default `std::env::temp_dir()`.
-    pub scratch_dir: Option<PathBuf>,
-    /// The scanned tree; the scratch dir must not be inside it (nor inside
-    /// the database's own directory, which is always checked).
-    pub scan_root: Option<PathBuf>,
-    /// Views up to this many bytes (database plus applied `-wal`) are read into
-    /// memory and handed to SQLite whole ([`Access`] says which view; see the
-    /// module docs); 0 always uses the file-based paths.
+    /// Plaintext databases whose committed state is at most this many bytes
+    /// are read into memory and listed by SQLite; larger ones are walked.
+    /// [`with_read_only_connection`] refuses larger ones. 0: always walk.
     pub in_memory_max: u64,
+    /// How much the walker reads: [`WalkMode::Rows`] (what `count(*)` reads)
+    /// or [`WalkMode::Full`] (every page: exact pages per table, the freelist
+    /// walked, every page's HMAC checked).
+    pub mode: WalkMode,
+    /// Threads for one database's walk.
+    pub threads: usize,
+    /// The run's keys (`--key-file`).
+    pub keys: Option<Arc<KeyRing>>,
 }
 
 impl Default for InspectOptions {
     fn default() -> Self {
         InspectOptions {
             count_rows: true,
-            limit: RowCountLimit::default(),
-            busy_timeout: Duration::ZERO,
-            scratch_dir: None,
-            scan_root: None,
             in_memory_max: DEFAULT_IN_MEMORY_MAX,
+            mode: WalkMode::Rows,
+            threads: 2,
+            keys: None,
         }
     }
 }
 
-/// Which view of the database was read (in memory or through SQLite's file
-/// access; see the module docs).
+impl InspectOptions {
+    /// For the store readers: SQL over an in-memory view up to
+    /// [`STORE_IN_MEMORY_MAX`].
+    pub fn for_stores() -> Self {
+        InspectOptions {
+            in_memory_max: STORE_IN_MEMORY_MAX,
+            ..InspectOptions::default()
+        }
+    }
+}
+
+/// How the tables were listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Access {
-    /// `mode=ro` on the file itself (legacy journal, no sidecars).
-    InPlaceReadOnly,
-    /// `immutable=1` on the file itself (no sidecar content to apply).
-    InPlaceImmutable,
-    /// A private copy with its `-wal` or hot `-journal` applied.
-    PrivateCopy,
+    /// SQLite over the committed pages in memory (`sqlite3_deserialize`).
+    InMemory,
+    /// The b-tree walker over the pages.
+    Pages,
 }
 
 /// Sizes of the sidecars that exist.
@@ -205,32 +150,49 @@ pub struct DbObject {
     pub table: String,
     /// Row count (tables only), if counted.
     pub rows: Option<u64>,
-    /// `rows` hit `max_rows_per_table` and is a lower bound.
-    pub rows_capped: bool,
-    /// Why this table could not be counted.
+    /// Pages of its own b-tree (interior, leaf, overflow), when every page
+    /// was walked ([`WalkMode::Full`]).
+    pub pages: Option<u64>,
+    /// Why this table could not be counted or read whole.
     pub error: Option<String>,
 }
 
-/// What [`inspect_db`] found.
+/// What [`inspect_db`] found: one committed state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DbInfo {
     pub file_len: u64,
-    pub header: SqliteHeader,
-    /// Pages by header (or file length when the header count is stale).
-    pub page_count: u64,
+    pub format: DbFormat,
+    /// For a SQLCipher file: whether a key opened it.
+    pub key: Option<KeyStatus>,
+    /// The SQLCipher profile that opened it.
+    pub profile: Option<&'static str>,
+    /// From the committed page 1 (`None` when the pages cannot be read).
+    pub page_size: Option<u32>,
+    /// Pages in the committed state (SQLite's rule; see
+    /// [`committed_page_count`]).
+    pub page_count: Option<u64>,
+    /// Free pages in the committed state: the header's count, or the walked
+    /// freelist with [`WalkMode::Full`]; `None` when the header's count cannot
+    /// be true.
+    pub freelist_pages: Option<u64>,
+    /// From the committed page 1.
+    pub journal: Option<JournalMode>,
     pub sidecars: Sidecars,
-    /// The `-wal`, parsed over its first [`WAL_READ_MAX`] bytes.
-    pub wal: Option<WalInfo>,
-    /// A `-journal` whose first byte is non-zero (SQLite would roll it back).
+    /// The whole `-wal`, walked by SQLite's recovery rules.
+    pub wal: Option<WalStats>,
+    /// A hot `-journal` lies beside it (see the module docs).
     pub hot_journal: bool,
-    pub access: Access,
-    /// The view ignores sidecar content that a reader would see (too large
-    /// to copy, or a super-journal); counts are then skipped.
-    pub stale_view: bool,
-    /// Tables and indexes, sorted by name.
+    /// How the tables were listed; `None` when they were not.
+    pub access: Option<Access>,
+    /// Tables and indexes, sorted by name; empty when the schema was not read.
     pub objects: Vec<DbObject>,
+    /// The schema was read (`objects` is the whole list).
+    pub schema_read: bool,
     /// Why row counts were not taken, if they were not.
     pub rows_skipped: Option<String>,
+    /// Problems found on the way, as sentences (each is a report issue).
+    pub issues: Vec<String>,
+    /// What a reader should know that is not a problem (a `-wal` SQLite ignores).
     pub notes: Vec<String>,
 }
 
@@ -247,15 +209,19 @@ pub enum DbError {
     UnsupportedFormat { path: PathBuf, read_version: u8 },
     #[error("{}: sidecar exists but is not a regular file", path.display())]
     UnsafeSidecar { path: PathBuf },
-    #[error("{}: database is locked by another connection", path.display())]
+    #[error("{}: database is locked by another program that is changing it", path.display())]
     Locked { path: PathBuf },
     #[error("{}: {}", path.display(), super::sqlite_reason(source))]
     Sqlite {
         path: PathBuf,
         source: rusqlite::Error,
     },
-    #[error("{}: unusable scratch directory: {reason}", path.display())]
-    Scratch { path: PathBuf, reason: String },
+    #[error("{}: {message}", path.display())]
+    Pages { path: PathBuf, message: String },
+    #[error("{}: not a plaintext SQLite database", path.display())]
+    NotPlaintext { path: PathBuf },
+    #[error("{}: its committed state is {bytes} bytes, over the {max} bytes this tool reads into memory; not read", path.display())]
+    TooLarge { path: PathBuf, bytes: u64, max: u64 },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> DbError + '_ {
@@ -285,8 +251,16 @@ fn sqlite_err(path: &Path, source: rusqlite::Error) -> DbError {
     }
 }
 
-fn sidecar_path(db: &Path, suffix: &str) -> PathBuf {
-    let mut s: OsString = db.as_os_str().to_owned();
+/// The page engine's error, with the database's own path.
+fn pages_err(path: &Path, e: PagesError) -> DbError {
+    DbError::Pages {
+        path: path.to_path_buf(),
+        message: e.kind.to_string(),
+    }
+}
+
+pub(crate) fn sidecar_path(db: &Path, suffix: &str) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
     s.push(suffix);
     PathBuf::from(s)
 }
@@ -306,174 +280,37 @@ fn sidecar_len(p: &Path) -> Result<Option<u64>, DbError> {
     }
 }
 
-/// What a `-journal` looks like.
-#[derive(Debug, Default, Clone, Copy)]
-struct JournalState {
-    hot: bool,
-    super_journal: bool,
-}
-
-/// SQLite calls a journal hot when its first byte is non-zero (and no
-/// writer holds a RESERVED lock, which cannot be seen from here). A
-/// super-journal record sits at the very end: name length (u32 BE) at
-/// `len-16`, checksum at `len-12`, journal magic at `len-8`.
-fn journal_state(p: &Path) -> Result<JournalState, DbError> {
-    let (mut f, meta) = open_regular(p).map_err(io_err(p))?;
-    let len = meta.len();
-    let mut first = [0u8; 1];
-    let hot = len > 0 && f.read(&mut first).map_err(io_err(p))? == 1 && first[0] != 0;
-    let mut super_journal = false;
-    if len >= 16 {
-        let mut tail = [0u8; 16];
-        f.seek(SeekFrom::Start(len - 16)).map_err(io_err(p))?;
-        f.read_exact(&mut tail).map_err(io_err(p))?;
-        let name_len = u32::from_be_bytes([tail[0], tail[1], tail[2], tail[3]]);
-        super_journal = tail[8..] == JOURNAL_MAGIC && name_len > 0;
-    }
-    Ok(JournalState { hot, super_journal })
-}
-
-/// `file:` URI for `path` with every byte outside `[A-Za-z0-9/._~-]`
-/// percent-encoded.
-fn file_uri(path: &Path, query: &str) -> String {
-    let bytes = path.as_os_str().as_bytes();
-    let mut s = String::from(if bytes.first() == Some(&b'/') {
-        "file://"
-    } else {
-        "file:"
-    });
-    for &b in bytes {
-        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
-            s.push(char::from(b));
-        } else {
-            let _ = write!(s, "%{b:02X}");
-        }
-    }
-    s.push('?');
-    s.push_str(query);
-    s
-}
-
 /// `"name"` with embedded quotes doubled.
 fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// A private scratch directory, removed on drop.
-struct Scratch {
-    dir: PathBuf,
-}
+/// SQLite's lock bytes (os_unix.c): a reader takes a read lock on `PENDING_BYTE`,
+/// then on the `SHARED_SIZE` bytes from `SHARED_FIRST`.
+const PENDING_BYTE: u64 = 0x4000_0000;
+const SHARED_FIRST: u64 = PENDING_BYTE + 2;
+const SHARED_SIZE: u64 = 510;
 
-static SCRATCH_SEQ: AtomicU64 = AtomicU64::new(0);
-
-impl Scratch {
-    fn create(db: &Path, opts: &InspectOptions) -> Result<Scratch, DbError> {
-        let base = opts.scratch_dir.clone().unwrap_or_else(std::env::temp_dir);
-        let bad = |reason: String| DbError::Scratch {
-            path: base.clone(),
-            reason,
+/// Whether another process holds a lock that would make SQLite's reader wait
+/// (`SQLITE_BUSY`): a write lock on the pending byte or the shared range, asked
+/// with `F_GETLK`, which takes no lock itself. A filesystem that cannot answer
+/// counts as unlocked (nothing else can be known there).
+fn writer_lock_held(path: &Path) -> Result<bool, DbError> {
+    use rustix::process::{fcntl_getlk, Flock, FlockOffsetType, FlockType};
+    let (file, _) = open_regular(path).map_err(io_err(path))?;
+    for (start, length) in [(PENDING_BYTE, 1), (SHARED_FIRST, SHARED_SIZE)] {
+        let probe = Flock {
+            start,
+            length,
+            pid: None,
+            typ: FlockType::ReadLock,
+            offset_type: FlockOffsetType::Set,
         };
-        let canon = fs::canonicalize(&base).map_err(|e| bad(e.to_string()))?;
-        let db_dir = db.parent().filter(|p| !p.as_os_str().is_empty());
-        let db_dir = fs::canonicalize(db_dir.unwrap_or_else(|| Path::new(".")))
-            .map_err(|e| bad(format!("cannot resolve the database directory: {e}")))?;
-        let mut forbidden = vec![db_dir];
-        if let Some(root) = &opts.scan_root {
-            forbidden.push(
-                fs::canonicalize(root)
-                    .map_err(|e| bad(format!("cannot resolve the scan root: {e}")))?,
-            );
+        if fcntl_getlk(&file, &probe).is_ok_and(|l| l.is_some()) {
+            return Ok(true);
         }
-        if let Some(f) = forbidden.iter().find(|f| canon.starts_with(f)) {
-            return Err(bad(format!("inside the scanned tree {}", f.display())));
-        }
-        for _ in 0..64 {
-            let n = SCRATCH_SEQ.fetch_add(1, Ordering::Relaxed);
-            let dir = canon.join(format!("wechat-inspect-{}-{n}", std::process::id()));
-            match DirBuilder::new().mode(0o700).create(&dir) {
-                Ok(()) => return Ok(Scratch { dir }),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(bad(e.to_string())),
-            }
-        }
-        Err(bad("no free name".to_string()))
     }
-
-    /// Copies the regular file `src` (not followed if a symlink) to
-    /// `self.dir/name`, at most `max` bytes.
-    fn copy_in(&self, src: &Path, name: &str, max: u64) -> Result<PathBuf, DbError> {
-        let (from, _) = open_regular(src).map_err(io_err(src))?;
-        let dst = self.dir.join(name);
-        let mut to: File = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&dst)
-            .map_err(io_err(&dst))?;
-        io::copy(&mut from.take(max), &mut to).map_err(io_err(src))?;
-        Ok(dst)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// The decision, before any SQLite call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Plan {
-    InPlace,
-    Immutable { stale: Option<String> },
-    CopyWithWal,
-    CopyWithJournal,
-}
-
-/// Which sidecar content a reader of the database would see, and how to
-/// get that view without touching the original files.
-fn plan(
-    header: &SqliteHeader,
-    file_len: u64,
-    sidecars: &Sidecars,
-    wal: Option<&WalInfo>,
-    journal: JournalState,
-    max_bytes: u64,
-) -> Plan {
-    if header.journal == JournalMode::Wal || sidecars.wal_bytes.is_some() {
-        let wal_len = sidecars.wal_bytes.unwrap_or(0);
-        let has_frames =
-            wal.is_some_and(|w| w.committed_frames > 0 || (!w.scan_complete && w.valid_frames > 0));
-        if !has_frames {
-            return Plan::Immutable { stale: None };
-        }
-        if file_len.saturating_add(wal_len) <= max_bytes {
-            return Plan::CopyWithWal;
-        }
-        return Plan::Immutable {
-            stale: Some(format!(
-                "WAL frames not applied: database + WAL = {} bytes, over the {max_bytes}-byte limit",
-                file_len.saturating_add(wal_len)
-            )),
-        };
-    }
-    match sidecars.journal_bytes {
-        None => Plan::InPlace,
-        Some(_) if !journal.hot => Plan::Immutable { stale: None },
-        Some(_) if journal.super_journal => Plan::Immutable {
-            stale: Some(
-                "hot journal names a super-journal; not rolled back (view may hold uncommitted pages)"
-                    .to_string(),
-            ),
-        },
-        Some(j) if file_len.saturating_add(j) <= max_bytes => Plan::CopyWithJournal,
-        Some(j) => Plan::Immutable {
-            stale: Some(format!(
-                "hot journal not rolled back: database + journal = {} bytes, over the {max_bytes}-byte limit",
-                file_len.saturating_add(j)
-            )),
-        },
-    }
+    Ok(false)
 }
 
 fn harden(conn: &Connection) {
@@ -485,13 +322,37 @@ fn harden(conn: &Connection) {
     let _ = conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
 }
 
-/// Reads `sqlite_master` and counts rows.
-fn list_objects(
-    conn: &Connection,
-    path: &Path,
-    count: bool,
-    cap: Option<u64>,
-) -> Result<Vec<DbObject>, DbError> {
+/// The first `pages` committed pages of a plaintext database, in SQLite's
+/// memory, read-only: streamed page by page into the buffer SQLite owns.
+fn in_memory(path: &Path, src: &dyn PageSource, pages: u32) -> Result<Connection, DbError> {
+    let mut conn = Connection::open_in_memory_with_flags(
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| sqlite_err(path, e))?;
+    harden(&conn);
+    if pages == 0 {
+        return Ok(conn);
+    }
+    let mut reader = ImageReader::new(src, pages);
+    let len = usize::try_from(reader.len()).map_err(|_| DbError::TooLarge {
+        path: path.to_path_buf(),
+        bytes: reader.len(),
+        max: usize::MAX as u64,
+    })?;
+    if let Err(e) = conn.deserialize_read_exact(MAIN_DB, &mut reader, len, true) {
+        return Err(match reader.error() {
+            Some(pe) => DbError::Pages {
+                path: path.to_path_buf(),
+                message: pe.to_string(),
+            },
+            None => sqlite_err(path, e),
+        });
+    }
+    Ok(conn)
+}
+
+/// Reads `sqlite_master` and, when `count`, counts each table's rows.
+fn list_objects(conn: &Connection, path: &Path, count: bool) -> Result<Vec<DbObject>, DbError> {
     let mut stmt = conn
         .prepare(
             "SELECT type, name, tbl_name, sql FROM main.sqlite_master \
@@ -515,13 +376,7 @@ fn list_objects(
             let (sql, _) = text(r.get_ref(3)?);
             let kind = match ty.as_str() {
                 "index" => ObjectKind::Index,
-                _ if sql
-                    .trim_start()
-                    .get(..20)
-                    .is_some_and(|p| p.eq_ignore_ascii_case("CREATE VIRTUAL TABLE")) =>
-                {
-                    ObjectKind::VirtualTable
-                }
+                _ if is_virtual(&sql) => ObjectKind::VirtualTable,
                 _ => ObjectKind::Table,
             };
             Ok((name, name_ok, kind, table))
@@ -535,7 +390,7 @@ fn list_objects(
             kind,
             table,
             rows: None,
-            rows_capped: false,
+            pages: None,
             error: (!name_ok).then(|| "name is not valid UTF-8".to_string()),
         });
     }
@@ -545,25 +400,9 @@ fn list_objects(
             if o.kind == ObjectKind::Index || o.error.is_some() {
                 continue;
             }
-            let target = format!("main.{}", quote_ident(&o.name));
-            let sql = match cap {
-                None => format!("SELECT count(*) FROM {target}"),
-                Some(c) => format!(
-                    "SELECT count(*) FROM (SELECT 1 FROM {target} LIMIT {})",
-                    c.saturating_add(1).min(i64::MAX as u64)
-                ),
-            };
+            let sql = format!("SELECT count(*) FROM main.{}", quote_ident(&o.name));
             match conn.query_row(&sql, [], |r| r.get::<_, i64>(0)) {
-                Ok(n) => {
-                    let n = u64::try_from(n).unwrap_or(0);
-                    match cap {
-                        Some(c) if n > c => {
-                            o.rows = Some(c);
-                            o.rows_capped = true;
-                        }
-                        _ => o.rows = Some(n),
-                    }
-                }
+                Ok(n) => o.rows = Some(u64::try_from(n).unwrap_or(0)),
                 Err(e) => o.error = Some(e.to_string()),
             }
         }
@@ -571,331 +410,344 @@ fn list_objects(
     Ok(objects)
 }
 
-/// What is known about a database before it is opened: its header, its sidecars,
-/// and the way to open it read-only ([`plan`]).
-struct Survey {
-    /// The database, open, positioned just after `head`.
-    file: File,
-    /// Its first bytes (up to 100).
-    head: Vec<u8>,
-    file_len: u64,
-    header: SqliteHeader,
-    sidecars: Sidecars,
-    wal: Option<WalInfo>,
-    journal: JournalState,
-    plan: Plan,
-    /// What a reader of the chosen view would miss, if anything.
-    stale: Option<String>,
-    access: Access,
-    notes: Vec<String>,
+fn is_virtual(sql: &str) -> bool {
+    sql.trim_start()
+        .get(..20)
+        .is_some_and(|p| p.eq_ignore_ascii_case("CREATE VIRTUAL TABLE"))
 }
 
-/// Read the header and the sidecars of the database at `path` and choose the view.
-fn survey(path: &Path, max: u64) -> Result<Survey, DbError> {
-    let (file, meta) = open_regular(path).map_err(io_err(path))?;
-    let file_len = meta.len();
-    let mut head = Vec::with_capacity(100);
-    (&file)
-        .take(100)
-        .read_to_end(&mut head)
-        .map_err(io_err(path))?;
-    let header = parse_sqlite_header(&head).map_err(|source| DbError::Header {
+/// The walker's objects as [`DbObject`]s, sorted by name (`sqlite_schema`
+/// itself left out, as `sqlite_master` leaves it out).
+fn objects_from(layout: &Layout) -> Vec<DbObject> {
+    use super::btree::ObjectKind as K;
+    let mut out: Vec<DbObject> = layout
+        .objects
+        .iter()
+        .filter(|o| o.kind != K::Schema)
+        .map(|o| {
+            let kind = match o.kind {
+                K::Index => ObjectKind::Index,
+                K::VirtualTable => ObjectKind::VirtualTable,
+                _ => ObjectKind::Table,
+            };
+            let error = match (&o.error, kind) {
+                (Some(e), _) => Some(e.clone()),
+                (None, ObjectKind::VirtualTable) if layout.mode != WalkMode::Schema => Some(
+                    "a virtual table: not counted here (its rows are in its shadow tables)".into(),
+                ),
+                _ => None,
+            };
+            DbObject {
+                name: o.name.clone(),
+                kind,
+                table: o.table.clone(),
+                rows: (kind == ObjectKind::Table && o.rows_known && o.complete).then_some(o.rows),
+                pages: (o.pages_known && kind != ObjectKind::VirtualTable).then(|| o.pages()),
+                error,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.name
+            .cmp(&b.name)
+            .then_with(|| kind_order(a).cmp(&kind_order(b)))
+    });
+    out
+}
+
+fn kind_order(o: &DbObject) -> u8 {
+    match o.kind {
+        ObjectKind::Index => 0,
+        _ => 1,
+    }
+}
+
+/// The walker's page problems as issues.
+fn layout_issues(layout: &Layout, issues: &mut Vec<String>) {
+    issues.extend(layout.issues.iter().cloned());
+    if layout.unreadable_pages > 0 {
+        let first = layout
+            .unreadable_examples
+            .first()
+            .map(|e| format!(" (first: {e})"))
+            .unwrap_or_default();
+        issues.push(format!(
+            "{} page(s) could not be read{first}",
+            layout.unreadable_pages
+        ));
+    }
+}
+
+/// What the committed page 1 says, checked against the pages there are.
+struct Committed {
+    page_size: u32,
+    page_count: u32,
+    journal: JournalMode,
+    freelist: Option<u64>,
+    /// The header claims more pages than there are (SQLite would call the
+    /// database corrupt; the walker reads what there is).
+    impossible_size: bool,
+}
+
+fn committed(
+    path: &Path,
+    src: &dyn PageSource,
+    issues: &mut Vec<String>,
+) -> Result<Committed, DbError> {
+    let ps = src.page_size();
+    let mut p1 = Zeroizing::new(vec![0u8; ps as usize]);
+    src.read_page(1, &mut p1).map_err(|e| DbError::Pages {
         path: path.to_path_buf(),
-        source,
+        message: format!("page 1 cannot be read: {e}"),
     })?;
+    let header =
+        parse_sqlite_header(&p1[..p1.len().min(100)]).map_err(|source| DbError::Header {
+            path: path.to_path_buf(),
+            source,
+        })?;
     if header.journal == JournalMode::Unknown {
         return Err(DbError::UnsupportedFormat {
             path: path.to_path_buf(),
             read_version: header.read_version,
         });
     }
-
-    let wal_path = sidecar_path(path, "-wal");
-    let shm_path = sidecar_path(path, "-shm");
-    let journal_path = sidecar_path(path, "-journal");
-    let sidecars = Sidecars {
-        wal_bytes: sidecar_len(&wal_path)?,
-        shm_bytes: sidecar_len(&shm_path)?,
-        journal_bytes: sidecar_len(&journal_path)?,
-    };
-    let mut notes = Vec::new();
-    let wal = match sidecars.wal_bytes {
-        Some(_) => {
-            let shm = sidecars.shm_bytes.map(|_| shm_path.as_path());
-            match super::inspect_wal_file(&wal_path, shm, WAL_READ_MAX)
-                .map_err(io_err(&wal_path))?
-            {
-                Ok(w) => Some(w),
-                Err(e) => {
-                    notes.push(format!("-wal ignored as SQLite would: {e}"));
-                    None
-                }
-            }
-        }
-        None => None,
-    };
-    let journal = match sidecars.journal_bytes {
-        Some(_) => journal_state(&journal_path)?,
-        None => JournalState::default(),
-    };
-    if sidecars.journal_bytes.is_some() && !journal.hot {
-        notes.push("-journal present but not hot (nothing to roll back)".to_string());
+    if header.page_size != ps {
+        return Err(DbError::Pages {
+            path: path.to_path_buf(),
+            message: format!(
+                "page 1 gives page size {}, but its pages are {ps} bytes",
+                header.page_size
+            ),
+        });
     }
-    let plan = plan(&header, file_len, &sidecars, wal.as_ref(), journal, max);
-    let (access, stale) = match &plan {
-        Plan::InPlace => (Access::InPlaceReadOnly, None),
-        Plan::Immutable { stale } => (Access::InPlaceImmutable, stale.clone()),
-        Plan::CopyWithWal | Plan::CopyWithJournal => (Access::PrivateCopy, None),
-    };
-    if let Some(s) = &stale {
-        notes.push(s.clone());
-    }
-    Ok(Survey {
-        file,
-        head,
-        file_len,
-        header,
-        sidecars,
-        wal,
-        journal,
-        plan,
-        stale,
-        access,
-        notes,
-    })
-}
-
-/// SQLite's lock bytes (os_unix.c): a reader takes a read lock on `PENDING_BYTE`,
-/// then on the `SHARED_SIZE` bytes from `SHARED_FIRST`.
-const PENDING_BYTE: u64 = 0x4000_0000;
-const SHARED_FIRST: u64 = PENDING_BYTE + 2;
-const SHARED_SIZE: u64 = 510;
-
-/// Whether another process holds a lock that would make SQLite's reader wait
-/// (`SQLITE_BUSY`): a write lock on the pending byte or the shared range, asked
-/// with `F_GETLK`, which takes no lock itself.
-fn writer_lock_held(file: &File) -> io::Result<bool> {
-    use rustix::process::{fcntl_getlk, Flock, FlockOffsetType, FlockType};
-    for (start, length) in [(PENDING_BYTE, 1), (SHARED_FIRST, SHARED_SIZE)] {
-        let probe = Flock {
-            start,
-            length,
-            pid: None,
-            typ: FlockType::ReadLock,
-            offset_type: FlockOffsetType::Set,
-        };
-        if fcntl_getlk(file, &probe)?.is_some() {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// The view in memory, when it is small enough: the database file's bytes, with
-/// the `-wal`'s committed frames applied as SQLite's recovery would apply them
-/// ([`apply_committed_frames`]), handed to SQLite with `sqlite3_deserialize`
-/// read-only. SQLite then touches no file at all: no path resolution, no locks,
-/// no `-shm`, no private copy. `None` means "use the file-based way": too big, a
-/// hot journal to roll back, a writer holding a lock (so SQLite reports it), or a
-/// WAL this code does not apply (another page size, frames past the limit).
-fn open_in_memory(
-    path: &Path,
-    survey: &Survey,
-    opts: &InspectOptions,
-) -> Result<Option<Connection>, DbError> {
-    let wal_bytes = match survey.plan {
-        Plan::InPlace | Plan::Immutable { .. } => 0,
-        Plan::CopyWithWal => survey.sidecars.wal_bytes.unwrap_or(0),
-        Plan::CopyWithJournal => return Ok(None),
-    };
-    let max = opts.in_memory_max;
-    if survey.file_len.saturating_add(wal_bytes) > max {
-        return Ok(None);
-    }
-    // A lock we cannot ask about (a filesystem without POSIX locks) counts as held:
-    // SQLite's own path then decides.
-    if survey.plan == Plan::InPlace && writer_lock_held(&survey.file).unwrap_or(true) {
-        return Ok(None);
-    }
-    // `sqlite3_deserialize` cannot open a WAL-mode image (its docs say to set the
-    // file format bytes to 1); the view's pages are the same in rollback mode. This
-    // changes our copy in memory, never the file.
-    let rollback_mode = |image: &mut [u8]| {
-        if let Some(format) = image.get_mut(18..20) {
-            format.copy_from_slice(&[1, 1]);
-        }
-    };
-    let rest_len = survey.file_len.saturating_sub(survey.head.len() as u64);
-    let mut head = survey.head.clone();
-    let mut image = Vec::new();
-    if survey.plan == Plan::CopyWithWal {
-        image.reserve(usize::try_from(survey.file_len).unwrap_or(0));
-        image.extend_from_slice(&head);
-        (&survey.file)
-            .take(rest_len)
-            .read_to_end(&mut image)
-            .map_err(io_err(path))?;
-        let wal_path = sidecar_path(path, "-wal");
-        let (wal_file, _) = open_regular(&wal_path).map_err(io_err(&wal_path))?;
-        let mut wal = Vec::new();
-        wal_file
-            .take(max.saturating_sub(image.len() as u64))
-            .read_to_end(&mut wal)
-            .map_err(io_err(&wal_path))?;
-        if wal.len() as u64 != wal_bytes
-            || apply_committed_frames(&mut image, &wal, survey.header.page_size, max).is_err()
-        {
-            return Ok(None);
-        }
-        rollback_mode(&mut image);
+    let (page_count, issue) = committed_page_count(
+        header.page_count_valid.then_some(header.header_page_count),
+        src.page_count(),
+    );
+    let impossible_size = issue.is_some();
+    issues.extend(issue);
+    // Page 1 is never free.
+    let freelist = if header.freelist_pages < page_count.max(1) {
+        Some(u64::from(header.freelist_pages))
     } else {
-        rollback_mode(&mut head);
-    }
-    let mut conn = Connection::open_in_memory_with_flags(
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| sqlite_err(path, e))?;
-    // Straight from the file into SQLite's buffer when there is nothing to apply.
-    let loaded = if survey.plan == Plan::CopyWithWal {
-        let len = image.len();
-        conn.deserialize_read_exact(MAIN_DB, &image[..], len, true)
-    } else {
-        let len = usize::try_from(survey.file_len).unwrap_or(usize::MAX);
-        let file = io::Cursor::new(&head[..]).chain((&survey.file).take(rest_len));
-        conn.deserialize_read_exact(MAIN_DB, file, len, true)
-    };
-    loaded.map_err(|e| sqlite_err(path, e))?;
-    Ok(Some(conn))
-}
-
-/// Open the view `survey` chose: in place (`mode=ro` or `immutable=1`), or a private
-/// copy in `scratch` (which must outlive the connection) with its `-wal` or hot
-/// `-journal` applied. The connection is hardened and has the busy timeout set.
-fn open_view(
-    path: &Path,
-    survey: &Survey,
-    opts: &InspectOptions,
-    scratch: &mut Option<Scratch>,
-) -> Result<Connection, DbError> {
-    let max = opts.limit.max_db_bytes;
-    let ro = OpenFlags::SQLITE_OPEN_READ_ONLY
-        | OpenFlags::SQLITE_OPEN_URI
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    if let Some(conn) = open_in_memory(path, survey, opts)? {
-        harden(&conn);
-        return Ok(conn);
-    }
-    let conn = match survey.plan {
-        Plan::InPlace => Connection::open_with_flags(file_uri(path, "mode=ro"), ro),
-        Plan::Immutable { .. } => {
-            Connection::open_with_flags(file_uri(path, "mode=ro&immutable=1"), ro)
-        }
-        Plan::CopyWithWal | Plan::CopyWithJournal => {
-            let dir = scratch.insert(Scratch::create(path, opts)?);
-            let db = dir.copy_in(path, "db", max)?;
-            if survey.plan == Plan::CopyWithWal {
-                dir.copy_in(&sidecar_path(path, "-wal"), "db-wal", max)?;
-            } else {
-                dir.copy_in(&sidecar_path(path, "-journal"), "db-journal", max)?;
-            }
-            Connection::open_with_flags(
-                file_uri(&db, "mode=rw"),
-                OpenFlags::SQLITE_OPEN_READ_WRITE
-                    | OpenFlags::SQLITE_OPEN_URI
-                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-        }
-    }
-    .map_err(|e| sqlite_err(path, e))?;
-    harden(&conn);
-    conn.busy_timeout(opts.busy_timeout)
-        .map_err(|e| sqlite_err(path, e))?;
-    Ok(conn)
-}
-
-/// Lists tables and indexes of the plaintext SQLite database at `path`,
-/// with row counts, without creating, changing or deleting any file next to
-/// it (see the module docs for how).
-pub fn inspect_db(path: &Path, opts: &InspectOptions) -> Result<DbInfo, DbError> {
-    let max = opts.limit.max_db_bytes;
-    let survey = survey(path, max)?;
-    let view_bytes = survey.file_len.saturating_add(match survey.plan {
-        Plan::CopyWithWal => survey.sidecars.wal_bytes.unwrap_or(0),
-        Plan::CopyWithJournal => survey.sidecars.journal_bytes.unwrap_or(0),
-        _ => 0,
-    });
-    let rows_skipped = if !opts.count_rows {
-        Some("row counting disabled".to_string())
-    } else if let Some(s) = &survey.stale {
-        Some(format!("stale view: {s}"))
-    } else if view_bytes > max {
-        Some(format!(
-            "database is {view_bytes} bytes, over the {max}-byte row-count limit"
-        ))
-    } else {
+        issues.push(format!(
+            "the header says {} pages are free, but the database has {page_count} pages; free space not reported",
+            header.freelist_pages
+        ));
         None
     };
-    let mut scratch = None;
-    let conn = open_view(path, &survey, opts, &mut scratch)?;
-    let objects = list_objects(
-        &conn,
-        path,
-        rows_skipped.is_none(),
-        opts.limit.max_rows_per_table,
-    )?;
-    drop(conn);
-    drop(scratch);
-
-    Ok(DbInfo {
-        file_len: survey.file_len,
-        page_count: survey.header.page_count_for(survey.file_len),
-        header: survey.header,
-        sidecars: survey.sidecars,
-        wal: survey.wal,
-        hot_journal: survey.journal.hot,
-        access: survey.access,
-        stale_view: survey.stale.is_some(),
-        objects,
-        rows_skipped,
-        notes: survey.notes,
+    Ok(Committed {
+        page_size: ps,
+        page_count,
+        journal: header.journal,
+        freelist,
+        impossible_size,
     })
+}
+
+/// Lists the tables and indexes of the database at `path` with their row
+/// counts, from its committed pages, without creating, changing or deleting
+/// any file anywhere (see the module docs).
+pub fn inspect_db(path: &Path, opts: &InspectOptions) -> Result<DbInfo, DbError> {
+    let sidecars = Sidecars {
+        wal_bytes: sidecar_len(&sidecar_path(path, "-wal"))?,
+        shm_bytes: sidecar_len(&sidecar_path(path, "-shm"))?,
+        journal_bytes: sidecar_len(&sidecar_path(path, "-journal"))?,
+    };
+    // Opened once here too, so a folder, a vanished or an unreadable file is
+    // told apart from a database problem.
+    open_regular(path).map_err(io_err(path))?;
+    let OpenedDb { report, pages } =
+        open_database(path, opts.keys.as_deref()).map_err(|e| pages_err(path, e))?;
+    let mut info = DbInfo {
+        file_len: report.file_bytes,
+        format: report.format,
+        key: report.key,
+        profile: report.profile,
+        page_size: None,
+        page_count: None,
+        freelist_pages: None,
+        journal: None,
+        sidecars,
+        wal: report.wal,
+        hot_journal: report.hot_journal,
+        access: None,
+        objects: Vec::new(),
+        schema_read: false,
+        rows_skipped: None,
+        issues: report.issues,
+        notes: report.notes,
+    };
+    let Some(src) = pages else {
+        info.rows_skipped = Some(
+            match (report.format, report.key) {
+                (DbFormat::Sqlite, _) => "empty database",
+                (DbFormat::Sqlcipher, Some(KeyStatus::Mismatch)) => {
+                    "encrypted: the key does not open it"
+                }
+                (DbFormat::Sqlcipher, _) => "encrypted: no key for it",
+                (DbFormat::Unknown, _) => "unknown format: neither SQLite nor SQLCipher",
+            }
+            .to_string(),
+        );
+        if report.format == DbFormat::Sqlite {
+            info.schema_read = true;
+            info.page_count = Some(0);
+        }
+        return Ok(info);
+    };
+    let c = committed(path, &*src, &mut info.issues)?;
+    info.page_size = Some(c.page_size);
+    info.page_count = Some(u64::from(c.page_count));
+    info.freelist_pages = c.freelist;
+    info.journal = Some(c.journal);
+    if c.journal == JournalMode::Legacy && writer_lock_held(path)? {
+        return Err(DbError::Locked {
+            path: path.to_path_buf(),
+        });
+    }
+    if !opts.count_rows {
+        info.rows_skipped = Some("row counting disabled".into());
+    }
+    let image_bytes = u64::from(c.page_count) * u64::from(c.page_size);
+    let walk = |mode: WalkMode| {
+        analyze_with(
+            &*src,
+            &WalkOptions {
+                threads: opts.threads.max(1),
+                verify_unreached: report.encrypted,
+                mode,
+            },
+        )
+        .map_err(|e| DbError::Pages {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+    };
+    if report.format == DbFormat::Sqlite && image_bytes <= opts.in_memory_max && !c.impossible_size
+    {
+        let conn = in_memory(path, &*src, c.page_count)?;
+        info.objects = list_objects(&conn, path, opts.count_rows)?;
+        drop(conn);
+        info.access = Some(Access::InMemory);
+        if opts.mode == WalkMode::Full {
+            let layout = walk(WalkMode::Full)?;
+            for o in info.objects.iter_mut() {
+                o.pages = layout
+                    .objects
+                    .iter()
+                    .find(|l| l.name == o.name && l.kind != super::btree::ObjectKind::VirtualTable)
+                    .map(|l| l.pages());
+            }
+            info.freelist_pages = Some(layout.freelist_pages);
+            layout_issues(&layout, &mut info.issues);
+        }
+    } else {
+        let mode = if opts.count_rows {
+            opts.mode
+        } else {
+            WalkMode::Schema
+        };
+        let layout = walk(mode)?;
+        if let Some(e) = layout.objects.first().and_then(|o| o.error.as_ref()) {
+            info.issues.push(format!(
+                "its schema (sqlite_schema) cannot be read whole: {e}"
+            ));
+        }
+        info.objects = objects_from(&layout);
+        info.access = Some(Access::Pages);
+        if mode == WalkMode::Full {
+            info.freelist_pages = Some(layout.freelist_pages);
+        }
+        // The header check above already said it when the header is impossible.
+        let mut issues = Vec::new();
+        layout_issues(&layout, &mut issues);
+        for i in issues {
+            if !info.issues.contains(&i) {
+                info.issues.push(i);
+            }
+        }
+    }
+    info.schema_read = true;
+    Ok(info)
 }
 
 /// How [`with_read_only_connection`] saw the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewInfo {
     pub access: Access,
-    /// The view ignores sidecar content a reader would see (see [`DbInfo::stale_view`]).
-    pub stale_view: bool,
+    /// Things a reader should know (an ignored `-wal`, a hot journal), as sentences.
     pub notes: Vec<String>,
 }
 
-/// Runs `f` on a read-only view of the plaintext SQLite database at `path`,
-/// chosen exactly as [`inspect_db`] chooses it (in place `mode=ro`, in place
-/// `immutable=1`, or a private copy outside the scanned tree with its `-wal`
-/// or hot `-journal` applied), so nothing next to `path` is created, changed
-/// or deleted. `opts.count_rows` is ignored; `opts.limit.max_db_bytes` bounds
-/// private copies. The connection is hardened (no trusted schema, defensive,
-/// no checkpoint on close) and closed before this returns.
+/// Runs `f` on a read-only, in-memory view of the committed state of the
+/// plaintext SQLite database at `path` (its `-wal` frames applied), built as
+/// [`inspect_db`] builds it, so no file anywhere is created, changed or
+/// deleted. A committed state over `opts.in_memory_max` bytes is refused
+/// ([`DbError::TooLarge`]); the connection is hardened (no trusted schema,
+/// defensive) and dropped before this returns.
 pub fn with_read_only_connection<T>(
     path: &Path,
     opts: &InspectOptions,
     f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
 ) -> Result<(T, ViewInfo), DbError> {
-    let survey = survey(path, opts.limit.max_db_bytes)?;
-    let mut scratch = None;
-    let conn = open_view(path, &survey, opts, &mut scratch)?;
+    for side in ["-wal", "-shm", "-journal"] {
+        sidecar_len(&sidecar_path(path, side))?;
+    }
+    open_regular(path).map_err(io_err(path))?;
+    let OpenedDb { mut report, pages } =
+        open_database(path, None).map_err(|e| pages_err(path, e))?;
+    if report.format != DbFormat::Sqlite {
+        return Err(DbError::NotPlaintext {
+            path: path.to_path_buf(),
+        });
+    }
+    let conn = match pages {
+        // An empty file: SQLite sees a database with no tables.
+        None => in_memory(path, &Vacant, 0)?,
+        Some(src) => {
+            let c = committed(path, &*src, &mut report.issues)?;
+            if c.journal == JournalMode::Legacy && writer_lock_held(path)? {
+                return Err(DbError::Locked {
+                    path: path.to_path_buf(),
+                });
+            }
+            let bytes = u64::from(c.page_count) * u64::from(c.page_size);
+            if bytes > opts.in_memory_max {
+                return Err(DbError::TooLarge {
+                    path: path.to_path_buf(),
+                    bytes,
+                    max: opts.in_memory_max,
+                });
+            }
+            in_memory(path, &*src, c.page_count)?
+        }
+    };
     let out = f(&conn).map_err(|e| sqlite_err(path, e))?;
     drop(conn);
-    drop(scratch);
+    report.notes.extend(report.issues);
     Ok((
         out,
         ViewInfo {
-            access: survey.access,
-            stale_view: survey.stale.is_some(),
-            notes: survey.notes,
+            access: Access::InMemory,
+            notes: report.notes,
         },
     ))
+}
+
+/// No pages at all (an empty database).
+struct Vacant;
+
+impl PageSource for Vacant {
+    fn page_size(&self) -> u32 {
+        4096
+    }
+    fn page_count(&self) -> u32 {
+        0
+    }
+    fn read_page(&self, pgno: u32, _buf: &mut [u8]) -> Result<(), super::pages::PageError> {
+        Err(super::pages::PageError::OutOfRange { pgno, count: 0 })
+    }
 }
 
 #[cfg(test)]

@@ -1,75 +1,29 @@
-//! SQLite files: the 100-byte header, the write-ahead log and wal-index (pure parsers
-//! over bytes), a strictly read-only view of a plaintext database ([`db`]), and the
-//! table of WeChat database roles ([`roles`]).
+//! SQLite and SQLCipher files, read page by page and never written: the 100-byte
+//! header, the write-ahead log and wal-index (pure parsers over bytes), what a file
+//! is ([`shape`]), the page engine ([`pages`]: file + committed `-wal` frames;
+//! [`cipher`]: SQLCipher decryption; [`btree`]: the b-tree walker; [`pagereport`]:
+//! one database opened; [`keyfile`]: `--key-file`), the one view of a database
+//! the rest of the program uses ([`db`]), and the table of WeChat database roles
+//! ([`roles`]).
 
+pub(crate) mod btree;
+pub(crate) mod cipher;
 pub(crate) mod db;
 pub(crate) mod header;
+pub(crate) mod keyfile;
+pub(crate) mod pagereport;
+pub(crate) mod pages;
 pub(crate) mod roles;
+pub(crate) mod shape;
 pub(crate) mod wal;
 
-use super::{open_regular, read_head};
 use rusqlite::types::ValueRef;
-use std::io::{self, Read};
-use std::path::Path;
 
 pub use db::{
-    inspect_db, with_read_only_connection, DbError, InspectOptions, ObjectKind, RowCountLimit,
-    ViewInfo,
+    inspect_db, with_read_only_connection, DbError, InspectOptions, ObjectKind, ViewInfo,
 };
 pub use header::{parse_sqlite_header, HeaderError, JournalMode, SQLITE_HEADER_LEN, SQLITE_MAGIC};
 pub use roles::{db_role, expected_page_size};
-pub use wal::{inspect_wal, WalError, WalInfo};
-
-/// Parse the `-wal` at `wal_path` (and its `-shm` wal-index header, if given),
-/// reading only as far as SQLite itself would: frames are read in growing chunks
-/// (64 KiB, doubling, at most `max` bytes) and reading stops at the first frame that
-/// fails validation. WeChat preallocates its WALs (4 MiB, mostly stale or zero), so
-/// this usually reads a few KiB instead of the whole file. The outer error is I/O;
-/// the inner one is a WAL that SQLite would ignore.
-pub fn inspect_wal_file(
-    wal_path: &Path,
-    shm_path: Option<&Path>,
-    max: usize,
-) -> io::Result<Result<WalInfo, WalError>> {
-    let (file, meta) = open_regular(wal_path)?;
-    let file_len = meta.len();
-    let shm = match shm_path {
-        Some(p) => Some(read_head(p, wal::SHM_HEADER_LEN)?),
-        None => None,
-    };
-    let limit = usize::try_from(file_len).unwrap_or(usize::MAX).min(max);
-    let mut reader = file.take(u64::try_from(limit).unwrap_or(u64::MAX));
-    let mut buf = Vec::new();
-    let mut want = (64 * 1024).min(limit);
-    loop {
-        let have = buf.len();
-        (&mut reader)
-            .take(u64::try_from(want - have).unwrap_or(0))
-            .read_to_end(&mut buf)?;
-        let info = match inspect_wal(&buf, file_len, shm.as_deref()) {
-            Ok(info) => info,
-            Err(e) => return Ok(Err(e)),
-        };
-        let frame_len = usize::try_from(info.header.page_size)
-            .unwrap_or(usize::MAX)
-            .saturating_add(wal::WAL_FRAME_HEADER_LEN);
-        let next_frame_end = usize::try_from(info.valid_frames)
-            .unwrap_or(usize::MAX)
-            .saturating_add(1)
-            .saturating_mul(frame_len)
-            .saturating_add(wal::WAL_HEADER_LEN);
-        // Done when the walk stopped on an invalid frame (the next one was in the
-        // buffer), reached the end of the file, or may not read further.
-        if info.scan_complete
-            || next_frame_end <= buf.len()
-            || buf.len() >= limit
-            || buf.len() == have
-        {
-            return Ok(Ok(info));
-        }
-        want = want.saturating_mul(2).max(next_frame_end).min(limit);
-    }
-}
 
 /// An SQLite error in words for people: SQLite's own message ("file is not a
 /// database", "database disk image is malformed"), never rusqlite's debug form.
@@ -113,37 +67,4 @@ pub(crate) fn tables(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<String
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(names)
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wal_file_reads_only_as_far_as_valid_frames_go() {
-        let dir = tempfile::tempdir().unwrap();
-        // 40 valid frames of 4 KiB (over the first 64 KiB chunk), then stale zeros
-        // up to WeChat's preallocated 4 MiB.
-        let frames: Vec<(u32, u32)> = (1..=40)
-            .map(|p| (p, if p == 40 { 40 } else { 0 }))
-            .collect();
-        let mut wal = wal::tests::synth_wal(4096, false, &frames);
-        let full = inspect_wal(&wal, wal.len() as u64, None).unwrap();
-        wal.resize(4 << 20, 0);
-        let p = dir.path().join("x.db-wal");
-        std::fs::write(&p, &wal).unwrap();
-        let info = inspect_wal_file(&p, None, 8 << 20).unwrap().unwrap();
-        assert_eq!(info.valid_frames, 40);
-        assert_eq!(info.valid_frames, full.valid_frames);
-        assert_eq!(info.committed_frames, full.committed_frames);
-        assert!(
-            (info.bytes_examined as usize) < 512 * 1024,
-            "read {} bytes",
-            info.bytes_examined
-        );
-        // Capped by `max`: the walk reports it did not see the whole file.
-        let capped = inspect_wal_file(&p, None, 100_000).unwrap().unwrap();
-        assert!(capped.valid_frames < 40 && !capped.scan_complete);
-    }
 }

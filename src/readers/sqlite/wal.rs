@@ -90,6 +90,13 @@ pub struct ShmHeader {
 }
 
 /// What a WAL holds.
+#[cfg_attr(
+    not(test),
+    allow(
+        dead_code,
+        reason = "the in-buffer walk is the reference the page engine (pages.rs) is tested against"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WalInfo {
     pub header: WalHeader,
@@ -243,6 +250,13 @@ pub fn parse_shm_header(shm: &[u8]) -> Result<ShmHeader, WalError> {
 
 /// One valid frame: where it starts in the WAL, its page number and, for a commit
 /// frame, the database size in pages after the commit (0 otherwise).
+#[cfg_attr(
+    not(test),
+    allow(
+        dead_code,
+        reason = "the in-buffer walk is the reference the page engine (pages.rs) is tested against"
+    )
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Frame {
     offset: usize,
@@ -252,6 +266,13 @@ struct Frame {
 
 /// The valid frames at the start of `data` by SQLite's rules (see the module docs),
 /// and whether the walk stopped on an invalid frame (`false`: it ran out of bytes).
+#[cfg_attr(
+    not(test),
+    allow(
+        dead_code,
+        reason = "the in-buffer walk is the reference the page engine (pages.rs) is tested against"
+    )
+)]
 fn valid_frames(data: &[u8], header: &WalHeader) -> (Vec<Frame>, bool) {
     let frame_len = header.page_size as usize + WAL_FRAME_HEADER_LEN;
     let be = header.big_endian_checksums;
@@ -283,6 +304,13 @@ fn valid_frames(data: &[u8], header: &WalHeader) -> (Vec<Frame>, bool) {
 }
 
 /// Why [`apply_committed_frames`] could not build the view.
+#[cfg_attr(
+    not(test),
+    allow(
+        dead_code,
+        reason = "the in-buffer walk is the reference the page engine (pages.rs) is tested against"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ApplyError {
     #[error(transparent)]
@@ -298,6 +326,13 @@ pub enum ApplyError {
 /// to the last commit frame written over its page, in WAL order, then cut or zero-
 /// extended to that commit's size. A WAL SQLite would ignore leaves `db` as it is.
 /// Nothing grows past `max` bytes, whatever the frame headers claim.
+#[cfg_attr(
+    not(test),
+    allow(
+        dead_code,
+        reason = "the in-buffer walk is the reference the page engine (pages.rs) is tested against"
+    )
+)]
 pub fn apply_committed_frames(
     db: &mut Vec<u8>,
     wal: &[u8],
@@ -343,6 +378,13 @@ pub fn apply_committed_frames(
 /// `bytes` is the start of the file (at most what the caller chose to read),
 /// `file_len` its real length, `shm` the start of the `-shm` file if there is
 /// one. Time is linear in `bytes.len()`; memory is one `u32` per valid frame.
+#[cfg_attr(
+    not(test),
+    allow(
+        dead_code,
+        reason = "the in-buffer walk is the reference the page engine (pages.rs) is tested against"
+    )
+)]
 pub fn inspect_wal(bytes: &[u8], file_len: u64, shm: Option<&[u8]>) -> Result<WalInfo, WalError> {
     let header = parse_wal_header(bytes)?;
     let page = header.page_size as usize;

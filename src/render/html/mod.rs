@@ -140,11 +140,16 @@ fn db_dead_space(r: &Report) -> Option<(String, String)> {
         .iter()
         .filter_map(|d| d.wal_pending_frames)
         .sum();
-    let encrypted = r.databases.iter().filter(|d| d.encrypted).count() as u64;
+    // Encrypted databases a key opened are measured like plaintext ones.
+    let encrypted = r
+        .databases
+        .iter()
+        .filter(|d| d.encrypted && d.key.as_deref() != Some("ok"))
+        .count() as u64;
     Some((
         bytes(free),
         format!(
-            "{} free pages in plaintext databases; {} WAL frames pending; {} encrypted not measured",
+            "{} free pages in readable databases; {} WAL frames pending; {} encrypted not measured",
             count(pages),
             count(pending),
             count(encrypted)
@@ -169,7 +174,13 @@ fn databases(r: &Report, h: &mut String) -> fmt::Result {
     h.push_str("<table class=\"sortable\">\n<thead><tr><th class=\"n\">Size</th><th>Role</th><th>Account</th><th>Kind</th><th class=\"n\">Page</th><th class=\"n\">Pages</th><th class=\"n\">Free</th><th class=\"n\">WAL</th><th class=\"n\">Pending</th><th class=\"n\">Tables</th><th>Path</th></tr></thead>\n<tbody>\n");
     for d in &r.databases {
         let kind = if d.encrypted {
-            "encrypted".to_string()
+            match d.key.as_deref() {
+                Some("ok") => "encrypted (key ok)".to_string(),
+                Some("mismatch") => "encrypted (key mismatch)".to_string(),
+                _ => "encrypted".to_string(),
+            }
+        } else if d.format == "unknown" {
+            "unknown format".to_string()
         } else {
             format!("sqlite {}", d.journal.as_deref().unwrap_or(""))
         };

@@ -45,7 +45,6 @@ pub(super) fn file(candidates: &mut Candidates, e: &FileEntry<'_>) {
         return;
     }
     let c = Candidate {
-        root: e.root,
         rel: e.rel.to_string(),
         canonical: e.canonical.to_string(),
         path: e.dir.join(e.os_name),

@@ -1,12 +1,13 @@
 //! Tests for `readers::sqlite::db`: every case snapshots the scanned directory (entry
-//! list, sizes, mtimes, ctimes, modes, owners, inodes, contents) before and
-//! after `inspect_db` and requires them identical.
+//! list, sizes, mtimes, ctimes, modes, owners, inodes, contents) and the temporary
+//! directory before and after `inspect_db` and requires them identical. Both ways in
+//! (SQLite over the pages in memory, and the b-tree walker) must agree.
 
 use super::*;
 use crate::readers::sqlite::wal::tests::wal_writer;
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, PartialEq, Eq)]
 struct Snap {
@@ -26,10 +27,12 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, Snap> {
     let mut out = BTreeMap::new();
     let mut todo = vec![root.to_path_buf()];
     while let Some(p) = todo.pop() {
-        let m = fs::symlink_metadata(&p).unwrap();
+        let Ok(m) = fs::symlink_metadata(&p) else {
+            continue;
+        };
         if m.is_dir() {
-            for e in fs::read_dir(&p).unwrap() {
-                todo.push(e.unwrap().path());
+            for e in fs::read_dir(&p).into_iter().flatten().flatten() {
+                todo.push(e.path());
             }
         }
         out.insert(
@@ -44,37 +47,38 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, Snap> {
                 gid: m.gid(),
                 ino: m.ino(),
                 nlink: m.nlink(),
-                content: m.is_file().then(|| fs::read(&p).unwrap()),
+                content: m.is_file().then(|| fs::read(&p).unwrap_or_default()),
             },
         );
     }
     out
 }
 
-/// Runs `inspect_db` and asserts the directory did not change at all.
+fn assert_same(before: &BTreeMap<PathBuf, Snap>, after: &BTreeMap<PathBuf, Snap>) {
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "entries changed"
+    );
+    for (k, v) in before {
+        assert_eq!(Some(v), after.get(k), "{} changed", k.display());
+    }
+}
+
+/// Runs `inspect_db` and asserts the database's directory did not change at all.
 fn inspect_unchanged(db: &Path, opts: &InspectOptions) -> Result<DbInfo, DbError> {
     let dir = db.parent().unwrap();
     let before = snapshot(dir);
     // Make any ctime/mtime change visible even on coarse clocks.
     std::thread::sleep(Duration::from_millis(20));
     let r = inspect_db(db, opts);
-    let after = snapshot(dir);
-    assert_eq!(
-        before.keys().collect::<Vec<_>>(),
-        after.keys().collect::<Vec<_>>(),
-        "entries changed"
-    );
-    for (k, v) in &before {
-        assert_eq!(Some(v), after.get(k), "{} changed", k.display());
-    }
+    assert_same(&before, &snapshot(dir));
     r
 }
 
-/// Options for the file-based ways in (no in-memory view), with a scratch dir that
-/// is not the default, outside `scan`.
-fn opts(scratch: &Path) -> InspectOptions {
+/// The b-tree walker for every database, whatever its size.
+fn walked() -> InspectOptions {
     InspectOptions {
-        scratch_dir: Some(scratch.to_path_buf()),
         in_memory_max: 0,
         ..InspectOptions::default()
     }
@@ -87,7 +91,8 @@ fn rows_of(info: &DbInfo, table: &str) -> Option<u64> {
         .and_then(|o| o.rows)
 }
 
-/// Count rows the ordinary way on a throwaway copy of `db` (+ sidecars).
+/// Count rows the ordinary way on a throwaway copy of `db` (+ sidecars): (what a
+/// reader sees, what the file alone says).
 fn reference_count(db: &Path, table: &str) -> (i64, i64) {
     let tmp = tempfile::tempdir().unwrap();
     let name = db.file_name().unwrap().to_str().unwrap();
@@ -102,7 +107,7 @@ fn reference_count(db: &Path, table: &str) -> (i64, i64) {
     // What the file alone says (WAL ignored); before the normal open, whose
     // close checkpoints the WAL into the copy.
     let imm: i64 = Connection::open_with_flags(
-        file_uri(&copy, "immutable=1"),
+        format!("file:{}?immutable=1", copy.display()),
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
     )
     .unwrap()
@@ -145,49 +150,61 @@ fn uncheckpointed_wal_db(scan: &Path, name: &str, with_shm: bool) -> PathBuf {
 #[test]
 fn wal_with_uncheckpointed_frames_and_no_shm() {
     let scan = tempfile::tempdir().unwrap();
-    let scratch = tempfile::tempdir().unwrap();
     let db = uncheckpointed_wal_db(scan.path(), "Cache.db", false);
     assert_eq!(
         reference_count(&db, "t"),
         (50, 20),
         "fixture: WAL holds rows"
     );
-
-    let info = inspect_unchanged(&db, &opts(scratch.path())).unwrap();
-    assert_eq!(info.access, Access::PrivateCopy);
-    assert!(!info.stale_view);
-    assert_eq!(rows_of(&info, "t"), Some(50), "WAL rows included");
-    // A table created only in the WAL is listed too.
-    assert_eq!(rows_of(&info, "late"), Some(2));
-    assert!(info
-        .objects
-        .iter()
-        .any(|o| o.name == "t_a" && o.kind == ObjectKind::Index));
-    let w = info.wal.as_ref().unwrap();
-    assert!(w.committed_frames > 0);
-    assert!(!w.checkpoint_known);
-    assert_eq!(w.pending_frames, w.committed_frames);
-    assert_eq!(info.sidecars.shm_bytes, None);
-    assert_eq!(info.header.journal, JournalMode::Wal);
-    // The private copy is gone again.
-    assert_eq!(fs::read_dir(scratch.path()).unwrap().count(), 0);
+    for (opts, access) in [
+        (InspectOptions::default(), Access::InMemory),
+        (walked(), Access::Pages),
+    ] {
+        let info = inspect_unchanged(&db, &opts).unwrap();
+        assert_eq!(info.access, Some(access));
+        assert_eq!(rows_of(&info, "t"), Some(50), "WAL rows included");
+        // A table created only in the WAL is listed too.
+        assert_eq!(rows_of(&info, "late"), Some(2));
+        assert!(info
+            .objects
+            .iter()
+            .any(|o| o.name == "t_a" && o.kind == ObjectKind::Index));
+        let w = info.wal.as_ref().unwrap();
+        assert!(w.frames_committed > 0);
+        assert!(!w.checkpoint_known);
+        assert_eq!(w.frames_pending, w.frames_committed);
+        assert_eq!(info.sidecars.shm_bytes, None);
+        assert_eq!(info.journal, Some(JournalMode::Wal));
+        assert!(info.issues.is_empty(), "{:?}", info.issues);
+        // One state: the page count is the committed one, beyond the file.
+        let pages = info.page_count.unwrap();
+        assert!(pages * 4096 > info.file_len, "{pages}");
+        assert_eq!(info.freelist_pages, Some(0));
+    }
+    // No private copy in the temporary directory either (they were named
+    // wechat-inspect-<pid>-<n>; tests/nowrite.rs checks the whole run with strace).
+    let ours = format!("wechat-inspect-{}-", std::process::id());
+    let copies: Vec<_> = fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&ours))
+        .collect();
+    assert!(copies.is_empty(), "{copies:?}");
 }
 
 #[test]
 fn wal_with_stale_shm() {
     let scan = tempfile::tempdir().unwrap();
-    let scratch = tempfile::tempdir().unwrap();
     let db = uncheckpointed_wal_db(scan.path(), "x.db", true);
-    let info = inspect_unchanged(&db, &opts(scratch.path())).unwrap();
-    assert_eq!(info.access, Access::PrivateCopy);
+    let info = inspect_unchanged(&db, &InspectOptions::default()).unwrap();
     assert_eq!(rows_of(&info, "t"), Some(50));
     let w = info.wal.as_ref().unwrap();
     assert!(w.checkpoint_known);
-    assert_eq!(w.backfilled_frames, Some(0));
+    assert_eq!(w.frames_pending, w.frames_committed);
 }
 
 #[test]
-fn wal_db_without_wal_file_is_read_immutable() {
+fn wal_db_without_wal_file() {
     let scan = tempfile::tempdir().unwrap();
     let db = scan.path().join("w.db");
     let c = wal_writer(&db, 4096);
@@ -196,13 +213,14 @@ fn wal_db_without_wal_file_is_read_immutable() {
     drop(c); // last close checkpoints and deletes -wal and -shm
     assert!(!sidecar_path(&db, "-wal").exists());
     let info = inspect_unchanged(&db, &InspectOptions::default()).unwrap();
-    assert_eq!(info.access, Access::InPlaceImmutable);
     assert_eq!(rows_of(&info, "t"), Some(3));
-    assert_eq!(info.header.journal, JournalMode::Wal);
+    assert_eq!(info.journal, Some(JournalMode::Wal));
+    assert_eq!(info.wal, None);
 }
 
+/// A 0-byte `-wal` is what SQLite and Apple leave when idle: nothing to say.
 #[test]
-fn wal_file_without_frames_is_read_immutable() {
+fn an_empty_wal_is_normal() {
     let scan = tempfile::tempdir().unwrap();
     let src = tempfile::tempdir().unwrap();
     let sp = src.path().join("s.db");
@@ -218,14 +236,18 @@ fn wal_file_without_frames_is_read_immutable() {
     fs::copy(sidecar_path(&sp, "-shm"), sidecar_path(&db, "-shm")).unwrap();
     drop(w);
     assert_eq!(fs::metadata(sidecar_path(&db, "-wal")).unwrap().len(), 0);
-    let info = inspect_unchanged(&db, &InspectOptions::default()).unwrap();
-    assert_eq!(info.access, Access::InPlaceImmutable);
-    assert_eq!(rows_of(&info, "t"), Some(2));
-    assert_eq!(info.sidecars.wal_bytes, Some(0));
+    for opts in [InspectOptions::default(), walked()] {
+        let info = inspect_unchanged(&db, &opts).unwrap();
+        assert_eq!(rows_of(&info, "t"), Some(2));
+        assert_eq!(info.sidecars.wal_bytes, Some(0));
+        assert!(info.issues.is_empty(), "{:?}", info.issues);
+        let w = info.wal.unwrap();
+        assert_eq!((w.frames_valid, w.frames_pending), (0, 0));
+    }
 }
 
 #[test]
-fn legacy_db_in_place() {
+fn legacy_db() {
     let scan = tempfile::tempdir().unwrap();
     let db = scan.path().join("l.db");
     let c = Connection::open(&db).unwrap();
@@ -239,35 +261,41 @@ fn legacy_db_in_place() {
     )
     .unwrap();
     drop(c);
-    let info = inspect_unchanged(&db, &InspectOptions::default()).unwrap();
-    assert_eq!(info.access, Access::InPlaceReadOnly);
-    assert_eq!(info.header.journal, JournalMode::Legacy);
-    assert_eq!(
-        rows_of(&info, "Chat_9e20f478899dc29eb19741386f9343c8"),
-        Some(2)
-    );
-    assert_eq!(rows_of(&info, "we\"ird ná me"), Some(1));
-    assert_eq!(rows_of(&info, "sp ace"), Some(0));
-    assert_eq!(rows_of(&info, "w"), Some(1));
-    assert_eq!(rows_of(&info, "sqlite_sequence"), Some(1));
-    let idx = info.objects.iter().find(|o| o.name == "i x").unwrap();
-    assert_eq!(
-        (idx.kind, idx.table.as_str(), idx.rows),
-        (ObjectKind::Index, "sp ace", None)
-    );
-    let names: Vec<&str> = info.objects.iter().map(|o| o.name.as_str()).collect();
-    let mut sorted = names.clone();
-    sorted.sort();
-    assert_eq!(names, sorted);
-    assert!(info.objects.iter().all(|o| o.error.is_none()));
-    assert_eq!(
-        info.page_count * u64::from(info.header.page_size),
-        info.file_len
-    );
-    // JSON: snake_case, no SQL text.
-    let j = serde_json::to_value(&info).unwrap();
-    assert_eq!(j["access"], "in_place_read_only");
-    assert!(j["objects"][0].get("sql").is_none());
+    let mut views = Vec::new();
+    for opts in [InspectOptions::default(), walked()] {
+        let info = inspect_unchanged(&db, &opts).unwrap();
+        assert_eq!(info.journal, Some(JournalMode::Legacy));
+        assert_eq!(info.format, DbFormat::Sqlite);
+        assert_eq!(info.key, None);
+        assert_eq!(
+            rows_of(&info, "Chat_9e20f478899dc29eb19741386f9343c8"),
+            Some(2)
+        );
+        assert_eq!(rows_of(&info, "we\"ird ná me"), Some(1));
+        assert_eq!(rows_of(&info, "sp ace"), Some(0));
+        assert_eq!(rows_of(&info, "w"), Some(1));
+        assert_eq!(rows_of(&info, "sqlite_sequence"), Some(1));
+        let idx = info.objects.iter().find(|o| o.name == "i x").unwrap();
+        assert_eq!(
+            (idx.kind, idx.table.as_str(), idx.rows),
+            (ObjectKind::Index, "sp ace", None)
+        );
+        let names: Vec<&str> = info.objects.iter().map(|o| o.name.as_str()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+        assert!(info.objects.iter().all(|o| o.error.is_none()));
+        assert_eq!(
+            info.page_count.unwrap() * u64::from(info.page_size.unwrap()),
+            info.file_len
+        );
+        // JSON: snake_case, no SQL text.
+        let j = serde_json::to_value(&info).unwrap();
+        assert!(j["objects"][0].get("sql").is_none());
+        assert_eq!(j["format"], "sqlite");
+        views.push(view_of(&info));
+    }
+    assert_eq!(views[0], views[1]);
 }
 
 /// A legacy database with a hot journal: a writer spilled uncommitted pages
@@ -292,89 +320,48 @@ fn hot_journal_db(scan: &Path) -> PathBuf {
     db
 }
 
+/// SQLite would roll a hot journal back before reading; we never write, so the
+/// figures are the file's as it is, and an issue says so. The journal is left
+/// alone.
 #[test]
-fn hot_journal_is_not_rolled_back_in_place() {
+fn a_hot_journal_is_an_issue_and_is_never_rolled_back() {
     let scan = tempfile::tempdir().unwrap();
-    let scratch = tempfile::tempdir().unwrap();
     let db = hot_journal_db(scan.path());
     assert!(
         fs::metadata(&db).unwrap().len() > 100 * 1024,
         "fixture: pages spilled"
     );
-    let info = inspect_unchanged(&db, &opts(scratch.path())).unwrap();
-    assert!(info.hot_journal);
-    assert_eq!(info.access, Access::PrivateCopy);
-    // The committed state, rolled back in the private copy only.
-    assert_eq!(rows_of(&info, "t"), Some(10));
+    assert_eq!(
+        reference_count(&db, "t").0,
+        10,
+        "fixture: SQLite rolls back"
+    );
+    for opts in [InspectOptions::default(), walked()] {
+        let info = inspect_unchanged(&db, &opts).unwrap();
+        assert!(info.hot_journal);
+        assert!(
+            info.issues
+                .iter()
+                .any(|i| i.contains("hot rollback journal")),
+            "{:?}",
+            info.issues
+        );
+        assert!(info.sidecars.journal_bytes.unwrap() > 0);
+    }
     assert!(sidecar_path(&db, "-journal").exists());
 
-    // Too large to copy: reported stale, nothing rolled back, no counts.
-    let small = InspectOptions {
-        limit: RowCountLimit {
-            max_db_bytes: 1024,
-            max_rows_per_table: None,
-        },
-        ..opts(scratch.path())
-    };
-    let info = inspect_unchanged(&db, &small).unwrap();
-    assert!(info.hot_journal && info.stale_view);
-    assert_eq!(info.access, Access::InPlaceImmutable);
-    assert!(info.rows_skipped.as_deref().unwrap().contains("stale view"));
-    assert!(info.objects.iter().all(|o| o.rows.is_none()));
-}
-
-#[test]
-fn super_journal_is_never_copied() {
-    let scan = tempfile::tempdir().unwrap();
-    let scratch = tempfile::tempdir().unwrap();
-    let db = hot_journal_db(scan.path());
-    // Append a super-journal record: u32 PAGER_SJ_PGNO, name, len, cksum, magic.
+    // A journal whose header was zeroed (PERSIST mode after a commit) is not hot.
     let jp = sidecar_path(&db, "-journal");
     let mut j = fs::read(&jp).unwrap();
-    let name = scan.path().join("h.db-mj01234567");
-    let nb = name.as_os_str().as_bytes();
-    j.extend_from_slice(&((1u32 << 30) / 1024 + 1).to_be_bytes());
-    j.extend_from_slice(nb);
-    j.extend_from_slice(&(nb.len() as u32).to_be_bytes());
-    let ck: u32 = nb.iter().map(|&b| u32::from(b)).sum();
-    j.extend_from_slice(&ck.to_be_bytes());
-    j.extend_from_slice(&JOURNAL_MAGIC);
+    j[..28].fill(0);
     fs::write(&jp, &j).unwrap();
-    fs::write(&name, b"").unwrap(); // the super-journal exists
-    let info = inspect_unchanged(&db, &opts(scratch.path())).unwrap();
-    assert!(info.hot_journal && info.stale_view);
-    assert_eq!(info.access, Access::InPlaceImmutable);
-    assert!(name.exists());
+    let info = inspect_unchanged(&db, &InspectOptions::default()).unwrap();
+    assert!(!info.hot_journal);
+    assert!(info.issues.iter().all(|i| !i.contains("journal")));
 }
 
 #[test]
-fn exclusive_lock_is_an_error_value_not_a_hang() {
-    let scan = tempfile::tempdir().unwrap();
-    let db = scan.path().join("locked.db");
-    let w = Connection::open(&db).unwrap();
-    w.execute_batch("CREATE TABLE t(a); INSERT INTO t VALUES (1);")
-        .unwrap();
-    w.execute_batch("PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE;")
-        .unwrap();
-    assert!(!sidecar_path(&db, "-journal").exists());
-    let t = Instant::now();
-    // The lock is held in this process, which `F_GETLK` does not see (POSIX locks
-    // are per process), so this checks SQLite's own path; the next test checks the
-    // in-memory path against a lock held by another process.
-    let file_based = InspectOptions {
-        in_memory_max: 0,
-        ..InspectOptions::default()
-    };
-    let r = inspect_unchanged(&db, &file_based);
-    assert!(matches!(r, Err(DbError::Locked { .. })), "{r:?}");
-    assert!(t.elapsed() < Duration::from_secs(2));
-    let msg = r.unwrap_err().to_string();
-    assert!(msg.contains("locked.db") && msg.contains("locked"), "{msg}");
-    w.execute_batch("COMMIT").unwrap();
-}
-
-#[test]
-fn exclusive_lock_held_by_another_process_is_seen_before_reading_into_memory() {
+fn a_write_lock_held_by_another_process_is_an_error_value_not_a_hang() {
     if std::process::Command::new("sqlite3")
         .arg("-version")
         .output()
@@ -404,11 +391,19 @@ fn exclusive_lock_held_by_another_process_is_seen_before_reading_into_memory() {
         .read_line(&mut line)
         .unwrap();
     assert_eq!(line.trim(), "held");
+    let t = Instant::now();
     let r = inspect_unchanged(&db, &InspectOptions::default());
+    let r2 = inspect_unchanged(&db, &walked());
+    let store = with_read_only_connection(&db, &InspectOptions::for_stores(), |_| Ok(()));
     drop(stdin);
     holder.wait().unwrap();
+    assert!(t.elapsed() < Duration::from_secs(2));
     assert!(matches!(r, Err(DbError::Locked { .. })), "{r:?}");
-    // Without the writer, the same database reads from memory.
+    assert!(matches!(r2, Err(DbError::Locked { .. })), "{r2:?}");
+    assert!(matches!(store, Err(DbError::Locked { .. })), "{store:?}");
+    let msg = r.unwrap_err().to_string();
+    assert!(msg.contains("locked.db") && msg.contains("locked"), "{msg}");
+    // Without the writer, the same database reads.
     let info = inspect_unchanged(&db, &InspectOptions::default()).unwrap();
     assert_eq!(rows_of(&info, "t"), Some(1));
 }
@@ -422,17 +417,19 @@ fn view_of(info: &DbInfo) -> Vec<(String, ObjectKind, Option<u64>, Option<String
 }
 
 #[test]
-fn in_memory_view_matches_the_file_based_one() {
+fn in_memory_view_matches_the_walker() {
     let scan = tempfile::tempdir().unwrap();
-    let scratch = tempfile::tempdir().unwrap();
     let legacy = scan.path().join("legacy.db");
     Connection::open(&legacy)
         .unwrap()
         .execute_batch(
             "CREATE TABLE a(x); CREATE TABLE \"odd \"\"name\"(y);
              CREATE INDEX a_x ON a(x);
+             CREATE TABLE p(k PRIMARY KEY, v) WITHOUT ROWID;
+             INSERT INTO p VALUES (1, 2), (3, 4);
              WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM s WHERE i<500)
-             INSERT INTO a SELECT randomblob(300) FROM s;",
+             INSERT INTO a SELECT randomblob(3000) FROM s;
+             DELETE FROM a WHERE rowid % 3 = 0;",
         )
         .unwrap();
     let fixtures = [
@@ -441,15 +438,17 @@ fn in_memory_view_matches_the_file_based_one() {
         (legacy, "a"),
     ];
     for (db, table) in &fixtures {
-        let in_memory = inspect_unchanged(db, &InspectOptions::default()).unwrap();
-        let file_based = inspect_unchanged(db, &opts(scratch.path())).unwrap();
-        assert_eq!(
-            view_of(&in_memory),
-            view_of(&file_based),
-            "{}",
-            db.display()
-        );
-        assert_eq!(in_memory.access, file_based.access);
+        let big = InspectOptions {
+            in_memory_max: u64::MAX,
+            ..InspectOptions::default()
+        };
+        let in_memory = inspect_unchanged(db, &big).unwrap();
+        let pages = inspect_unchanged(db, &walked()).unwrap();
+        assert_eq!(in_memory.access, Some(Access::InMemory));
+        assert_eq!(pages.access, Some(Access::Pages));
+        assert_eq!(view_of(&in_memory), view_of(&pages), "{}", db.display());
+        assert_eq!(in_memory.page_count, pages.page_count);
+        assert_eq!(in_memory.freelist_pages, pages.freelist_pages);
         assert!(!view_of(&in_memory).is_empty());
         let (normal, _) = reference_count(db, table);
         assert_eq!(
@@ -458,9 +457,25 @@ fn in_memory_view_matches_the_file_based_one() {
             "{}",
             db.display()
         );
+        // Every page: the same rows, the walked freelist equals the header's, and
+        // pages for every table and index.
+        for opts in [
+            InspectOptions {
+                mode: WalkMode::Full,
+                ..big.clone()
+            },
+            InspectOptions {
+                mode: WalkMode::Full,
+                ..walked()
+            },
+        ] {
+            let full = inspect_unchanged(db, &opts).unwrap();
+            assert_eq!(view_of(&full), view_of(&pages));
+            assert_eq!(full.freelist_pages, pages.freelist_pages);
+            assert!(full.objects.iter().all(|o| o.pages.is_some()), "{full:?}");
+            assert!(full.issues.is_empty(), "{:?}", full.issues);
+        }
     }
-    // No private copy was needed for any of them.
-    assert_eq!(fs::read_dir(scratch.path()).unwrap().count(), 0);
 }
 
 #[test]
@@ -471,33 +486,29 @@ fn not_databases() {
     let r = inspect_unchanged(&dir_db, &InspectOptions::default());
     assert!(matches!(r, Err(DbError::NotRegularFile { .. })), "{r:?}");
 
+    // An empty file is an empty database (as SQLite sees it).
     let empty = scan.path().join("empty.db");
     fs::write(&empty, b"").unwrap();
-    let r = inspect_unchanged(&empty, &InspectOptions::default());
-    assert!(
-        matches!(
-            r,
-            Err(DbError::Header {
-                source: HeaderError::TooShort { len: 0 },
-                ..
-            })
-        ),
-        "{r:?}"
-    );
+    let info = inspect_unchanged(&empty, &InspectOptions::default()).unwrap();
+    assert_eq!((info.format, info.page_count), (DbFormat::Sqlite, Some(0)));
+    assert!(info.objects.is_empty() && info.schema_read);
 
-    // Zero-length database with a -wal: SQLite itself would delete the -wal.
+    // Zero-length database with a -wal: SQLite ignores (and would delete) the -wal.
     fs::write(sidecar_path(&empty, "-wal"), vec![1u8; 100]).unwrap();
-    let r = inspect_unchanged(&empty, &InspectOptions::default());
-    assert!(matches!(r, Err(DbError::Header { .. })), "{r:?}");
+    let info = inspect_unchanged(&empty, &InspectOptions::default()).unwrap();
+    assert!(info.objects.is_empty());
+    assert!(sidecar_path(&empty, "-wal").exists());
 
     let garbage = scan.path().join("garbage.db");
     let mut g = SQLITE_MAGIC_BYTES.to_vec();
     g.extend((0..5000u32).map(|i| (i * 7919 % 251) as u8));
     fs::write(&garbage, &g).unwrap();
     let r = inspect_unchanged(&garbage, &InspectOptions::default());
-    assert!(matches!(r, Err(DbError::Header { .. })), "{r:?}");
+    assert!(r.is_err(), "{r:?}");
+    assert!(!r.unwrap_err().to_string().contains("os error"));
 
-    // A plausible header over garbage pages: SQLite's error, as a value.
+    // A plausible header over garbage pages: an error value (in memory: SQLite's),
+    // or the schema's problem as an issue (walker); never a crash.
     let mut g2 = vec![0u8; 100];
     g2[..16].copy_from_slice(SQLITE_MAGIC_BYTES);
     g2[16..18].copy_from_slice(&4096u16.to_be_bytes());
@@ -511,7 +522,12 @@ fn not_databases() {
     fs::write(&garbage2, &g2).unwrap();
     let r = inspect_unchanged(&garbage2, &InspectOptions::default());
     assert!(matches!(r, Err(DbError::Sqlite { .. })), "{r:?}");
+    match inspect_unchanged(&garbage2, &walked()) {
+        Ok(info) => assert!(!info.issues.is_empty(), "{info:?}"),
+        Err(e) => assert!(!e.to_string().contains("os error"), "{e}"),
+    }
 
+    // Whole pages of noise: looks like SQLCipher; without a key, no schema.
     let sqlcipher = scan.path().join("msg_0.db");
     fs::write(
         &sqlcipher,
@@ -520,17 +536,23 @@ fn not_databases() {
             .collect::<Vec<_>>(),
     )
     .unwrap();
-    let r = inspect_unchanged(&sqlcipher, &InspectOptions::default());
-    assert!(
-        matches!(
-            r,
-            Err(DbError::Header {
-                source: HeaderError::BadMagic,
-                ..
-            })
-        ),
-        "{r:?}"
+    let info = inspect_unchanged(&sqlcipher, &InspectOptions::default()).unwrap();
+    assert_eq!(info.format, DbFormat::Sqlcipher);
+    assert_eq!(info.key, Some(KeyStatus::None));
+    assert!(!info.schema_read && info.page_count.is_none());
+    assert_eq!(
+        info.rows_skipped.as_deref(),
+        Some("encrypted: no key for it")
     );
+
+    // Not noise, not SQLite: an unknown format, not "encrypted".
+    let mlocate = scan.path().join("mlocate.db");
+    let mut m = b"\0mlocate\0\0\0\x01".to_vec();
+    m.extend(std::iter::repeat_n(b'/', 4000));
+    fs::write(&mlocate, &m).unwrap();
+    let info = inspect_unchanged(&mlocate, &InspectOptions::default()).unwrap();
+    assert_eq!((info.format, info.key), (DbFormat::Unknown, None));
+    assert!(info.rows_skipped.unwrap().contains("unknown format"));
 
     let link = scan.path().join("link.db");
     std::os::unix::fs::symlink(scan.path().join("garbage.db"), &link).unwrap();
@@ -555,6 +577,51 @@ fn not_databases() {
 
 const SQLITE_MAGIC_BYTES: &[u8; 16] = crate::readers::sqlite::header::SQLITE_MAGIC;
 
+/// A header that cannot be true is an issue, and the impossible figure is not
+/// reported (it used to read "Dead space 8.0 TiB").
+#[test]
+fn impossible_header_values_are_issues_not_figures() {
+    let scan = tempfile::tempdir().unwrap();
+    let db = scan.path().join("h.db");
+    let c = Connection::open(&db).unwrap();
+    c.execute_batch("CREATE TABLE t(a); INSERT INTO t VALUES (1), (2);")
+        .unwrap();
+    drop(c);
+    let mut bytes = fs::read(&db).unwrap();
+    // 2^31 pages (valid-for kept equal to the change counter) and 2^31 free pages.
+    bytes[28..32].copy_from_slice(&0x8000_0000u32.to_be_bytes());
+    bytes[36..40].copy_from_slice(&0x8000_0000u32.to_be_bytes());
+    fs::write(&db, &bytes).unwrap();
+    for opts in [InspectOptions::default(), walked()] {
+        let info = inspect_unchanged(&db, &opts).unwrap();
+        assert_eq!(info.page_count, Some(2), "{info:?}");
+        assert_eq!(info.freelist_pages, None);
+        assert!(
+            info.issues
+                .iter()
+                .any(|i| i.contains("header says the database has 2147483648 pages")),
+            "{:?}",
+            info.issues
+        );
+        assert!(
+            info.issues
+                .iter()
+                .any(|i| i.contains("2147483648 pages are free")),
+            "{:?}",
+            info.issues
+        );
+        assert_eq!(
+            info.issues
+                .iter()
+                .filter(|i| i.contains("header says the database"))
+                .count(),
+            1,
+            "said once: {:?}",
+            info.issues
+        );
+    }
+}
+
 #[test]
 fn sidecar_that_is_a_directory_is_refused() {
     let scan = tempfile::tempdir().unwrap();
@@ -569,7 +636,7 @@ fn sidecar_that_is_a_directory_is_refused() {
 }
 
 #[test]
-fn missing_virtual_table_module_is_a_per_table_error() {
+fn virtual_tables() {
     let scan = tempfile::tempdir().unwrap();
     let db = scan.path().join("fts.db");
     let c = Connection::open(&db).unwrap();
@@ -587,6 +654,7 @@ fn missing_virtual_table_module_is_a_per_table_error() {
     )
     .unwrap();
     drop(c);
+    // In memory, SQLite counts what it can; a module it lacks is a per-table error.
     let info = inspect_unchanged(&db, &InspectOptions::default()).unwrap();
     let get = |n: &str| info.objects.iter().find(|o| o.name == n).unwrap();
     assert_eq!(get("plain").rows, Some(2));
@@ -605,119 +673,105 @@ fn missing_virtual_table_module_is_a_per_table_error() {
     // tokenize, so count(*) still works; either outcome is per table.
     let tok = get("tok");
     assert!(tok.rows == Some(0) || tok.error.is_some(), "{tok:?}");
+
+    // The walker counts the shadow tables and says why a virtual table has no count.
+    let info = inspect_unchanged(&db, &walked()).unwrap();
+    let get = |n: &str| info.objects.iter().find(|o| o.name == n).unwrap();
+    assert_eq!(get("plain").rows, Some(2));
+    assert_eq!(get("ok_content").rows, Some(1));
+    assert_eq!(
+        (get("ok").kind, get("ok").rows),
+        (ObjectKind::VirtualTable, None)
+    );
+    assert!(get("ok")
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("shadow tables"));
 }
 
 #[test]
-fn row_count_limits() {
+fn no_row_counts_still_lists_the_schema() {
     let scan = tempfile::tempdir().unwrap();
     let db = scan.path().join("n.db");
     Connection::open(&db)
         .unwrap()
         .execute_batch(
-            "CREATE TABLE t(a); CREATE TABLE u(a);
+            "CREATE TABLE t(a); CREATE TABLE u(a); CREATE INDEX u_a ON u(a);
              WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM s WHERE i<100)
              INSERT INTO t SELECT i FROM s; INSERT INTO u VALUES (1);",
         )
         .unwrap();
-    let off = InspectOptions {
-        count_rows: false,
-        ..InspectOptions::default()
-    };
-    let info = inspect_unchanged(&db, &off).unwrap();
-    assert_eq!(info.rows_skipped.as_deref(), Some("row counting disabled"));
-    assert!(info.objects.iter().all(|o| o.rows.is_none()));
-    assert_eq!(info.objects.len(), 2);
-
-    let tiny = InspectOptions {
-        limit: RowCountLimit {
-            max_db_bytes: 100,
-            max_rows_per_table: None,
-        },
-        ..InspectOptions::default()
-    };
-    let info = inspect_unchanged(&db, &tiny).unwrap();
-    assert!(info
-        .rows_skipped
-        .as_deref()
-        .unwrap()
-        .contains("over the 100-byte"));
-    assert!(info.objects.iter().all(|o| o.rows.is_none()));
-
-    let capped = InspectOptions {
-        limit: RowCountLimit {
-            max_db_bytes: DEFAULT_MAX_DB_BYTES,
-            max_rows_per_table: Some(10),
-        },
-        ..InspectOptions::default()
-    };
-    let info = inspect_unchanged(&db, &capped).unwrap();
-    let t = info.objects.iter().find(|o| o.name == "t").unwrap();
-    assert_eq!((t.rows, t.rows_capped), (Some(10), true));
-    let u = info.objects.iter().find(|o| o.name == "u").unwrap();
-    assert_eq!((u.rows, u.rows_capped), (Some(1), false));
+    for base in [InspectOptions::default(), walked()] {
+        let off = InspectOptions {
+            count_rows: false,
+            ..base
+        };
+        let info = inspect_unchanged(&db, &off).unwrap();
+        assert_eq!(info.rows_skipped.as_deref(), Some("row counting disabled"));
+        assert!(info.objects.iter().all(|o| o.rows.is_none()));
+        assert_eq!(info.objects.len(), 3);
+        assert!(info.objects.iter().all(|o| o.error.is_none()), "{info:?}");
+    }
 }
 
+/// Larger than the in-memory cap: walked page by page, WAL included, and the store
+/// readers get a clear refusal instead of a copy.
 #[test]
-fn wal_too_large_to_copy_is_stale() {
+fn a_wal_database_over_the_in_memory_cap() {
     let scan = tempfile::tempdir().unwrap();
     let db = uncheckpointed_wal_db(scan.path(), "big.db", false);
-    let len = fs::metadata(&db).unwrap().len();
-    let o = InspectOptions {
-        limit: RowCountLimit {
-            max_db_bytes: len, // db fits, db + wal does not
-            max_rows_per_table: None,
-        },
+    let small_cap = InspectOptions {
+        in_memory_max: 4096,
         ..InspectOptions::default()
     };
-    let info = inspect_unchanged(&db, &o).unwrap();
-    assert_eq!(info.access, Access::InPlaceImmutable);
-    assert!(info.stale_view);
-    assert!(info.objects.iter().all(|o| o.rows.is_none()));
-    // The schema of the db file alone: `late` exists only in the WAL.
-    assert!(info.objects.iter().any(|o| o.name == "t"));
-    assert!(!info.objects.iter().any(|o| o.name == "late"));
-}
-
-#[test]
-fn scratch_inside_scanned_tree_is_refused() {
-    let scan = tempfile::tempdir().unwrap();
-    let db = uncheckpointed_wal_db(scan.path(), "c.db", false);
-    let inside = scan.path().join("sub");
-    fs::create_dir(&inside).unwrap();
-    let r = inspect_unchanged(&db, &opts(&inside));
-    assert!(matches!(r, Err(DbError::Scratch { .. })), "{r:?}");
-
-    let outer = tempfile::tempdir().unwrap();
-    let nested = outer.path().join("a");
-    fs::create_dir_all(nested.join("b")).unwrap();
-    let db2 = uncheckpointed_wal_db(&nested.join("b"), "c.db", false);
-    let o = InspectOptions {
-        scratch_dir: Some(nested.clone()),
-        scan_root: Some(outer.path().to_path_buf()),
-        in_memory_max: 0,
-        ..InspectOptions::default()
-    };
-    let r = inspect_db(&db2, &o);
-    assert!(matches!(r, Err(DbError::Scratch { .. })), "{r:?}");
-    // The default scratch dir (the system temp dir) works.
-    let file_based = InspectOptions {
-        in_memory_max: 0,
-        ..InspectOptions::default()
-    };
-    let info = inspect_unchanged(&db, &file_based).unwrap();
+    let info = inspect_unchanged(&db, &small_cap).unwrap();
+    assert_eq!(info.access, Some(Access::Pages));
     assert_eq!(rows_of(&info, "t"), Some(50));
+    assert_eq!(rows_of(&info, "late"), Some(2));
+
+    let before = snapshot(scan.path());
+    let r = with_read_only_connection(&db, &small_cap, |c| {
+        c.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0))
+    });
+    assert!(matches!(r, Err(DbError::TooLarge { .. })), "{r:?}");
+    let msg = r.unwrap_err().to_string();
+    assert!(msg.contains("over the 4096 bytes"), "{msg}");
+    // Within the cap, SQL sees the committed state.
+    let (n, view) = with_read_only_connection(&db, &InspectOptions::for_stores(), |c| {
+        c.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0))
+    })
+    .unwrap();
+    assert_eq!((n, view.access), (50, Access::InMemory));
+    assert!(view.notes.is_empty(), "{:?}", view.notes);
+    assert_same(&before, &snapshot(scan.path()));
+
+    // The store readers refuse what is not plaintext SQLite.
+    let noise = scan.path().join("noise.db");
+    fs::write(
+        &noise,
+        (0..8192u32)
+            .map(|i| (i * 13 % 256) as u8)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let r = with_read_only_connection(&noise, &InspectOptions::for_stores(), |_| Ok(()));
+    assert!(matches!(r, Err(DbError::NotPlaintext { .. })), "{r:?}");
+    // An empty file is an empty database.
+    let empty = scan.path().join("empty.db");
+    fs::write(&empty, b"").unwrap();
+    let (tables, _) = with_read_only_connection(
+        &empty,
+        &InspectOptions::for_stores(),
+        crate::readers::sqlite::tables,
+    )
+    .unwrap();
+    assert!(tables.is_empty());
 }
 
 #[test]
-fn uri_and_quoting() {
-    assert_eq!(
-        file_uri(Path::new("/a b/c?d#e%f.db"), "mode=ro"),
-        "file:///a%20b/c%3Fd%23e%25f.db?mode=ro"
-    );
-    assert_eq!(file_uri(Path::new("rel/x.db"), "q"), "file:rel/x.db?q");
-    assert_eq!(file_uri(Path::new("/é"), "q"), "file:///%C3%A9?q");
+fn quoting_and_odd_paths() {
     assert_eq!(quote_ident(r#"a"b"#), r#""a""b""#);
-    // Paths with URI-special characters open correctly.
     let scan = tempfile::tempdir().unwrap();
     let dir = scan.path().join("we?ird #dir%");
     fs::create_dir(&dir).unwrap();
@@ -732,7 +786,8 @@ fn uri_and_quoting() {
 
 /// Evidence for the module docs: what a plain `SQLITE_OPEN_READ_ONLY` open
 /// does to the same fixtures. If SQLite ever stops doing this, the design
-/// can be simplified; until then these must keep failing the snapshot.
+/// could use SQLite on the files again; until then these must keep failing
+/// the snapshot.
 #[test]
 fn naive_read_only_open_modifies_the_tree() {
     let scan = tempfile::tempdir().unwrap();
@@ -824,17 +879,16 @@ fn wal_step() -> impl proptest::strategy::Strategy<Value = WalStep> {
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
 
-    /// Whatever a writer did, the in-memory view (our WAL application) reads the same
-    /// tables and row counts as SQLite recovering the same files, and as the
-    /// file-based view.
+    /// Whatever a writer did, the in-memory view and the walker read the same
+    /// tables, row counts, page count and free pages as SQLite recovering the same
+    /// files.
     #[test]
-    fn in_memory_wal_view_matches_sqlite_recovery(
+    fn both_views_match_sqlite_recovery(
         steps in proptest::collection::vec(wal_step(), 1..14),
         page in proptest::sample::select(vec![1024u32, 4096]),
     ) {
         let src = tempfile::tempdir().unwrap();
         let scan = tempfile::tempdir().unwrap();
-        let scratch = tempfile::tempdir().unwrap();
         let sp = src.path().join("w.db");
         let w = wal_writer(&sp, page);
         w.execute_batch("CREATE TABLE t0(a, b); CREATE TABLE t1(a, b); CREATE TABLE t2(a, b);").unwrap();
@@ -864,8 +918,8 @@ proptest::proptest! {
         drop(w);
 
         let in_memory = inspect_unchanged(&db, &InspectOptions::default()).unwrap();
-        let file_based = inspect_unchanged(&db, &opts(scratch.path())).unwrap();
-        proptest::prop_assert_eq!(view_of(&in_memory), view_of(&file_based));
+        let pages = inspect_unchanged(&db, &walked()).unwrap();
+        proptest::prop_assert_eq!(view_of(&in_memory), view_of(&pages));
         // SQLite itself, recovering a copy of the same two files.
         let copy = tempfile::tempdir().unwrap();
         let cp = copy.path().join("w.db");
@@ -874,6 +928,13 @@ proptest::proptest! {
             fs::copy(sidecar_path(&db, "-wal"), sidecar_path(&cp, "-wal")).unwrap();
         }
         let sqlite = Connection::open(&cp).unwrap();
+        let pragma = |p: &str| -> u64 {
+            sqlite.query_row(&format!("PRAGMA {p}"), [], |r| r.get::<_, i64>(0)).unwrap() as u64
+        };
+        for info in [&in_memory, &pages] {
+            proptest::prop_assert_eq!(info.page_count, Some(pragma("page_count")));
+            proptest::prop_assert_eq!(info.freelist_pages, Some(pragma("freelist_count")));
+        }
         let mut tables: Vec<String> = sqlite
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             .unwrap()

@@ -1,0 +1,419 @@
+//! `--key-file` (issue 17): databases made by real SQLCipher (3.x by the `sqlcipher`
+//! shell, 4.x by `sqlcipher3`; `tests/fixtures/sqlcipher/make.py`) placed in a fake
+//! container and read with the owner's key: every count equals SQLCipher's own, each
+//! database says `key: ok | mismatch | none`, a page whose HMAC fails is an issue, the
+//! key file is refused when it is not private, and no key is ever printed.
+
+use crate::util::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+const LIMIT: Duration = Duration::from_secs(300);
+const ACCT3_FIXTURE: &str = "28f7f31a3bcaaa582a0c50630664685a";
+const WXID_FIXTURE: &str = "wxid_synthowner_a1b2";
+
+/// The fixture folder, built once per script version under `target/` (shared with
+/// the unit tests in `src/readers/sqlite/pagereport/tests.rs`); `None` when SQLCipher
+/// is not installed here, which fails under `CI=true`.
+fn fixtures() -> Option<&'static Path> {
+    static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
+    DIR.get_or_init(build_fixtures).as_deref()
+}
+
+fn build_fixtures() -> Option<PathBuf> {
+    use sha2::{Digest, Sha256};
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sqlcipher/make.py");
+    let hash = Sha256::digest(fs::read(&script).unwrap());
+    let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let exe = std::env::current_exe().unwrap();
+    let target = exe.ancestors().nth(3).unwrap().to_path_buf();
+    let root = target.join("sqlcipher-fixtures").join(&hex);
+    if root.join("expected.json").is_file() {
+        return Some(root);
+    }
+    let python = Command::new("python3")
+        .args(["-c", "import sqlcipher3"])
+        .output();
+    let shell = Command::new("sqlcipher").arg("-version").output();
+    let missing = match (python, shell) {
+        (Ok(p), Ok(s)) if p.status.success() && s.status.success() => None,
+        (Ok(p), _) if !p.status.success() => {
+            Some("python3 cannot import sqlcipher3 (pip install sqlcipher3-binary)")
+        }
+        (Err(_), _) => Some("python3 is not installed"),
+        _ => Some("the sqlcipher shell is not installed (apt-get install sqlcipher)"),
+    };
+    if let Some(why) = missing {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "SQLCipher fixtures cannot be built: {why}"
+        );
+        eprintln!("skipping the --key-file tests: {why}");
+        return None;
+    }
+    let tmp = target
+        .join("sqlcipher-fixtures")
+        .join(format!("{hex}.tmp{}", std::process::id()));
+    let _ = fs::remove_dir_all(&tmp);
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(&tmp)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "make.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if fs::rename(&tmp, &root).is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    Some(root)
+}
+
+fn expected(root: &Path) -> serde_json::Map<String, Value> {
+    let v: Value = serde_json::from_slice(&fs::read(root.join("expected.json")).unwrap()).unwrap();
+    v["files"].as_object().unwrap().clone()
+}
+
+/// Where each fixture file goes in the fake container.
+fn place(rel: &str) -> String {
+    if let Some(rest) = rel.strip_prefix(&format!("wechat3/{ACCT3_FIXTURE}/")) {
+        format!("{V3}/{ACCT3_FIXTURE}/{rest}")
+    } else if let Some(rest) = rel.strip_prefix("wechat4/") {
+        format!("{XF}/{rest}")
+    } else if rel == "cases/other_key/message_0.db" {
+        format!("{XF}/wxid_otherowner_c3d4/db_storage/message/message_0.db")
+    } else if rel == "cases/truncated/message_9.db" {
+        format!("{XF}/{WXID_FIXTURE}/db_storage/message/message_9.db")
+    } else if rel == "cases/truncated/msg_9_v3.db" {
+        format!("{V3}/{ACCT3_FIXTURE}/Message/msg_9.db")
+    } else {
+        panic!("unplaced fixture {rel}")
+    }
+}
+
+/// A container holding every fixture database (with its `-wal`), and the two key
+/// files (0600) outside it.
+struct Keyed {
+    tree: Fake,
+    keys: tempfile::TempDir,
+    expected: serde_json::Map<String, Value>,
+}
+
+impl Keyed {
+    fn new(root: &Path) -> Keyed {
+        let tree = Fake::new();
+        let expected = expected(root);
+        for rel in expected.keys() {
+            for side in ["", "-wal"] {
+                let src = root.join(format!("{rel}{side}"));
+                if src.exists() {
+                    let to = tree.path(&format!("{}{side}", place(rel)));
+                    fs::create_dir_all(to.parent().unwrap()).unwrap();
+                    fs::copy(&src, &to).unwrap();
+                }
+            }
+        }
+        let keys = tempfile::tempdir().unwrap();
+        for k in ["key.hex", "all_keys.json"] {
+            fs::copy(root.join(k), keys.path().join(k)).unwrap();
+            chmod(&keys.path().join(k), 0o600);
+        }
+        Keyed {
+            tree,
+            keys,
+            expected,
+        }
+    }
+
+    fn key(&self, name: &str) -> PathBuf {
+        self.keys.path().join(name)
+    }
+
+    /// `args… --format json`: (exit code, report, stdout + stderr as text).
+    fn run(&self, args: &[&str]) -> (Option<i32>, Value, String) {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wechat-inspect"));
+        cmd.args(args)
+            .arg(self.tree.root())
+            .args(["--format", "json"])
+            .env("HOME", self.tree.root());
+        let out = run_with_timeout(&mut cmd, LIMIT);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let r = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        (out.status.code(), r, text)
+    }
+}
+
+fn db<'a>(r: &'a Value, rel: &str) -> &'a Value {
+    r["databases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == rel)
+        .unwrap_or_else(|| panic!("{rel} not listed"))
+}
+
+fn validate(report: &Value) {
+    let schema: Value = serde_json::from_str(include_str!("../docs/report-schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+/// Every secret the key files hold, in both cases: none may ever be printed.
+fn secrets(root: &Path) -> Vec<String> {
+    let mut out = vec![fs::read_to_string(root.join("key.hex"))
+        .unwrap()
+        .trim()
+        .to_string()];
+    let map: Value =
+        serde_json::from_slice(&fs::read(root.join("all_keys.json")).unwrap()).unwrap();
+    for (_, v) in map.as_object().unwrap() {
+        if let Some(k) = v.get("enc_key").and_then(Value::as_str) {
+            out.push(k.to_string());
+        }
+    }
+    let upper: Vec<String> = out.iter().map(|s| s.to_uppercase()).collect();
+    out.extend(upper);
+    // Any 16 hex digits of a key would be a leak too.
+    out.iter()
+        .flat_map(|k| [k[..16].to_string(), k[k.len() - 16..].to_string()])
+        .collect()
+}
+
+/// Our figures equal what SQLCipher says on the same bytes.
+fn assert_counts(d: &Value, e: &Value, rel: &str) {
+    assert_eq!(d["page_count"], e["page_count"], "{rel}");
+    assert_eq!(d["freelist_pages"], e["freelist_count"], "{rel}");
+    let ours: BTreeMap<&str, &Value> = d["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["name"].as_str().unwrap(), &t["rows"]))
+        .collect();
+    for (name, rows) in e["tables"].as_object().unwrap() {
+        assert_eq!(ours.get(name.as_str()), Some(&rows), "{rel}: {name}");
+    }
+}
+
+#[test]
+fn per_database_keys_open_every_4x_file_and_counts_equal_sqlciphers() {
+    let Some(root) = fixtures() else { return };
+    let k = Keyed::new(root);
+    let (code, r, text) = k.run(&[
+        "dbs",
+        "--key-file",
+        k.key("all_keys.json").to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{text}");
+    for (rel, e) in &k.expected {
+        let d = db(&r, &place(rel));
+        if e.get("truncated").is_some() {
+            // Cut inside a page and no key for it: it may be anything.
+            assert_eq!(
+                (&d["format"], &d["key"]),
+                (&Value::from("unknown"), &Value::Null)
+            );
+            continue;
+        }
+        assert_eq!(d["format"], "sqlcipher", "{rel}");
+        assert_eq!(d["encrypted"], true, "{rel}");
+        if rel.starts_with("wechat4/") {
+            assert_eq!(d["key"], "ok", "{rel}");
+            assert_eq!(d["cipher_profile"], "wechat4-database-key", "{rel}");
+            assert_counts(d, e, rel);
+            assert!(d["rows_skipped"].is_null(), "{d:#}");
+        } else {
+            // 3.x files and the other owner's file: no key in the map applies.
+            assert_eq!(d["key"], "none", "{rel}");
+            assert!(d["tables"].is_null() && d["cipher_profile"].is_null());
+        }
+    }
+    for s in secrets(root) {
+        assert!(!text.contains(&s), "a key was printed");
+    }
+}
+
+#[test]
+fn the_account_key_opens_3x_and_4x_and_a_wrong_key_is_a_clean_mismatch() {
+    let Some(root) = fixtures() else { return };
+    let k = Keyed::new(root);
+    let key = k.key("key.hex");
+    let (code, r, text) = k.run(&["scan", "--key-file", key.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{text}");
+    validate(&r);
+    for (rel, e) in &k.expected {
+        let d = db(&r, &place(rel));
+        if rel == "cases/other_key/message_0.db" {
+            assert_eq!(d["key"], "mismatch");
+            assert!(d["tables"].is_null() && d["page_size"] == 4096, "{d:#}");
+            assert_eq!(d["rows_skipped"], "encrypted: the key does not open it");
+            continue;
+        }
+        assert_eq!(d["key"], "ok", "{rel}");
+        assert_eq!(d["cipher_profile"], e["profile"], "{rel}");
+        if e.get("truncated").is_none() {
+            assert_counts(d, e, rel);
+        }
+    }
+    // A truncated last page is an issue: the file ends inside it and its HMAC fails.
+    let issues: Vec<(String, String)> = r["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["path"].as_str().unwrap().into(),
+                i["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    for rel in [
+        "cases/truncated/message_9.db",
+        "cases/truncated/msg_9_v3.db",
+    ] {
+        let mine: Vec<&String> = issues
+            .iter()
+            .filter(|(p, _)| *p == place(rel))
+            .map(|(_, m)| m)
+            .collect();
+        assert!(
+            mine.iter().any(|m| m.contains("ends inside page")),
+            "{rel}: {mine:?}"
+        );
+        assert!(mine.iter().any(|m| m.contains("HMAC")), "{rel}: {mine:?}");
+    }
+    // Only those two files have issues.
+    assert!(
+        issues
+            .iter()
+            .all(|(p, _)| p.ends_with("message_9.db") || p.ends_with("msg_9.db")),
+        "{issues:?}"
+    );
+    // The table view says what the key did.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wechat-inspect"));
+    cmd.args(["dbs", "--key-file"]).arg(&key).arg(k.tree.root());
+    let out = run_with_timeout(&mut cmd, LIMIT);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("encrypted, key ok"), "{table}");
+    assert!(table.contains("encrypted, key mismatch"), "{table}");
+    for s in secrets(root) {
+        assert!(
+            !text.contains(&s) && !table.contains(&s),
+            "a key was printed"
+        );
+    }
+}
+
+#[test]
+fn all_pages_gives_pages_per_table_and_checks_every_hmac() {
+    let Some(root) = fixtures() else { return };
+    let k = Keyed::new(root);
+    let keys = k.key("all_keys.json");
+    let (_, quick, _) = k.run(&["dbs", "--key-file", keys.to_str().unwrap()]);
+    let (_, full, _) = k.run(&["scan", "--all-pages", "--key-file", keys.to_str().unwrap()]);
+    validate(&full);
+    let rel = format!("{XF}/{WXID_FIXTURE}/db_storage/message/message_0.db");
+    let (q, f) = (db(&quick, &rel), db(&full, &rel));
+    // Rows mode leaves pages unknown; every page: known, and the same rows.
+    assert!(q["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["pages"].is_null()));
+    let mut pages = 0;
+    for (a, b) in q["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(f["tables"].as_array().unwrap())
+    {
+        assert_eq!((&a["name"], &a["rows"]), (&b["name"], &b["rows"]));
+        pages += b["pages"].as_u64().unwrap_or_else(|| panic!("{b}"));
+    }
+    // Every page is a table's, an index's, the schema's or free.
+    let total = f["page_count"].as_u64().unwrap();
+    let free = f["freelist_pages"].as_u64().unwrap();
+    assert!(
+        pages + free < total && pages + free + 8 >= total,
+        "{pages} + {free} vs {total}"
+    );
+    assert_eq!(f["freelist_pages"], q["freelist_pages"]);
+}
+
+#[test]
+fn the_key_file_is_refused_before_any_work_when_not_private() {
+    let Some(root) = fixtures() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.hex");
+    fs::copy(root.join("key.hex"), &key).unwrap();
+    let secret = fs::read_to_string(&key).unwrap().trim().to_string();
+    let tree = Fake::new();
+    tree.sized(&a4("db_storage/message/message_0.db"), 4096);
+    let run = |args: &[&str], key: &Path| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wechat-inspect"));
+        cmd.args(args).arg("--key-file").arg(key).arg(tree.root());
+        run_with_timeout(&mut cmd, LIMIT)
+    };
+    let refused = |out: &std::process::Output, words: &str| {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(out.stdout.is_empty());
+        assert!(err.contains(words), "{err}");
+        assert!(err.contains("the key file"), "{err}");
+        assert!(!err.contains(&secret) && !err.contains("os error"), "{err}");
+        assert_eq!(err.lines().count(), 1, "one sentence: {err}");
+    };
+    for mode in [0o644, 0o640, 0o604, 0o660] {
+        fs::set_permissions(&key, fs::Permissions::from_mode(mode)).unwrap();
+        for cmd in ["scan", "dbs"] {
+            refused(&run(&[cmd], &key), "chmod 600");
+        }
+    }
+    fs::set_permissions(&key, fs::Permissions::from_mode(0o600)).unwrap();
+    let link = dir.path().join("link.hex");
+    std::os::unix::fs::symlink(&key, &link).unwrap();
+    refused(&run(&["dbs"], &link), "symbolic link");
+    refused(
+        &run(&["dbs"], &dir.path().join("missing.hex")),
+        "cannot be read",
+    );
+    let junk = dir.path().join("junk-key.hex");
+    fs::write(&junk, "not a key, but a secret: hunter2").unwrap();
+    chmod(&junk, 0o600);
+    let out = run(&["dbs"], &junk);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("neither a 64-digit hex key") && !err.contains("hunter2"),
+        "{err}"
+    );
+    // A key is never taken on the command line, and `plists` takes no key.
+    for args in [
+        vec!["dbs", "--key", &secret],
+        vec!["scan", "--key-hex", &secret],
+        vec!["plists", "--key-file", key.to_str().unwrap()],
+    ] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wechat-inspect"));
+        cmd.args(&args).arg(tree.root());
+        let out = run_with_timeout(&mut cmd, LIMIT);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+    // A private key file works (the tree has no SQLCipher file, so no key applies).
+    let out = run(&["dbs", "--format", "json"], &key);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+}
