@@ -10,6 +10,7 @@ pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod diff;
+pub mod dupes;
 pub mod error;
 pub mod exit;
 pub mod hosts;
