@@ -1,7 +1,8 @@
-//! The files to compare, as the walk saw them: paths packed in one byte arena, plus
-//! the metadata the engine checks again before it reads a byte.
+//! The files to compare, as the walk saw them: each folder's path stored once, each
+//! file as its folder and name in one byte arena, plus the metadata the engine checks
+//! again before it reads a byte.
 
-use std::ffi::OsStr;
+use std::ffi::{CStr, OsStr};
 use std::fs::Metadata;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
@@ -37,27 +38,42 @@ pub fn mtime_ns(secs: i64, nsec: i64) -> i64 {
     secs.saturating_mul(1_000_000_000).saturating_add(nsec)
 }
 
-/// One stored file. Paths live in [`Candidates::arena`]; `tag` is the caller's opaque
-/// attribution (account and chat ids, say), carried through to the groups.
+/// A folder registered with [`Candidates::dir`] (up to 2³² of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DirId(u32);
+
+/// A byte range of the arena.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    off: usize,
+    len: usize,
+}
+
+/// One stored file: its folder, its name in the arena, and what the walk saw. `tag` is
+/// the caller's opaque attribution (account and chat ids, say), carried to the groups.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry<T> {
-    pub(crate) off: usize,
-    pub(crate) len: usize,
+    dir: u32,
+    name_len: u32,
+    name_off: usize,
     pub(crate) meta: FileMeta,
     pub(crate) tag: T,
 }
 
 /// The candidate files, in any order, from one or more walkers.
 ///
-/// Files smaller than `min_size` are counted and not stored, so memory is proportional
-/// to the files that can be duplicates: one arena of path bytes and about 64 bytes
-/// (plus the tag) per file.
+/// Files smaller than `min_size` are counted and not stored. Each folder's path is
+/// stored once ([`Candidates::dir`]) and each file as its folder and name, so memory is
+/// about 56 bytes plus the name (plus the tag) per file.
 #[derive(Debug, Clone)]
 pub struct Candidates<T> {
-    pub(crate) min_size: u64,
-    pub(crate) arena: Vec<u8>,
+    min_size: u64,
+    arena: Vec<u8>,
+    dirs: Vec<Span>,
     pub(crate) entries: Vec<Entry<T>>,
-    pub(crate) below_min: u64,
+    below_min: u64,
+    /// The folder of the last [`Candidates::push`], to find it again without a lookup.
+    last_dir: Option<DirId>,
 }
 
 impl<T> Candidates<T> {
@@ -67,8 +83,10 @@ impl<T> Candidates<T> {
         Candidates {
             min_size,
             arena: Vec::new(),
+            dirs: Vec::new(),
             entries: Vec::new(),
             below_min: 0,
+            last_dir: None,
         }
     }
 
@@ -77,37 +95,72 @@ impl<T> Candidates<T> {
         self.min_size
     }
 
-    /// Add one regular file (the caller has checked it is one, without following a
-    /// link). `path` must open it: absolute, or relative to the current folder.
-    pub fn push(&mut self, path: &Path, meta: FileMeta, tag: T) {
-        self.push_bytes(path.as_os_str().as_bytes(), meta, tag);
+    /// Register a folder whose files follow (its path as it opens: absolute, or
+    /// relative to the current folder; `""` for the current folder).
+    pub fn dir(&mut self, path: &Path) -> DirId {
+        let bytes = path.as_os_str().as_bytes();
+        let off = self.arena.len();
+        self.arena.extend_from_slice(bytes);
+        self.dirs.push(Span {
+            off,
+            len: bytes.len(),
+        });
+        let id = DirId(u32::try_from(self.dirs.len() - 1).unwrap_or(u32::MAX));
+        self.last_dir = Some(id);
+        id
     }
 
-    /// [`Candidates::push`] with the path as raw bytes.
-    pub fn push_bytes(&mut self, path: &[u8], meta: FileMeta, tag: T) {
+    /// Add one regular file named `name` in the folder `dir` (the caller has checked it
+    /// is a regular file, without following a link).
+    pub fn push_in(&mut self, dir: DirId, name: &OsStr, meta: FileMeta, tag: T) {
         if meta.size < self.min_size {
             self.below_min += 1;
             return;
         }
-        let off = self.arena.len();
-        self.arena.extend_from_slice(path);
+        let name = name.as_bytes();
+        let name_off = self.arena.len();
+        self.arena.extend_from_slice(name);
         self.entries.push(Entry {
-            off,
-            len: path.len(),
+            dir: dir.0,
+            name_len: u32::try_from(name.len()).unwrap_or(u32::MAX),
+            name_off,
             meta,
             tag,
         });
     }
 
+    /// Add one regular file by its whole path: its folder is registered again unless
+    /// it is the folder of the previous file.
+    pub fn push(&mut self, path: &Path, meta: FileMeta, tag: T) {
+        let bytes = path.as_os_str().as_bytes();
+        let (dir, name) = match bytes.iter().rposition(|&b| b == b'/') {
+            Some(0) => (&bytes[..1], &bytes[1..]),
+            Some(i) => (&bytes[..i], &bytes[i + 1..]),
+            None => (&bytes[..0], bytes),
+        };
+        let id = match self.last_dir {
+            Some(id) if self.dir_bytes(id.0) == dir => id,
+            _ => self.dir(Path::new(OsStr::from_bytes(dir))),
+        };
+        self.push_in(id, OsStr::from_bytes(name), meta, tag);
+    }
+
     /// Move every file of `other` (another walker's share) into this set.
     pub fn append(&mut self, mut other: Candidates<T>) {
         let base = self.arena.len();
+        let dir_base = u32::try_from(self.dirs.len()).unwrap_or(u32::MAX);
         self.arena.append(&mut other.arena);
+        self.dirs.extend(other.dirs.into_iter().map(|mut d| {
+            d.off += base;
+            d
+        }));
         self.entries.extend(other.entries.into_iter().map(|mut e| {
-            e.off += base;
+            e.name_off += base;
+            e.dir = e.dir.saturating_add(dir_base);
             e
         }));
         self.below_min += other.below_min;
+        self.last_dir = None;
     }
 
     /// Files kept.
@@ -125,12 +178,45 @@ impl<T> Candidates<T> {
         self.below_min
     }
 
-    pub(crate) fn path_bytes(&self, e: &Entry<T>) -> &[u8] {
-        &self.arena[e.off..e.off + e.len]
+    fn dir_bytes(&self, dir: u32) -> &[u8] {
+        self.dirs
+            .get(dir as usize)
+            .map_or(&[][..], |d| &self.arena[d.off..d.off + d.len])
     }
 
-    pub(crate) fn path(&self, e: &Entry<T>) -> &Path {
-        Path::new(OsStr::from_bytes(self.path_bytes(e)))
+    fn name_bytes(&self, e: &Entry<T>) -> &[u8] {
+        &self.arena[e.name_off..e.name_off + e.name_len as usize]
+    }
+
+    /// The file's folder and name, for ordering without building the path.
+    pub(crate) fn parts(&self, e: &Entry<T>) -> (&[u8], &[u8]) {
+        (self.dir_bytes(e.dir), self.name_bytes(e))
+    }
+
+    /// The file's whole path into `buf` (replacing its content).
+    pub(crate) fn path_into(&self, e: &Entry<T>, buf: &mut Vec<u8>) {
+        buf.clear();
+        let dir = self.dir_bytes(e.dir);
+        buf.extend_from_slice(dir);
+        if !dir.is_empty() && !dir.ends_with(b"/") {
+            buf.push(b'/');
+        }
+        buf.extend_from_slice(self.name_bytes(e));
+    }
+
+    /// The file's whole path, NUL-terminated in `buf`, for `open`. `None` if a name
+    /// holds a NUL byte (no file system allows one).
+    pub(crate) fn c_path<'b>(&self, e: &Entry<T>, buf: &'b mut Vec<u8>) -> Option<&'b CStr> {
+        self.path_into(e, buf);
+        buf.push(0);
+        CStr::from_bytes_with_nul(buf).ok()
+    }
+
+    /// The file's whole path.
+    pub(crate) fn path(&self, e: &Entry<T>) -> Vec<u8> {
+        let mut buf = Vec::new();
+        self.path_into(e, &mut buf);
+        buf
     }
 }
 
@@ -148,18 +234,35 @@ mod tests {
         }
     }
 
+    fn paths<T>(c: &Candidates<T>) -> Vec<Vec<u8>> {
+        c.entries.iter().map(|e| c.path(e)).collect()
+    }
+
     #[test]
     fn keeps_files_from_min_size_and_appends() {
         let mut a = Candidates::new(1);
         a.push(Path::new("a/empty"), meta(0), 7u8);
         a.push(Path::new("a/one"), meta(1), 8);
+        a.push(Path::new("a/two"), meta(2), 8);
         let mut b = Candidates::new(1);
-        b.push_bytes(b"b/\xff", meta(5), 9);
+        let d = b.dir(Path::new("/b"));
+        b.push_in(d, OsStr::from_bytes(b"\xff"), meta(5), 9);
+        b.push(Path::new("top"), meta(6), 10);
+        b.push(Path::new("/root"), meta(7), 11);
         a.append(b);
-        assert_eq!((a.len(), a.below_min()), (2, 1));
-        let paths: Vec<_> = a.entries.iter().map(|e| a.path_bytes(e).to_vec()).collect();
-        assert_eq!(paths, vec![b"a/one".to_vec(), b"b/\xff".to_vec()]);
-        assert_eq!(a.entries[1].tag, 9);
+        assert_eq!((a.len(), a.below_min()), (5, 1));
+        assert_eq!(
+            paths(&a),
+            [&b"a/one"[..], b"a/two", b"/b/\xff", b"top", b"/root"].map(<[u8]>::to_vec)
+        );
+        // "a" was stored once for both of its files.
+        assert_eq!(a.dirs.len(), 4);
+        assert_eq!(a.entries[2].tag, 9);
+        let mut buf = Vec::new();
+        assert_eq!(
+            a.c_path(&a.entries[0], &mut buf).map(CStr::to_bytes),
+            Some(&b"a/one"[..])
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! following a symbolic link: for tests, benchmarks and the reference comparison. The
 //! `dupes` command feeds the engine from the parallel tree walk instead.
 
-use super::candidates::{Candidates, FileMeta};
+use super::candidates::{Candidates, DirId, FileMeta};
 use crate::model::Issue;
 use std::path::Path;
 
@@ -17,30 +17,42 @@ pub fn enumerate<T: Clone>(root: &Path, tag: T, candidates: &mut Candidates<T>) 
             err,
         )
     };
+    // The registered folder at each depth: a folder's files may come after its
+    // sub-folders' (the walk is depth-first), so the parent is found by depth.
+    let mut dirs: Vec<DirId> = Vec::new();
     for entry in walkdir::WalkDir::new(root).follow_links(false) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
                 let path = e.path().unwrap_or(root).to_path_buf();
-                let err = e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("file system loop"));
-                issues.push(problem(&path, &err));
+                issues.push(problem(&path, &into_io(e)));
                 continue;
             }
         };
+        let depth = entry.depth();
+        if entry.file_type().is_dir() {
+            dirs.truncate(depth);
+            dirs.push(candidates.dir(entry.path()));
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
         match entry.metadata() {
-            Ok(m) => candidates.push(entry.path(), FileMeta::from(&m), tag.clone()),
-            Err(e) => {
-                let err = e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("file system loop"));
-                issues.push(problem(entry.path(), &err));
-            }
+            Ok(m) => match depth.checked_sub(1).and_then(|d| dirs.get(d)) {
+                Some(&dir) => {
+                    candidates.push_in(dir, entry.file_name(), FileMeta::from(&m), tag.clone())
+                }
+                // `root` itself is a file.
+                None => candidates.push(entry.path(), FileMeta::from(&m), tag.clone()),
+            },
+            Err(e) => issues.push(problem(entry.path(), &into_io(e))),
         }
     }
     issues
+}
+
+fn into_io(e: walkdir::Error) -> std::io::Error {
+    e.into_io_error()
+        .unwrap_or_else(|| std::io::Error::other("file system loop"))
 }

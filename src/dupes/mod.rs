@@ -27,7 +27,7 @@ mod model;
 mod progress;
 mod read;
 
-pub use candidates::{mtime_ns, Candidates, FileMeta};
+pub use candidates::{mtime_ns, Candidates, DirId, FileMeta};
 pub use enumerate::enumerate;
 pub use model::{DupeFile, Dupes, Group, Totals};
 pub use progress::{Phase, Progress, Snapshot};
@@ -36,8 +36,11 @@ use crate::model::Issue;
 use candidates::Entry;
 use read::{Failure, BLOCK, REPLACED, WHOLE};
 use rustix::fd::OwnedFd;
+use std::ffi::OsStr;
 use std::fmt::Write as _;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
+use std::path::Path;
 use std::sync::Mutex;
 
 /// How to search.
@@ -79,6 +82,8 @@ struct Member {
 /// A worker's own buffer and findings.
 struct Worker {
     buf: Vec<u8>,
+    /// The path being opened, NUL-terminated.
+    path: Vec<u8>,
     issues: Vec<Issue>,
     bytes_read: u64,
 }
@@ -87,6 +92,7 @@ impl Worker {
     fn new() -> Worker {
         Worker {
             buf: vec![0; BLOCK],
+            path: Vec::new(),
             issues: Vec::new(),
             bytes_read: 0,
         }
@@ -104,7 +110,7 @@ pub fn find<T: Clone + Send + Sync>(
     let threads = opts.threads.max(1);
     let mut totals = Totals {
         files: candidates.len() as u64,
-        below_min_size: candidates.below_min,
+        below_min_size: candidates.below_min(),
         ..Totals::default()
     };
     if let Some(p) = progress {
@@ -112,14 +118,13 @@ pub fn find<T: Clone + Send + Sync>(
     }
 
     // 1–2. Size groups, one member per inode; a size with one inode needs no read.
-    {
-        let arena = &candidates.arena;
-        candidates.entries.sort_unstable_by(|a, b| {
-            (a.meta.size, a.meta.dev, a.meta.ino)
-                .cmp(&(b.meta.size, b.meta.dev, b.meta.ino))
-                .then_with(|| arena[a.off..a.off + a.len].cmp(&arena[b.off..b.off + b.len]))
-        });
-    }
+    let mut entries = std::mem::take(&mut candidates.entries);
+    entries.sort_unstable_by(|a, b| {
+        (a.meta.size, a.meta.dev, a.meta.ino)
+            .cmp(&(b.meta.size, b.meta.dev, b.meta.ino))
+            .then_with(|| candidates.parts(a).cmp(&candidates.parts(b)))
+    });
+    candidates.entries = entries;
     let mut members = size_groups(&candidates.entries);
     let c = &candidates;
 
@@ -131,7 +136,7 @@ pub fn find<T: Clone + Send + Sync>(
     }
     let mut issues = Vec::new();
     let workers = par_each(threads, &mut members, 32, |w, m| {
-        if let Some(fd) = open_member(c, m, &mut w.issues) {
+        if let Some(fd) = open_member(c, m, w) {
             match read::sample(&fd, m.size, &mut w.buf) {
                 Ok((h, n)) => {
                     m.key = Key::Sample(h);
@@ -159,7 +164,7 @@ pub fn find<T: Clone + Send + Sync>(
     }
     members.sort_unstable_by_key(|m| std::cmp::Reverse(m.size));
     let workers = par_each(threads, &mut members, 1, |w, m| {
-        if let Some(fd) = open_member(c, m, &mut w.issues) {
+        if let Some(fd) = open_member(c, m, w) {
             let meta = c.entries[m.first + m.skip as usize].meta;
             match read::full(&fd, &meta, &mut w.buf, progress) {
                 Ok(h) => {
@@ -198,7 +203,7 @@ pub fn find<T: Clone + Send + Sync>(
     }
     Dupes {
         algorithm: "blake3",
-        min_size: candidates.min_size,
+        min_size: candidates.min_size(),
         totals,
         groups,
         issues,
@@ -245,17 +250,21 @@ fn keep_matching(members: &mut Vec<Member>) {
 
 /// Open the first path of the member that is still its file; paths that vanished or
 /// now name something else are skipped (each an issue).
-fn open_member<T>(c: &Candidates<T>, m: &mut Member, issues: &mut Vec<Issue>) -> Option<OwnedFd> {
+fn open_member<T>(c: &Candidates<T>, m: &mut Member, w: &mut Worker) -> Option<OwnedFd> {
     while m.skip < m.count {
         let e = &c.entries[m.first + m.skip as usize];
-        match read::open_checked(c.path(e), &e.meta) {
+        let opened = match c.c_path(e, &mut w.path) {
+            Some(path) => read::open_checked(path, &e.meta),
+            None => Err(Failure::Io(std::io::ErrorKind::InvalidInput.into())),
+        };
+        match opened {
             Ok(fd) => return Some(fd),
             Err(f @ Failure::Modified(_)) => {
-                fail(c, m, f, issues);
+                fail(c, m, f, &mut w.issues);
                 return None;
             }
             Err(f) => {
-                issues.push(issue(c, e, &f));
+                w.issues.push(issue(c, e, &f));
                 m.skip += 1;
             }
         }
@@ -272,7 +281,8 @@ fn fail<T>(c: &Candidates<T>, m: &mut Member, f: Failure, issues: &mut Vec<Issue
 }
 
 fn issue<T>(c: &Candidates<T>, e: &Entry<T>, f: &Failure) -> Issue {
-    let (path, _) = crate::paths::escape_cow(c.path_bytes(e));
+    let bytes = c.path(e);
+    let (path, _) = crate::paths::escape_cow(&bytes);
     match f {
         Failure::Io(err) => crate::error::io_issue(&path, err),
         Failure::Replaced(why) | Failure::Modified(why) => Issue {
@@ -307,10 +317,13 @@ fn group<T: Clone>(c: &Candidates<T>, run: &[Member], issues: &mut Vec<Issue>) -
         let paths = &c.entries[m.first + m.skip as usize..m.first + m.count as usize];
         // The path that was read, then the other links, if they still are links to it.
         let before = files.len();
-        files.extend(paths.first());
+        files.extend(paths.first().map(|e| (c.path(e), e)));
         for e in paths.iter().skip(1) {
-            match std::fs::symlink_metadata(c.path(e)) {
-                Ok(now) if (now.dev(), now.ino()) == (e.meta.dev, e.meta.ino) => files.push(e),
+            let path = c.path(e);
+            match std::fs::symlink_metadata(Path::new(OsStr::from_bytes(&path))) {
+                Ok(now) if (now.dev(), now.ino()) == (e.meta.dev, e.meta.ino) => {
+                    files.push((path, e))
+                }
                 Ok(_) => issues.push(issue(c, e, &Failure::Replaced(REPLACED))),
                 Err(err) => issues.push(issue(c, e, &Failure::Io(err))),
             }
@@ -320,7 +333,7 @@ fn group<T: Clone>(c: &Candidates<T>, run: &[Member], issues: &mut Vec<Issue>) -
             contained += 1;
         }
     }
-    files.sort_by(|a, b| c.path_bytes(a).cmp(c.path_bytes(b)));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     let inodes = run.len() as u64;
     let mut hex = String::with_capacity(64);
     for b in hash {
@@ -333,8 +346,8 @@ fn group<T: Clone>(c: &Candidates<T>, run: &[Member], issues: &mut Vec<Issue>) -
         unique_bytes: first.size * contained.min(inodes - 1),
         files: files
             .into_iter()
-            .map(|e| DupeFile {
-                path: crate::paths::escape_cow(c.path_bytes(e)).0.into_owned(),
+            .map(|(path, e)| DupeFile {
+                path: crate::paths::escape_cow(&path).0.into_owned(),
                 dev: e.meta.dev,
                 ino: e.meta.ino,
                 nlink: e.meta.nlink,

@@ -7,8 +7,8 @@ use super::progress::Progress;
 use rustix::fd::OwnedFd;
 use rustix::fs::{FileType, Mode, OFlags, Stat};
 use rustix::io::Errno;
+use std::ffi::CStr;
 use std::io;
-use std::path::Path;
 
 /// Bytes read from each end of a file by the sampling pass.
 pub(crate) const SAMPLE: usize = 4096;
@@ -56,7 +56,7 @@ fn identity(st: &Stat) -> (u64, i64, u64, u64, bool) {
 
 /// Open `path` read-only (never following a link, never blocking on a FIFO) and check
 /// that it is still the file `want` describes.
-pub(crate) fn open_checked(path: &Path, want: &FileMeta) -> Result<OwnedFd, Failure> {
+pub(crate) fn open_checked(path: &CStr, want: &FileMeta) -> Result<OwnedFd, Failure> {
     let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
     let fd = rustix::fs::open(path, flags, Mode::empty())?;
     let (size, mtime_ns, dev, ino, regular) = identity(&rustix::fs::fstat(&fd)?);
@@ -158,7 +158,14 @@ pub(crate) fn full(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ffi::CString;
     use std::fs;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    fn c(p: &Path) -> CString {
+        CString::new(p.as_os_str().as_bytes()).unwrap()
+    }
 
     fn meta_of(p: &Path) -> FileMeta {
         FileMeta::from(&fs::symlink_metadata(p).unwrap())
@@ -172,8 +179,8 @@ mod tests {
         let (a, b) = (dir.path().join("a"), dir.path().join("b"));
         fs::write(&a, b"hello").unwrap();
         fs::write(&b, b"hellp").unwrap();
-        let fa = open_checked(&a, &meta_of(&a)).unwrap();
-        let fb = open_checked(&b, &meta_of(&b)).unwrap();
+        let fa = open_checked(&c(&a), &meta_of(&a)).unwrap();
+        let fb = open_checked(&c(&b), &meta_of(&b)).unwrap();
         let sa = sample(&fa, 5, &mut buf).unwrap();
         let sb = sample(&fb, 5, &mut buf).unwrap();
         assert_ne!(sa.0, sb.0);
@@ -184,8 +191,8 @@ mod tests {
         x[SAMPLE + 10] = 8;
         fs::write(&b, &x).unwrap();
         let (ma, mb) = (meta_of(&a), meta_of(&b));
-        let fa = open_checked(&a, &ma).unwrap();
-        let fb = open_checked(&b, &mb).unwrap();
+        let fa = open_checked(&c(&a), &ma).unwrap();
+        let fb = open_checked(&c(&b), &mb).unwrap();
         let sa = sample(&fa, ma.size, &mut buf).unwrap();
         let sb = sample(&fb, mb.size, &mut buf).unwrap();
         assert_eq!(sa, sb);
@@ -205,18 +212,27 @@ mod tests {
         let m = meta_of(&a);
         // Grown since the walk.
         fs::write(&a, b"hello!").unwrap();
-        assert!(matches!(open_checked(&a, &m), Err(Failure::Modified(_))));
+        assert!(matches!(
+            open_checked(&c(&a), &m),
+            Err(Failure::Modified(_))
+        ));
         // Replaced by a symbolic link.
         fs::remove_file(&a).unwrap();
         std::os::unix::fs::symlink(&b, &a).unwrap();
-        assert!(matches!(open_checked(&a, &m), Err(Failure::Replaced(_))));
+        assert!(matches!(
+            open_checked(&c(&a), &m),
+            Err(Failure::Replaced(_))
+        ));
         // Replaced by another file.
         fs::remove_file(&a).unwrap();
         fs::hard_link(&b, &a).unwrap();
-        assert!(matches!(open_checked(&a, &m), Err(Failure::Replaced(_))));
+        assert!(matches!(
+            open_checked(&c(&a), &m),
+            Err(Failure::Replaced(_))
+        ));
         // Vanished.
         fs::remove_file(&a).unwrap();
-        match open_checked(&a, &m) {
+        match open_checked(&c(&a), &m) {
             Err(Failure::Io(e)) => assert_eq!(e.kind(), io::ErrorKind::NotFound),
             _ => panic!("expected an I/O failure"),
         }
@@ -230,7 +246,7 @@ mod tests {
         let mut fm = meta_of(&fifo);
         fm.size = 5;
         assert!(matches!(
-            open_checked(&fifo, &fm),
+            open_checked(&c(&fifo), &fm),
             Err(Failure::Replaced(_))
         ));
     }
