@@ -6,8 +6,8 @@
 //!     [--format summary|json|fdupes] [--timings] PATH...
 //! ```
 //!
-//! Enumerates each `PATH` with the plain walk (`wechat_inspect::dupes::enumerate`, never
-//! following a link), runs `wechat_inspect::dupes::find`, and prints a one-line summary,
+//! Enumerates each `PATH` with the plain parallel walk (`wechat_inspect::dupes::enumerate`,
+//! never following a link), runs `wechat_inspect::dupes::find`, and prints a one-line summary,
 //! the JSON model, or the groups as fdupes prints them (paths, a blank line after each
 //! group). Exit 1 when there were issues.
 
@@ -46,16 +46,16 @@ struct Args {
 fn main() -> Result<()> {
     let args = Args::parse();
     let start = Instant::now();
-    let mut candidates = Candidates::new(args.min_size);
-    let mut walk_issues = Vec::new();
-    for p in &args.paths {
-        walk_issues.extend(dupes::enumerate(p, (), &mut candidates));
-    }
-    let walked = start.elapsed();
-    let files = candidates.len();
     let opts = args
         .threads
         .map_or_else(Options::default, |threads| Options { threads });
+    let mut candidates = Candidates::new(args.min_size);
+    let mut walk_issues = Vec::new();
+    for p in &args.paths {
+        walk_issues.extend(dupes::enumerate(p, (), opts.threads, &mut candidates));
+    }
+    let walked = start.elapsed();
+    let files = candidates.len();
     let found = dupes::find(candidates, &opts, None);
     let searched = start.elapsed() - walked;
     let out = std::io::stdout();

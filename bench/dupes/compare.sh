@@ -31,17 +31,7 @@ command -v jdupes >/dev/null || { echo "jdupes missing: apt-get install jdupes" 
 nice cargo build --quiet --release --example dupes_bench --example dupes_synth
 bin=target/release/examples
 
-data=${DUPES_DATA:-bench/data}
-mkdir -p "$data"
-tree="$data/dupes-$files-s$seed"
-if [ ! -f "$tree.summary" ]; then
-  rm -rf "$tree" "$tree.tmp"
-  "$bin/dupes_synth" --files "$files" --seed "$seed" "$tree.tmp" > "$tree.summary.tmp"
-  mv "$tree.tmp" "$tree"
-  mv "$tree.summary.tmp" "$tree.summary"
-fi
-cat "$tree.summary"
-tree=$(realpath "$tree")
+tree=$(bench/dupes/tree.sh "$files" "$seed")
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

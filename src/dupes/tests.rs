@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 fn candidates(root: &Path, min_size: u64) -> Candidates<()> {
     let mut c = Candidates::new(min_size);
-    assert!(enumerate(root, (), &mut c).is_empty());
+    assert!(enumerate(root, (), 2, &mut c).is_empty());
     c
 }
 
@@ -309,6 +309,7 @@ fn attribution_is_carried_and_flattened_into_json() {
             account: 1,
             chat: 2,
         },
+        2,
         &mut c,
     );
     enumerate(
@@ -317,6 +318,7 @@ fn attribution_is_carried_and_flattened_into_json() {
             account: 1,
             chat: 3,
         },
+        2,
         &mut c,
     );
     let d = find(c, &Options::default(), None);
@@ -485,4 +487,45 @@ proptest! {
             prop_assert_eq!(&g.hash, &blake3::hash(&content).to_hex().to_string());
         }
     }
+}
+
+#[test]
+fn enumerate_lists_regular_files_only_and_never_follows_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    write(&root, "a/b/c/deep", b"1");
+    write(&root, "a/top", b"22");
+    write(&root, "a/b/mid", b"333");
+    write(&root, "empty", b"");
+    let outside = write(dir.path(), "outside/file", b"4444");
+    std::os::unix::fs::symlink(&outside, root.join("a/link")).unwrap();
+    std::os::unix::fs::symlink(outside.parent().unwrap(), root.join("a/dirlink")).unwrap();
+    let _ = std::process::Command::new("mkfifo").arg(root.join("a/fifo")).status();
+    let mut c = Candidates::new(1);
+    for threads in [1, 3] {
+        c = Candidates::new(1);
+        assert!(enumerate(&root, (), threads, &mut c).is_empty());
+        let mut names: Vec<_> = c.entries.iter().map(|e| c.path(e)).collect();
+        names.sort();
+        let want: Vec<Vec<u8>> = ["a/b/c/deep", "a/b/mid", "a/top"]
+            .iter()
+            .map(|p| root.join(p).into_os_string().into_encoded_bytes())
+            .collect();
+        assert_eq!(names, want);
+        assert_eq!(c.below_min(), 1);
+    }
+    // A root that is a file, or a symbolic link to a folder (followed: the user named it).
+    let mut one = Candidates::new(1);
+    assert!(enumerate(&outside, (), 2, &mut one).is_empty());
+    assert_eq!(one.len(), 1);
+    let link = dir.path().join("rootlink");
+    std::os::unix::fs::symlink(&root, &link).unwrap();
+    let mut via = Candidates::new(1);
+    assert!(enumerate(&link, (), 2, &mut via).is_empty());
+    assert_eq!(via.len(), c.len());
+    // A missing root is an issue.
+    let mut none = Candidates::<()>::new(1);
+    let issues = enumerate(&dir.path().join("missing"), (), 2, &mut none);
+    assert_eq!(issues.len(), 1);
+    assert_eq!(issues[0].kind, "vanished");
 }
