@@ -24,6 +24,7 @@
 mod candidates;
 mod enumerate;
 mod model;
+pub mod names;
 mod progress;
 mod read;
 

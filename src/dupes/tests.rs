@@ -500,7 +500,9 @@ fn enumerate_lists_regular_files_only_and_never_follows_links() {
     let outside = write(dir.path(), "outside/file", b"4444");
     std::os::unix::fs::symlink(&outside, root.join("a/link")).unwrap();
     std::os::unix::fs::symlink(outside.parent().unwrap(), root.join("a/dirlink")).unwrap();
-    let _ = std::process::Command::new("mkfifo").arg(root.join("a/fifo")).status();
+    let _ = std::process::Command::new("mkfifo")
+        .arg(root.join("a/fifo"))
+        .status();
     let mut c = Candidates::new(1);
     for threads in [1, 3] {
         c = Candidates::new(1);
