@@ -63,7 +63,7 @@ impl Default for Options {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Key {
     Pending,
-    Sample(u128),
+    Sample([u8; 16]),
     Full([u8; 32]),
     /// Left out (an issue says why).
     Failed,
@@ -140,7 +140,7 @@ pub fn find<T: Clone + Send + Sync>(
         if let Some(fd) = open_member(c, m, w) {
             match read::sample(&fd, m.size, &mut w.buf) {
                 Ok((h, n)) => {
-                    m.key = Key::Sample(h);
+                    m.key = Key::Sample(h.to_le_bytes());
                     w.bytes_read += n;
                 }
                 Err(f) => fail(c, m, f, &mut w.issues),
@@ -237,16 +237,20 @@ fn size_groups<T>(entries: &[Entry<T>]) -> Vec<Member> {
     members
 }
 
-/// Keep the members whose `(size, key)` another member shares, sorted by it.
+/// Keep the members whose `(size, key)` another member shares, sorted by it (in place).
 fn keep_matching(members: &mut Vec<Member>) {
     members.sort_unstable_by_key(|m| (m.size, m.key));
-    let mut kept = Vec::with_capacity(members.len());
-    for run in members.chunk_by(|a, b| (a.size, a.key) == (b.size, b.key)) {
-        if run.len() > 1 && run[0].key != Key::Failed {
-            kept.extend_from_slice(run);
+    let (mut kept, mut i) = (0, 0);
+    while i < members.len() {
+        let same = |m: &Member| (m.size, m.key) == (members[i].size, members[i].key);
+        let end = i + members[i..].iter().take_while(|m| same(m)).count();
+        if end - i > 1 && members[i].key != Key::Failed {
+            members.copy_within(i..end, kept);
+            kept += end - i;
         }
+        i = end;
     }
-    *members = kept;
+    members.truncate(kept);
 }
 
 /// Open the first path of the member that is still its file; paths that vanished or

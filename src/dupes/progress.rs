@@ -36,6 +36,28 @@ pub struct Snapshot {
     pub bytes_total: u64,
 }
 
+impl Snapshot {
+    /// The progress line's text, e.g. `hashing 1.2 GiB of 3.4 GiB · 1,234 of 5,678 files`.
+    pub fn line(&self) -> String {
+        use crate::human::{bytes, count};
+        let what = match self.phase {
+            Phase::Grouping => {
+                return format!("grouping {} files by size", count(self.files_total))
+            }
+            Phase::Sampling => "sampling",
+            Phase::Hashing => "hashing",
+            Phase::Done => return "done".to_string(),
+        };
+        format!(
+            "{what} {} of {} · {} of {} files",
+            bytes(self.bytes_done),
+            bytes(self.bytes_total),
+            count(self.files_done),
+            count(self.files_total)
+        )
+    }
+}
+
 impl Progress {
     /// Read the counters (each one atomically; together, approximately).
     pub fn snapshot(&self) -> Snapshot {
@@ -87,6 +109,7 @@ mod tests {
             (s.phase, s.files_done, s.bytes_done, s.bytes_total),
             (Phase::Sampling, 1, 40, 100)
         );
+        assert_eq!(s.line(), "sampling 40 B of 100 B · 1 of 2 files");
         p.start(Phase::Hashing, 1, 10);
         assert_eq!(p.snapshot().bytes_done, 0);
         p.start(Phase::Done, 0, 0);

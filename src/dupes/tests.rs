@@ -155,6 +155,11 @@ fn finds_the_planted_groups_and_nothing_else() {
 }
 
 #[test]
+fn a_member_fits_in_a_cache_line() {
+    assert!(std::mem::size_of::<Member>() <= 64);
+}
+
+#[test]
 fn the_order_is_stable_and_by_reclaimable_bytes() {
     let dir = tempfile::tempdir().unwrap();
     planted(dir.path());
