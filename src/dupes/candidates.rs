@@ -147,6 +147,14 @@ impl<T> Candidates<T> {
 
     /// Move every file of `other` (another walker's share) into this set.
     pub fn append(&mut self, mut other: Candidates<T>) {
+        if self.arena.is_empty() && self.dirs.is_empty() && self.entries.is_empty() {
+            // Nothing to shift: take the other's buffers as they are.
+            other.below_min += self.below_min;
+            other.min_size = self.min_size;
+            *self = other;
+            self.last_dir = None;
+            return;
+        }
         let base = self.arena.len();
         let dir_base = u32::try_from(self.dirs.len()).unwrap_or(u32::MAX);
         self.arena.append(&mut other.arena);

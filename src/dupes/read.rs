@@ -97,12 +97,14 @@ const SHORT: Failure = Failure::Modified("changed while it was read");
 
 /// The sampling hash of an open file of `size` bytes: XXH3-128 of the whole file up to
 /// [`WHOLE`] bytes, else of its first and last [`SAMPLE`] bytes. `buf` holds at least
-/// `WHOLE + 1` bytes. Returns the hash and the bytes read.
+/// `WHOLE` bytes. Returns the hash and the bytes read.
 pub(crate) fn sample(fd: &OwnedFd, size: u64, buf: &mut [u8]) -> Result<(u128, u64), Failure> {
     if size <= WHOLE {
-        // One byte more than expected tells a file that grew since the fstat.
+        // A file that shrank since the fstat reads short; one that grew is caught by the
+        // full pass, which reads to the end (and a file whose first `size` bytes match
+        // no other's is no duplicate anyway).
         let want = size as usize;
-        let n = fill(fd, &mut buf[..want + 1], None)?;
+        let n = fill(fd, &mut buf[..want], None)?;
         if n != want {
             return Err(SHORT);
         }
