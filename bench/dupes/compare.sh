@@ -38,9 +38,10 @@ trap 'rm -rf "$out"' EXIT
 # Ours exits 1 when it reports issues; there must be none here.
 "$bin/dupes_bench" --min-size "$min_size" --format json "$tree" > "$out/ours.json"
 fclones group --hidden --no-ignore --min "$min_size" --format json "$tree" > "$out/fclones.json" 2>"$out/fclones.log"
-jdupes_zero=()
-[ "$min_size" = 0 ] && jdupes_zero=(--zero-match)
-jdupes --quiet --recurse --hard-links "${jdupes_zero[@]}" "$tree" > "$out/jdupes.txt" || true
+jdupes_opts=()
+[ "$min_size" = 0 ] && jdupes_opts=(--zero-match)
+[ "$min_size" -gt 1 ] && jdupes_opts=(-X "size+=:$min_size")
+jdupes --quiet --recurse --hard-links "${jdupes_opts[@]}" "$tree" > "$out/jdupes.txt" || true
 
 python3 - "$out" "$tree" "$min_size" <<'EOF'
 import json, os, sys
