@@ -61,7 +61,10 @@ pub fn enumerate<T: Clone + Send + Sync>(
                 })
             })
             .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
     });
     let mut issues = Vec::new();
     for (mine, mut more) in results {

@@ -125,7 +125,13 @@ pub fn find<T: Clone + Send + Sync>(
             .cmp(&(b.meta.size, b.meta.dev, b.meta.ino))
             .then_with(|| candidates.parts(a).cmp(&candidates.parts(b)))
     });
+    // The same path given twice (overlapping roots) is one file.
+    entries.dedup_by(|a, b| {
+        (a.meta.size, a.meta.dev, a.meta.ino) == (b.meta.size, b.meta.dev, b.meta.ino)
+            && candidates.parts(a) == candidates.parts(b)
+    });
     candidates.entries = entries;
+    totals.files = candidates.len() as u64;
     let mut members = size_groups(&candidates.entries);
     let c = &candidates;
 
@@ -392,7 +398,10 @@ fn par_each<J: Send>(
                 })
             })
             .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
     })
 }
 

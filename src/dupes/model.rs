@@ -58,7 +58,7 @@ pub struct DupeFile<T> {
 /// How much was compared and found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Totals {
-    /// Files given, at least `min_size` bytes.
+    /// Files given, at least `min_size` bytes (a path given twice counts once).
     pub files: u64,
     /// Files given and left out for being smaller than `min_size`.
     pub below_min_size: u64,

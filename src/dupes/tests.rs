@@ -155,6 +155,22 @@ fn finds_the_planted_groups_and_nothing_else() {
 }
 
 #[test]
+fn a_path_given_twice_is_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a/x", b"same");
+    write(dir.path(), "a/y", b"other");
+    let mut c = candidates(dir.path(), 1);
+    enumerate(&dir.path().join("a"), (), 2, &mut c);
+    assert!(find(c, &Options::default(), None).groups.is_empty());
+    write(dir.path(), "b/x", b"same");
+    let mut c = candidates(dir.path(), 1);
+    enumerate(&dir.path().join("a"), (), 2, &mut c);
+    let d = find(c, &Options::default(), None);
+    assert_eq!(path_sets(&d, dir.path()), set(&[&["a/x", "b/x"]]));
+    assert_eq!(d.totals.files, 3);
+}
+
+#[test]
 fn a_member_fits_in_a_cache_line() {
     assert!(std::mem::size_of::<Member>() <= 64);
 }
