@@ -25,6 +25,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod dupes;
 pub mod error;
 pub mod escape;
 pub mod exit;

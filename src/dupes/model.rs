@@ -1,0 +1,79 @@
+//! What the duplicate search found: groups of files with the same content, the bytes
+//! removing all but one copy would free, the work done, and the files it could not read.
+//! Serialized as it is (`--format json`); field names and order are stable.
+
+use crate::model::Issue;
+use serde::Serialize;
+
+/// The result of [`super::find`]. `T` is the caller's per-file attribution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dupes<T> {
+    /// The full-content hash: always `blake3`.
+    pub algorithm: &'static str,
+    /// Files smaller than this were not compared.
+    pub min_size: u64,
+    pub totals: Totals,
+    /// Most reclaimable first, then larger files first, then by hash.
+    pub groups: Vec<Group<T>>,
+    /// Files left out because they vanished, changed, or could not be read; sorted.
+    pub issues: Vec<Issue>,
+}
+
+/// Files with the same size and the same BLAKE3 hash of their whole content, on at
+/// least two distinct inodes. Every path seen for those inodes is listed, hard links
+/// included (as `fclones group` does).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Group<T> {
+    /// Bytes per file (`st_size`).
+    pub size: u64,
+    /// BLAKE3 of the content, 64 lowercase hex digits.
+    pub hash: String,
+    /// Distinct `(dev, ino)` among the files.
+    pub inodes: u64,
+    /// The estimate of what removing every copy but one would free: `size` times the
+    /// number of inodes whose every link is in this group (so removing its paths really
+    /// releases its blocks), keeping one inode (one with links elsewhere, if any).
+    /// That is `size × min(contained, inodes − 1)`. Links outside the scanned folders
+    /// (`nlink` larger than the paths seen) free nothing; APFS clones that already
+    /// share blocks cannot be seen and are counted as if they did not.
+    pub unique_bytes: u64,
+    /// Sorted by path (bytes).
+    pub files: Vec<DupeFile<T>>,
+}
+
+/// One path in a group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DupeFile<T> {
+    /// As it was given, escaped like every path in a report (see [`crate::paths`]).
+    pub path: String,
+    pub dev: u64,
+    pub ino: u64,
+    /// Links to the inode, as the walk saw them (including links outside the group).
+    pub nlink: u64,
+    /// The caller's attribution (account, chat, ...), flattened into this object.
+    #[serde(flatten)]
+    pub tag: T,
+}
+
+/// How much was compared and found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Files given, at least `min_size` bytes (a path given twice counts once).
+    pub files: u64,
+    /// Files given and left out for being smaller than `min_size`.
+    pub below_min_size: u64,
+    /// Inodes sampled (4 KiB head + tail, or whole up to 8 KiB): those sharing their
+    /// size with another inode. Every other file was decided without a read.
+    pub sampled: u64,
+    /// Inodes hashed in full: those whose sample matched another's.
+    pub hashed: u64,
+    /// Bytes read by both passes.
+    pub bytes_read: u64,
+    pub groups: u64,
+    /// Paths in all groups.
+    pub group_files: u64,
+    /// Inodes in all groups.
+    pub group_inodes: u64,
+    /// Sum of the groups' `unique_bytes` (an estimate; see [`Group::unique_bytes`]).
+    pub unique_bytes: u64,
+}
