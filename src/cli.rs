@@ -63,6 +63,12 @@ pub enum Command {
     /// Network footprint: which servers WeChat fetched from or got cookies from, read
     /// from its URL cache and cookie stores (never cookie values or URL queries).
     Hosts(HostsArgs),
+    /// Find files with the same content: same size, then the first and last 4 KiB,
+    /// then a BLAKE3 hash of every byte. Lists each group's paths with their category,
+    /// account and chat, and the bytes keeping one copy would free. Never links,
+    /// clones or deletes anything.
+    #[command(after_long_help = DUPES_HELP)]
+    Dupes(DupesArgs),
     /// Print a shell completion script (bash, zsh or fish) on standard output.
     #[command(after_long_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
@@ -78,6 +84,96 @@ const COMPLETIONS_HELP: &str = "Install them:
   zsh:   wechat-inspect completions zsh > ~/.zfunc/_wechat-inspect
          (with fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc)
   fish:  wechat-inspect completions fish > ~/.config/fish/completions/wechat-inspect.fish";
+
+const DUPES_HELP: &str = "Examples:
+  wechat-inspect dupes
+  wechat-inspect dupes ~/copy/com.tencent.xinWeChat --min-size 1M
+  wechat-inspect dupes ./xwechat_files --format fdupes -o groups.txt
+
+Hard links to one file are not duplicates of each other (they share their bytes
+already); a group needs two distinct files. The fdupes format (absolute paths, a blank
+line after each group) can be fed to fdupes, jdupes or `fclones group --stdin` to act.";
+
+/// Largest `--min-size`: 1 TiB (no file WeChat keeps comes near; past it is a typo).
+pub const MAX_MIN_SIZE: u64 = 1 << 40;
+
+/// Most PATHs `dupes` takes at once.
+pub const MAX_PATHS: usize = 64;
+
+/// `dupes` output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DupesFormatArg {
+    Table,
+    Json,
+    Csv,
+    Fdupes,
+}
+
+/// A size in bytes: a number with an optional unit K, M, G or T (powers of 1024;
+/// `KB`, `KiB` and the like too), from 0 to [`MAX_MIN_SIZE`].
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    const HINT: &str = "expected a number of bytes such as 4096, 100K, 2M or 1G";
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        "T" | "TB" | "TIB" => 40,
+        _ => return Err(HINT.into()),
+    };
+    let n: u64 = digits.parse().map_err(|_| HINT.to_string())?;
+    n.checked_mul(1 << shift)
+        .filter(|v| *v <= MAX_MIN_SIZE)
+        .ok_or_else(|| "at most 1T (1 TiB)".to_string())
+}
+
+/// `dupes` options.
+#[derive(Debug, Args)]
+pub struct DupesArgs {
+    /// Folders to search, as for `scan` (a container or any level of one; a copy is
+    /// fine). Several may be given. Without one, WeChat's folders under your home
+    /// folder are found and searched.
+    pub paths: Vec<PathBuf>,
+
+    /// Compare only files of at least this size (bytes, or with K, M, G or T; at most
+    /// 1T). The
+    /// default, 1, leaves out empty files (all equal, and they free nothing).
+    #[arg(long, value_name = "SIZE", default_value = "1", value_parser = parse_size)]
+    pub min_size: u64,
+
+    /// Output format. fdupes: the groups' absolute paths, one a line, a blank line
+    /// after each group (exact bytes, unless the output is a terminal).
+    #[arg(short, long, value_enum, default_value_t = DupesFormatArg::Table)]
+    pub format: DupesFormatArg,
+
+    /// Write the report to FILE instead of standard output (`-` = stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Search PATH even if it does not look like WeChat data.
+    #[arg(long)]
+    pub any: bool,
+
+    /// Worker threads, 1 to 256 (default: available cores; at most 8 on macOS).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
+    pub threads: Option<u16>,
+
+    /// Replace account, chat and user names, folder and file names with stable
+    /// pseudonyms, and leave out the content hashes, so the report can be shared.
+    #[arg(long)]
+    pub redact: bool,
+
+    /// Print nothing on standard error (no progress, no summary).
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Pin the report's timestamp (RFC 3339), for reproducible output.
+    #[arg(long, hide = true, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
 
 /// Shells `completions` writes for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -295,6 +391,32 @@ pub struct MetaArgs {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn sizes() {
+        for (arg, want) in [
+            ("0", 0),
+            ("4096", 4096),
+            ("100K", 102_400),
+            ("2m", 2 << 20),
+            ("1GiB", 1 << 30),
+            ("1T", 1 << 40),
+        ] {
+            assert_eq!(parse_size(arg), Ok(want), "{arg}");
+        }
+        for bad in [
+            "",
+            "x",
+            "-1",
+            "1.5M",
+            "2T",
+            "99999999999999999999",
+            "1 P",
+            "K",
+        ] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn verify_cli() {

@@ -2,7 +2,7 @@
 //! environment. Nothing past this point sees clap types.
 
 use crate::cli::{Cli, ColorArg, Command, CommonArgs, DiffArgs, DiffFormatArg, FormatArg};
-use crate::cli::{HostsArgs, HostsFormatArg, ShellArg};
+use crate::cli::{DupesArgs, DupesFormatArg, HostsArgs, HostsFormatArg, ShellArg, MAX_PATHS};
 use crate::error::{Error, Result};
 use crate::render::diff::DiffFormat;
 use crate::render::{Format, View};
@@ -69,6 +69,7 @@ pub enum Config {
     Scan(ScanConfig),
     Diff(DiffConfig),
     Hosts(HostsConfig),
+    Dupes(DupesConfig),
     /// Print the completion script for this shell.
     Completions(clap_complete::Shell),
     /// Print the man page.
@@ -112,6 +113,77 @@ fn hosts_config(a: HostsArgs, env: &Env) -> Result<HostsConfig> {
         quiet: a.quiet || !env.stderr_is_tty,
         now: parse_now(a.now.as_deref())?,
         threads: default_threads(),
+    })
+}
+
+/// Where `dupes` looks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DupesTarget {
+    /// Find WeChat's folders under this home folder.
+    Home(PathBuf),
+    /// These folders (1 to [`MAX_PATHS`]).
+    Paths(Vec<PathBuf>),
+}
+
+/// A validated `dupes`.
+#[derive(Debug, Clone)]
+pub struct DupesConfig {
+    pub target: DupesTarget,
+    pub any: bool,
+    pub format: crate::render::dupes::Format,
+    pub output: Output,
+    /// Files smaller than this are not compared (0 ..= 1 TiB).
+    pub min_size: u64,
+    /// Walk workers.
+    pub threads: usize,
+    /// Reading (hashing) workers: `-j`, or the available cores.
+    pub hash_threads: usize,
+    pub redact: bool,
+    /// Print nothing on stderr (`--quiet`).
+    pub quiet: bool,
+    /// Draw the progress line (stderr is a terminal and not `--quiet`).
+    pub progress: bool,
+    /// The fdupes format writes exact path bytes (the output is not a terminal).
+    pub raw_paths: bool,
+    pub now: DateTime<Utc>,
+}
+
+fn dupes_config(a: DupesArgs, env: &Env) -> Result<DupesConfig> {
+    use crate::render::dupes::Format as F;
+    let target = if a.paths.is_empty() {
+        DupesTarget::Home(env.home.clone().ok_or(Error::NoHome)?)
+    } else if a.paths.len() > MAX_PATHS {
+        return Err(Error::Usage(format!(
+            "dupes takes at most {MAX_PATHS} folders at once ({} given)",
+            a.paths.len()
+        )));
+    } else {
+        DupesTarget::Paths(a.paths)
+    };
+    let output = match a.output {
+        Some(p) if p.as_os_str() != "-" => Output::File(p),
+        _ => Output::Stdout,
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Ok(DupesConfig {
+        target,
+        any: a.any,
+        format: match a.format {
+            DupesFormatArg::Table => F::Table,
+            DupesFormatArg::Json => F::Json,
+            DupesFormatArg::Csv => F::Csv,
+            DupesFormatArg::Fdupes => F::Fdupes,
+        },
+        raw_paths: !(output == Output::Stdout && env.stdout_is_tty),
+        output,
+        min_size: a.min_size,
+        // clap has checked the range (1..=MAX_THREADS).
+        threads: a.threads.map_or_else(default_threads, usize::from),
+        hash_threads: a.threads.map_or(cores, usize::from),
+        redact: a.redact,
+        quiet: a.quiet,
+        progress: !a.quiet && env.stderr_is_tty,
+        now: parse_now(a.now.as_deref())?,
     })
 }
 
@@ -190,6 +262,7 @@ impl Config {
             Config::Scan(c) => c.output == Output::Stdout,
             Config::Diff(c) => c.output == Output::Stdout,
             Config::Hosts(c) => c.output == Output::Stdout,
+            Config::Dupes(c) => c.output == Output::Stdout,
             Config::Completions(_) | Config::Man => true,
         }
     }
@@ -218,6 +291,7 @@ impl Config {
             )?)),
             Command::Diff(args) => Ok(Config::Diff(diff_config(args))),
             Command::Hosts(args) => Ok(Config::Hosts(hosts_config(args, env)?)),
+            Command::Dupes(args) => Ok(Config::Dupes(dupes_config(args, env)?)),
             Command::Completions(args) => Ok(Config::Completions(match args.shell {
                 ShellArg::Bash => clap_complete::Shell::Bash,
                 ShellArg::Zsh => clap_complete::Shell::Zsh,

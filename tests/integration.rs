@@ -8,6 +8,7 @@ mod browser;
 mod classification;
 mod cli;
 mod diff;
+mod dupes;
 mod formats;
 mod harden;
 mod hostile;

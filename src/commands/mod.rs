@@ -5,6 +5,7 @@
 
 pub(crate) mod diff;
 pub(crate) mod docs;
+pub(crate) mod dupes;
 pub(crate) mod hosts;
 pub mod output;
 pub(crate) mod scan;
@@ -24,6 +25,7 @@ pub fn run(config: &Config, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
         Config::Scan(c) => scan::run(c, stdout, stderr),
         Config::Diff(c) => diff::run(c, stdout),
         Config::Hosts(c) => hosts::run(c, stdout, stderr),
+        Config::Dupes(c) => dupes::run(c, stdout, stderr),
         Config::Completions(shell) => docs::completions(*shell, stdout),
         Config::Man => docs::man(stdout),
     }

@@ -359,6 +359,7 @@ fn group<T: Clone>(c: &Candidates<T>, run: &[Member], issues: &mut Vec<Issue>) -
             .into_iter()
             .map(|(path, e)| DupeFile {
                 path: crate::escape::escape_cow(&path).0.into_owned(),
+                raw: path,
                 dev: e.meta.dev,
                 ino: e.meta.ino,
                 nlink: e.meta.nlink,

@@ -44,8 +44,12 @@ pub struct Group<T> {
 /// One path in a group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DupeFile<T> {
-    /// As it was given, escaped like every path in a report (see [`crate::paths`]).
+    /// As it was given, escaped like every path in a report (see [`crate::escape`]).
     pub path: String,
+    /// The exact bytes of the path (for output that must name the file itself, such as
+    /// the fdupes format); not serialized.
+    #[serde(skip)]
+    pub raw: Vec<u8>,
     pub dev: u64,
     pub ino: u64,
     /// Links to the inode, as the walk saw them (including links outside the group).

@@ -7,6 +7,7 @@
 
 pub(crate) mod diff;
 pub(crate) mod domain;
+pub mod dupes;
 pub mod hosts;
 pub(crate) mod redact;
 

@@ -17,6 +17,7 @@
 //! original replaced, and before that every chat md5 and `wxid_…` in it is learnt
 //! as one; an absolute path left in a message is cut to `<path>`.
 
+use super::dupes::DupesReport;
 use super::hosts::{HostsReport, FIXED_NON_HOST_NAMES, FIXED_STORE_NAMES};
 use super::Report;
 use crate::tree::classify::pattern::{is_md5, is_month};
@@ -576,6 +577,54 @@ fn apply(names: &Names, r: &mut Report) {
         (&a.account, &a.chat, &a.scheme, &a.variant)
             .cmp(&(&b.account, &b.chat, &b.scheme, &b.variant))
     });
+}
+
+/// `--redact` for a `dupes` report: paths, accounts and chats through one set of
+/// pseudonyms with the rules of `scan --redact`; content hashes dropped (a hash can
+/// tell whether someone holds a known file); the fdupes paths become the redacted
+/// base and path (a shared report, not something to act on).
+pub fn redact_dupes(r: &mut DupesReport) {
+    let mut found = Found::default();
+    for f in r.groups.iter().flat_map(|g| &g.files) {
+        if f.account != "shared" {
+            found.accounts.insert(f.account.clone());
+        }
+        if let Some(chat) = &f.chat {
+            found.chats.insert(chat.clone());
+        }
+    }
+    for root in &r.roots {
+        found.collect_path(&root.path, false);
+        found.collect_path(&root.container_path, false);
+    }
+    for f in r.groups.iter().flat_map(|g| &g.files) {
+        found.collect_path(&f.path, true);
+    }
+    for i in &r.issues {
+        found.collect_path(&i.path, issue_path_is_file(&i.path));
+        found.collect_text(&i.message);
+    }
+    let names = Names::settled(found);
+    if r.base != "~" && r.base != "." {
+        r.base = REDACTED_BASE.to_string();
+    }
+    for root in &mut r.roots {
+        root.path = names.path(&root.path, false);
+        root.container_path = names.path(&root.container_path, false);
+    }
+    for g in &mut r.groups {
+        g.hash = None;
+        for f in &mut g.files {
+            f.path = names.path(&f.path, true);
+            f.account = names.account(&f.account);
+            f.chat = f.chat.as_deref().map(|c| names.get(Kind::Chat, c));
+            f.abs = format!("{}/{}", r.base, f.path).into_bytes();
+        }
+    }
+    for i in &mut r.issues {
+        i.path = names.path(&i.path, issue_path_is_file(&i.path));
+        i.message = names.text(&i.message);
+    }
 }
 
 /// `--redact`: pseudonymise the identifying components of every path (source

@@ -1,10 +1,12 @@
 //! Every renderer: each writes a model into one format on a `&mut dyn Write`. The
 //! scan [`Report`] as table, JSON, CSV or HTML (the format switch lives here and nowhere
-//! else); the `hosts` report in [`hosts`], the diff in [`diff`]; [`human`] formats
+//! else); the `hosts` report in [`hosts`], the diff in [`diff`], the `dupes` report in
+//! [`dupes`]; [`human`] formats
 //! sizes and counts for the table and HTML views.
 
 pub(crate) mod csv;
 pub(crate) mod diff;
+pub(crate) mod dupes;
 pub(crate) mod hosts;
 pub(crate) mod html;
 pub(crate) mod human;

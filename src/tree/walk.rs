@@ -48,6 +48,9 @@ pub struct FileMeta {
     pub allocated: u64,
     /// `st_mtime`, seconds since the Unix epoch.
     pub mtime: i64,
+    /// `st_mtime`'s nanoseconds (for `dupes`, which checks a file is unchanged before it
+    /// reads it).
+    pub mtime_nsec: i64,
     pub dev: u64,
     pub ino: u64,
     pub nlink: u64,
@@ -59,6 +62,7 @@ impl From<&Metadata> for FileMeta {
             size: m.size(),
             allocated: m.blocks().saturating_mul(512),
             mtime: m.mtime(),
+            mtime_nsec: m.mtime_nsec(),
             dev: m.dev(),
             ino: m.ino(),
             nlink: m.nlink(),
@@ -74,6 +78,7 @@ impl FileMeta {
             size: st.st_size.max(0) as u64,
             allocated: (st.st_blocks as u64).saturating_mul(512),
             mtime: st.st_mtime as i64,
+            mtime_nsec: st.st_mtime_nsec as i64,
             dev: st.st_dev as u64,
             ino: st.st_ino as u64,
             nlink: st.st_nlink as u64,

@@ -495,3 +495,69 @@ pub fn require_tool(tool: &str, test: &str) -> Option<PathBuf> {
     }
     found
 }
+
+// ---------------------------------------------------------------------------
+// Planted duplicates (tests/dupes.rs).
+// ---------------------------------------------------------------------------
+
+/// 4.x media md5s (file names of chat images).
+pub const MD5_A: &str = "0cfe4c619a34496db475c29c52a0638b";
+pub const MD5_B: &str = "b4f2e1c7a9d3086e5f1a2b3c4d5e6f70";
+
+/// `{XF}/{ACCT4}/msg/attach/{chat}/2024-05/Img/{md5}.dat`.
+pub fn img(chat: &str, md5: &str) -> String {
+    a4(&format!("msg/attach/{chat}/2024-05/Img/{md5}.dat"))
+}
+
+/// `len` deterministic bytes that differ with `seed` (SplitMix64).
+pub fn content(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        out.extend_from_slice(&(z ^ (z >> 31)).to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+/// A two-layout container with planted duplicates. Three groups:
+/// - `MD5_A` in two chats (separate copies, 5000 bytes);
+/// - `MD5_B` hard-linked across two chats (a forward: not a duplicate by itself) and a
+///   separate copy in the 3.x tree (7000 bytes; 3 paths on 2 inodes);
+/// - `report.pdf`, its copy `report (1).pdf` and the 3.x copy (3000 bytes).
+///
+/// And decoys that are no group: same size with other content (one byte in the middle
+/// only, so the head and tail match), a `notes (1).txt` that differs from `notes.txt`,
+/// and three empty files.
+pub fn planted_dupes() -> Fake {
+    let f = Fake::new();
+    let report = content(3000, 3);
+    let mut middle = content(20_000, 4);
+    f.file(&img(CHAT, MD5_A), &content(5000, 1))
+        .file(&img(CHAT2, MD5_A), &content(5000, 1))
+        .file(&img(CHAT, MD5_B), &content(7000, 2))
+        .hardlink(&img(CHAT, MD5_B), &img(CHAT2, MD5_B))
+        .file(
+            &a3(&format!("Message/MessageTemp/{CHAT}/Image/{MD5_B}.jpg")),
+            &content(7000, 2),
+        )
+        .file(&a4("msg/file/2024-05/report.pdf"), &report)
+        .file(&a4("msg/file/2024-05/report (1).pdf"), &report)
+        .file(
+            &a3(&format!("Message/MessageTemp/{CHAT2}/File/report.pdf")),
+            &report,
+        )
+        .file(&a4("msg/file/2024-05/a.bin"), &middle);
+    middle[10_000] ^= 1;
+    f.file(&a4("msg/file/2024-05/b.bin"), &middle)
+        .file(&a4("msg/file/2024-05/notes.txt"), &content(900, 5))
+        .file(&a4("msg/file/2024-05/notes (1).txt"), &content(900, 6))
+        .file(&a4("msg/file/2024-05/empty1.txt"), b"")
+        .file(&a4("msg/file/2024-05/empty2.txt"), b"")
+        .file(&a3("Message/MessageTemp/empty.txt"), b"");
+    f
+}
