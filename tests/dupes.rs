@@ -415,3 +415,75 @@ fn unreadable_files_are_issues() {
     let (code, _, _) = dupes(&f, &["."]);
     assert_eq!(code, 0);
 }
+
+/// `scan`'s figures that need no read: hard-linked bytes, md5 names in other chats, and
+/// the 3.x/4.x overlap of one account, per category, account and chat.
+#[test]
+fn scan_counts_same_bytes_without_reading() {
+    let f = planted_dupes();
+    // A 4.x account whose wxid's md5 names the 3.x account (ACCT3 = md5 of it).
+    let moved = "wxid_ck85xup8b1bj21_1a2b";
+    let v4 = |rest: &str| format!("{XF}/{moved}/{rest}");
+    f.file(&v4("msg/file/2024-06/plan.xlsx"), &content(4000, 7))
+        .file(
+            &a3(&format!("Message/MessageTemp/{CHAT}/File/plan.xlsx")),
+            &content(4000, 7),
+        )
+        // Same name, other size: not the same file.
+        .file(&v4("msg/file/2024-06/memo.txt"), &content(100, 8))
+        .file(
+            &a3(&format!("Message/MessageTemp/{CHAT}/File/memo.txt")),
+            &content(101, 8),
+        );
+    let r = f.scan_json("", &[]);
+    let h = &r["dupe_hints"];
+    assert_eq!(h["complete"], true);
+    let t = &h["totals"];
+    assert_eq!(
+        (t["linked_inodes"].as_u64(), t["linked_bytes"].as_u64()),
+        (Some(1), Some(7000))
+    );
+    assert_eq!(
+        (
+            t["md5_repeat_files"].as_u64(),
+            t["md5_repeat_bytes"].as_u64()
+        ),
+        (Some(1), Some(5000))
+    );
+    assert_eq!(
+        (t["overlap_files"].as_u64(), t["overlap_bytes"].as_u64()),
+        (Some(1), Some(4000))
+    );
+    let row = |list: &str, key: &str, id: &str| {
+        h[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x[key] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {list} row {id}: {h}"))
+    };
+    assert_eq!(row("categories", "id", "chat-images")["linked_bytes"], 7000);
+    assert_eq!(
+        row("categories", "id", "chat-images")["md5_repeat_bytes"],
+        5000
+    );
+    assert_eq!(row("categories", "id", "chat-files")["overlap_bytes"], 4000);
+    assert_eq!(row("accounts", "id", ACCT4)["linked_bytes"], 7000);
+    assert_eq!(row("accounts", "id", ACCT3)["overlap_bytes"], 4000);
+    // The link is in both chats; the repeated md5 counts in the chat that sorts second.
+    assert_eq!(row("chats", "chat", CHAT)["linked_bytes"], 7000);
+    assert_eq!(row("chats", "chat", CHAT2)["linked_bytes"], 7000);
+    assert_eq!(row("chats", "chat", CHAT)["md5_repeat_bytes"], 5000);
+    assert_eq!(row("chats", "chat", CHAT2)["md5_repeat_bytes"], 0);
+    // The same at one thread (each worker's records merge the same way).
+    let one = f.scan_json("", &["--threads", "1"]);
+    assert_eq!(one["dupe_hints"], r["dupe_hints"]);
+    // No byte read for them: the table says where to compare content.
+    let out = f.cmd().args(["scan", "."]).output().unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        table.contains("SAME BYTES, SEEN WITHOUT READING"),
+        "{table}"
+    );
+}

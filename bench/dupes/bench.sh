@@ -5,7 +5,7 @@
 #   bench/dupes/bench.sh [--files N] [--seed S] [--runs R] [--no-jdupes]
 #
 # Commands (all read every regular file under the tree, never following links):
-#   ours         target/release/examples/dupes_bench TREE
+#   ours         target/release/wechat-inspect dupes --any --quiet --format fdupes TREE
 #   fclones      fclones group --hidden --no-ignore TREE
 #   fclones-ssd  the same with the thread pools and sample sizes fclones picks for an SSD
 #                (-t hdd:8 --max-prefix-size 4KiB --max-suffix-size 4KiB): this VM's disk
@@ -32,9 +32,9 @@ for t in hyperfine fclones jdupes /usr/bin/time; do
   command -v "$t" >/dev/null || { echo "$t missing (see bench/dupes/README.md)" >&2; exit 2; }
 done
 
-nice cargo build --quiet --release --example dupes_bench --example dupes_synth
+nice cargo build --quiet --release --bin wechat-inspect --example dupes_synth
 tree=$(bench/dupes/tree.sh "$files" "$seed")
-ours="target/release/examples/dupes_bench $tree"
+ours="target/release/wechat-inspect dupes --any --quiet --format fdupes $tree"
 fcl="fclones group --hidden --no-ignore $tree"
 fcl_ssd="fclones group --hidden --no-ignore -t hdd:8 --max-prefix-size 4KiB --max-suffix-size 4KiB $tree"
 jdu="jdupes --quiet --recurse --hard-links $tree"

@@ -28,15 +28,14 @@ done
 
 command -v fclones >/dev/null || { echo "fclones missing: cargo install --locked fclones" >&2; exit 2; }
 command -v jdupes >/dev/null || { echo "jdupes missing: apt-get install jdupes" >&2; exit 2; }
-nice cargo build --quiet --release --example dupes_bench --example dupes_synth
-bin=target/release/examples
+nice cargo build --quiet --release --bin wechat-inspect --example dupes_synth
 
 tree=$(bench/dupes/tree.sh "$files" "$seed")
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # Ours exits 1 when it reports issues; there must be none here.
-"$bin/dupes_bench" --min-size "$min_size" --format json "$tree" > "$out/ours.json"
+target/release/wechat-inspect dupes --any --quiet --min-size "$min_size" --format json "$tree" > "$out/ours.json"
 fclones group --hidden --no-ignore --min "$min_size" --format json "$tree" > "$out/fclones.json" 2>"$out/fclones.log"
 jdupes_opts=()
 [ "$min_size" = 0 ] && jdupes_opts=(--zero-match)
@@ -52,7 +51,7 @@ def norm(groups):
     return {frozenset(os.path.realpath(p) for p in g) for g in groups if len(g) > 1}
 
 ours_model = json.load(open(f"{out}/ours.json"))
-ours = norm([f["path"] for f in g["files"]] for g in ours_model["groups"])
+ours = norm([os.path.join(tree, f["path"]) for f in g["files"]] for g in ours_model["groups"])
 fcl = norm(g["files"] for g in json.load(open(f"{out}/fclones.json"))["groups"])
 
 jd, cur = [], []
@@ -72,7 +71,7 @@ jdupes = norm(g for g in jd if len(inodes(g)) > 1)
 # Independent check of every group: same size, same bytes.
 false_pos = 0
 for g in ours_model["groups"]:
-    paths = [f["path"] for f in g["files"]]
+    paths = [os.path.join(tree, f["path"]) for f in g["files"]]
     first = open(paths[0], "rb").read()
     if len(first) != g["size"] or any(open(p, "rb").read() != first for p in paths[1:]):
         false_pos += 1

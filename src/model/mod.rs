@@ -47,6 +47,79 @@ pub struct Report {
     /// 4.x chat-image `.dat` files per account, chat, scheme and variant.
     #[serde(default)]
     pub dat_images: Vec<DatImages>,
+    /// Duplicates seen without reading a byte. Absent in reports from before 0.3.
+    #[serde(default)]
+    pub dupe_hints: DupeHints,
+}
+
+/// Duplicates `scan` sees without reading a byte, per category, account and chat
+/// (`wechat-inspect dupes` compares content). Rows with nothing to say are left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DupeHints {
+    /// Most file names kept for the two name figures (a bound on memory).
+    pub max_names: u64,
+    /// Every candidate name was kept; when `false`, the name figures are lower bounds.
+    pub complete: bool,
+    pub totals: HintFigures,
+    pub categories: Vec<CategoryHints>,
+    pub accounts: Vec<AccountHints>,
+    pub chats: Vec<ChatHints>,
+}
+
+/// The three figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HintFigures {
+    /// Inodes with two or more links in the scan (already shared), each once.
+    pub linked_inodes: u64,
+    /// Their apparent bytes, each inode once.
+    pub linked_bytes: u64,
+    /// 4.x chat files whose md5 name is also in another chat, on another inode: every
+    /// copy beyond the first (by chat folder name).
+    pub md5_repeat_files: u64,
+    pub md5_repeat_bytes: u64,
+    /// 3.x received files with the same name and size as one in the 4.x tree of the same
+    /// account (a 3.x folder named md5 of the 4.x wxid), on another inode.
+    pub overlap_files: u64,
+    pub overlap_bytes: u64,
+}
+
+impl HintFigures {
+    /// Nothing to say.
+    pub fn is_empty(&self) -> bool {
+        *self == HintFigures::default()
+    }
+
+    /// The bytes of all three figures (for ordering rows).
+    pub fn bytes(&self) -> u64 {
+        self.linked_bytes
+            .saturating_add(self.md5_repeat_bytes)
+            .saturating_add(self.overlap_bytes)
+    }
+}
+
+/// One category's figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryHints {
+    pub id: String,
+    #[serde(flatten)]
+    pub figures: HintFigures,
+}
+
+/// One account's figures (`shared` for app-wide files).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountHints {
+    pub id: String,
+    #[serde(flatten)]
+    pub figures: HintFigures,
+}
+
+/// One chat's figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatHints {
+    pub account: String,
+    pub chat: String,
+    #[serde(flatten)]
+    pub figures: HintFigures,
 }
 
 /// One database file. Fields that need a readable SQLite header are `null` for an

@@ -492,6 +492,17 @@ fn collect(r: &Report, found: &mut Found) {
         }
         found.chats.insert(d.chat.clone());
     }
+    for a in &r.dupe_hints.accounts {
+        if a.id != "shared" {
+            found.accounts.insert(a.id.clone());
+        }
+    }
+    for c in &r.dupe_hints.chats {
+        if c.account != "shared" {
+            found.accounts.insert(c.account.clone());
+        }
+        found.chats.insert(c.chat.clone());
+    }
 }
 
 fn collect_paths(r: &Report, found: &mut Found) {
@@ -577,6 +588,13 @@ fn apply(names: &Names, r: &mut Report) {
         (&a.account, &a.chat, &a.scheme, &a.variant)
             .cmp(&(&b.account, &b.chat, &b.scheme, &b.variant))
     });
+    for a in &mut r.dupe_hints.accounts {
+        a.id = names.account(&a.id);
+    }
+    for c in &mut r.dupe_hints.chats {
+        c.account = names.account(&c.account);
+        c.chat = names.get(Kind::Chat, &c.chat);
+    }
 }
 
 /// `--redact` for a `dupes` report: paths, accounts and chats through one set of

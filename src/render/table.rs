@@ -80,6 +80,7 @@ fn body(r: &Report, style: Style, o: &mut Out<'_>) -> io::Result<()> {
             databases(r, o, TOP_DATABASES)?;
             plists(r, o, TOP_PLISTS)?;
             dat_images(r, o)?;
+            dupe_hints(r, o)?;
         }
         View::Databases => databases(r, o, usize::MAX)?,
         View::Plists => plists(r, o, usize::MAX)?,
@@ -447,6 +448,67 @@ fn plists(r: &Report, o: &mut Out<'_>, top: usize) -> io::Result<()> {
             o.w,
             "  … {} more (all are in `plists` and --format json)",
             r.plists.len() - shown
+        )?;
+    }
+    Ok(())
+}
+
+/// Categories listed in SAME BYTES.
+const TOP_HINT_ROWS: usize = 6;
+
+/// Duplicates seen without reading a byte: three totals, then the top categories.
+fn dupe_hints(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
+    let d = &r.dupe_hints;
+    let t = &d.totals;
+    o.heading("SAME BYTES, SEEN WITHOUT READING (`dupes` compares content)")?;
+    if t.is_empty() {
+        writeln!(
+            o.w,
+            "  none: no hard links, repeated md5 names or 3.x/4.x overlap"
+        )?;
+        return Ok(());
+    }
+    let n =
+        |k: u64, one: &str, many: &str| format!("{} {}", count(k), if k == 1 { one } else { many });
+    writeln!(
+        o.w,
+        "  Shared by hard links      {:>10} in {} (freed only with every link)",
+        bytes(t.linked_bytes),
+        n(t.linked_inodes, "file", "files")
+    )?;
+    writeln!(
+        o.w,
+        "  md5 names in other chats  {:>10} in {} (4.x)",
+        bytes(t.md5_repeat_bytes),
+        n(t.md5_repeat_files, "more copy", "more copies")
+    )?;
+    writeln!(
+        o.w,
+        "  3.x files also in 4.x     {:>10} in {} (same name and size)",
+        bytes(t.overlap_bytes),
+        n(t.overlap_files, "file", "files")
+    )?;
+    if !d.complete {
+        writeln!(
+            o.w,
+            "  (more than {} names: the two name figures are lower bounds)",
+            count(d.max_names)
+        )?;
+    }
+    writeln!(
+        o.w,
+        "  {:<22}{:>12}{:>12}{:>12}",
+        "by category", "hard links", "md5 names", "3.x in 4.x"
+    )?;
+    for c in d.categories.iter().take(TOP_HINT_ROWS) {
+        let f = &c.figures;
+        writeln!(
+            o.w,
+            "  {:<22}{:>12}{:>12}{:>12}",
+            truncate_right(&c.id, 21),
+            bytes(f.linked_bytes),
+            bytes(f.md5_repeat_bytes),
+            bytes(f.overlap_bytes)
         )?;
     }
     Ok(())

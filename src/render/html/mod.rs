@@ -79,6 +79,7 @@ fn page(r: &Report, view: View, net: Option<&HostsReport>, h: &mut String) -> fm
             histogram(r, h)?;
             chats(r, h)?;
             images(r, h)?;
+            dupe_hints(r, h)?;
             largest(r, h)?;
             databases(r, h)?;
             plists(r, h)?;
@@ -860,6 +861,45 @@ fn images(r: &Report, h: &mut String) -> fmt::Result {
         }
     }
     h.push_str("</section>\n");
+    Ok(())
+}
+
+/// Duplicates seen without reading a byte, per category (JSON has accounts and chats).
+fn dupe_hints(r: &Report, h: &mut String) -> fmt::Result {
+    let d = &r.dupe_hints;
+    h.push_str("<section id=\"dupe-hints\">\n<h2>Same bytes, seen without reading</h2>\n<p class=\"note\">Hard links share their bytes already (removing one link frees nothing). md5 names: 4.x chat files whose name is also in another chat, each copy beyond the first. 3.x in 4.x: received files with the same name and size in both trees of one account. <code>wechat-inspect dupes</code> compares content.</p>\n");
+    if d.totals.is_empty() {
+        h.push_str("<p class=\"empty\">None.</p>\n</section>\n");
+        return Ok(());
+    }
+    if !d.complete {
+        writeln!(
+            h,
+            "<p class=\"note\">More than {} names: the name figures are lower bounds.</p>",
+            count(d.max_names)
+        )?;
+    }
+    h.push_str("<table class=\"sortable\">\n<thead><tr><th>Category</th><th class=\"n\">Hard links</th><th class=\"n\">md5 names</th><th class=\"n\">3.x in 4.x</th></tr></thead>\n<tbody>\n");
+    let rows = d
+        .categories
+        .iter()
+        .map(|c| (c.id.as_str(), &c.figures))
+        .chain(std::iter::once(("all", &d.totals)));
+    for (id, f) in rows {
+        writeln!(
+            h,
+            "<tr><td class=\"nowrap\">{sw}{cat}</td><td class=\"n\" data-v=\"{a}\">{ha}</td><td class=\"n\" data-v=\"{b}\">{hb}</td><td class=\"n\" data-v=\"{c}\">{hc}</td></tr>",
+            sw = if id == "all" { String::new() } else { swatch(id) },
+            cat = esc(if id == "all" { "All" } else { label_of(id) }),
+            a = f.linked_bytes,
+            ha = bytes(f.linked_bytes),
+            b = f.md5_repeat_bytes,
+            hb = bytes(f.md5_repeat_bytes),
+            c = f.overlap_bytes,
+            hc = bytes(f.overlap_bytes),
+        )?;
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
     Ok(())
 }
 

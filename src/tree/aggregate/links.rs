@@ -305,6 +305,9 @@ pub(super) struct Settled<'a> {
     /// (account, chat, category) of each chat its links are in, each chat once (the
     /// smallest category of its links there).
     pub(super) chats: Vec<(&'a str, &'a str, Category)>,
+    /// (account, chat, category) of its links, each once; only for an inode with
+    /// several links in the scan (empty otherwise).
+    pub(super) places: Vec<(&'a str, Option<&'a str>, Category)>,
 }
 
 /// See the module docs.
@@ -704,6 +707,27 @@ impl Links {
                 hard_links.shared_apparent_bytes += node.size * (seen - 1);
                 hard_links.shared_allocated_bytes += node.allocated * (seen - 1);
             }
+            // Every (owner, category) of its links, for the bytes already shared per
+            // category, account and chat (`dupe_hints`).
+            let mut places: Vec<(&str, Option<&str>, Category)> = Vec::new();
+            if seen > 1 {
+                for l in mine {
+                    let (Some(o), Some(&category)) = (
+                        owners.get((l.owner_category >> 8) as usize),
+                        Category::ALL.get((l.owner_category & 0xff) as usize),
+                    ) else {
+                        continue;
+                    };
+                    let place = (
+                        o.account.as_deref().unwrap_or(super::SHARED),
+                        o.chat.as_deref(),
+                        category,
+                    );
+                    if places.last() != Some(&place) {
+                        places.push(place);
+                    }
+                }
+            }
             let mut chats: Vec<(&str, &str, Category)> = Vec::new();
             let mut last = NONE;
             for l in mine {
@@ -761,6 +785,7 @@ impl Links {
                 },
                 has_path,
                 chats,
+                places,
             });
         }
         hard_links

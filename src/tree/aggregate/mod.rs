@@ -19,6 +19,7 @@
 
 mod candidates;
 mod dat;
+mod hints;
 mod largest;
 mod links;
 mod tallies;
@@ -78,6 +79,8 @@ pub struct Accumulator {
     largest: largest::Largest,
     links: links::Links,
     dat_images: dat::DatTally,
+    /// Duplicates seen without reading ([`hints`]).
+    hints: hints::Hints,
     issues: Vec<Issue>,
     /// Database and plist paths for the metadata pass.
     candidates: Candidates,
@@ -96,6 +99,7 @@ impl Accumulator {
             largest: largest::Largest::new(opts.top),
             links: links::Links::new(opts.top),
             dat_images: dat::DatTally::default(),
+            hints: hints::Hints::default(),
             issues: Vec::new(),
             candidates: Candidates::default(),
             stores: Vec::new(),
@@ -119,6 +123,7 @@ impl Accumulator {
         self.links.merge(other.links);
         self.issues.extend(other.issues);
         self.dat_images.merge(other.dat_images);
+        self.hints.merge(other.hints);
         self.candidates.merge(other.candidates);
         self.stores.extend(other.stores);
     }
@@ -136,9 +141,14 @@ impl Accumulator {
     /// Settle the hard-linked files and build the report.
     pub fn finish(mut self, header: ReportHeader) -> Report {
         let links = std::mem::replace(&mut self.links, links::Links::new(0));
-        let (tallies, largest, dat_images) =
-            (&mut self.tallies, &mut self.largest, &mut self.dat_images);
+        let (tallies, largest, dat_images, hints) = (
+            &mut self.tallies,
+            &mut self.largest,
+            &mut self.dat_images,
+            &mut self.hints,
+        );
         let hard_links = links.settle(|s| {
+            hints.linked(s.facts.meta.size, &s.places);
             for (account, chat, category) in &s.chats {
                 tallies.chat(account, chat, *category, &s.facts.meta);
             }
@@ -199,6 +209,7 @@ impl Accumulator {
             databases: Vec::new(),
             plists: Vec::new(),
             dat_images: self.dat_images.into_model(),
+            dupe_hints: self.hints.into_model(),
         }
     }
 }
@@ -225,6 +236,7 @@ impl Visitor for Accumulator {
         candidates::file(&mut self.candidates, e);
         stores::offer(&mut self.stores, e);
         let p = self.classifier.classify(e.canonical);
+        self.hints.file(&p, e.name, &e.meta);
         let kind = file_type(e.name, e.ext.clone(), e.meta.size, e.head);
         let variant = match p.category {
             Category::ChatImages => image_variant(p.layout, e.name),

@@ -1,0 +1,376 @@
+//! Duplicates seen without reading a byte (the report's `dupe_hints`), per category,
+//! account and chat:
+//!
+//! - bytes in inodes with several links in the scan: already shared (from the settled
+//!   hard links, [`super::links`]);
+//! - 4.x chat files whose md5 name (`<md5>.dat`, `<md5>_t.dat`, `<md5>.mp4`, ...) is
+//!   also in another chat, on another inode: each copy beyond the first, the first
+//!   being the one in the chat folder whose name sorts first;
+//! - the 3.x/4.x overlap: a 3.x received file with the same name and size as one in the
+//!   4.x tree of the same account (the 3.x account folder is named md5 of the 4.x
+//!   wxid), on another inode.
+//!
+//! Memory: one 56-byte record per candidate name (4.x chat files with an md5 name,
+//! received files of both trees), at most [`MAX_NAMES`] in all (about 22 MB); past it
+//! the name figures are lower bounds and the report says so (`complete: false`).
+//! Accounts and chats are interned per worker. Everything else is a sum.
+
+use super::{Map, SHARED};
+use crate::dupes::names::md5_stem;
+use crate::model::{AccountHints, CategoryHints, ChatHints, DupeHints, HintFigures};
+use crate::tree::classify::{Category, Layout, Placement};
+use crate::tree::walk::FileMeta;
+use md5::{Digest, Md5};
+use std::collections::BTreeMap;
+
+/// Most name records kept (see the module docs).
+pub(crate) const MAX_NAMES: usize = 400_000;
+
+/// Which figure a record is for.
+const MD5_NAME: u8 = 0;
+const OVERLAP: u8 = 1;
+
+/// One candidate name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Rec {
+    figure: u8,
+    /// The md5 of the name (MD5_NAME), or of the account's wxid (OVERLAP).
+    key: [u8; 16],
+    /// The rest of the name (MD5_NAME), or the name and size (OVERLAP), hashed.
+    rest: u64,
+    layout: u8,
+    dev: u64,
+    ino: u64,
+    size: u64,
+    /// Index into the owners.
+    owner: u32,
+    category: u8,
+}
+
+/// An account and chat, interned.
+type Owner = (Box<str>, Option<Box<str>>);
+
+/// See the module docs.
+#[derive(Debug, Default)]
+pub(super) struct Hints {
+    recs: Vec<Rec>,
+    owners: Vec<Owner>,
+    owner_ids: Map<Owner, u32>,
+    full: bool,
+    /// Linked bytes, added when the hard links settle.
+    linked: Figures,
+}
+
+/// The figures per category, account and chat.
+#[derive(Debug, Default)]
+struct Figures {
+    total: HintFigures,
+    categories: BTreeMap<Category, HintFigures>,
+    accounts: BTreeMap<String, HintFigures>,
+    chats: BTreeMap<(String, String), HintFigures>,
+}
+
+impl Figures {
+    fn add(&mut self, places: &[(&str, Option<&str>, Category)], f: impl Fn(&mut HintFigures)) {
+        f(&mut self.total);
+        let mut cats: Vec<Category> = places.iter().map(|p| p.2).collect();
+        cats.sort();
+        cats.dedup();
+        for c in cats {
+            f(self.categories.entry(c).or_default());
+        }
+        let mut accounts: Vec<&str> = places.iter().map(|p| p.0).collect();
+        accounts.sort();
+        accounts.dedup();
+        for a in accounts {
+            f(self.accounts.entry(a.to_string()).or_default());
+        }
+        let mut chats: Vec<(&str, &str)> = places
+            .iter()
+            .filter_map(|p| p.1.map(|c| (p.0, c)))
+            .collect();
+        chats.sort();
+        chats.dedup();
+        for (a, c) in chats {
+            f(self
+                .chats
+                .entry((a.to_string(), c.to_string()))
+                .or_default());
+        }
+    }
+}
+
+/// FNV-1a: a fixed hash, the same in every worker and run.
+fn fnv(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in *p {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// 32 hex digits as 16 bytes.
+fn hex16(s: &str) -> Option<[u8; 16]> {
+    let b = s.as_bytes();
+    if b.len() != 32 {
+        return None;
+    }
+    let mut out = [0u8; 16];
+    for (i, o) in out.iter_mut().enumerate() {
+        let hi = (b[2 * i] as char).to_digit(16)?;
+        let lo = (b[2 * i + 1] as char).to_digit(16)?;
+        *o = u8::try_from(hi * 16 + lo).ok()?;
+    }
+    Some(out)
+}
+
+/// The 3.x folder name of a 4.x account folder `<wxid>_<4 hex>`: md5 of the wxid.
+fn v3_key_of_v4(account: &str) -> Option<[u8; 16]> {
+    let (wxid, tail) = account.rsplit_once('_')?;
+    if tail.len() != 4 || !tail.bytes().all(|b| b.is_ascii_hexdigit()) || wxid.is_empty() {
+        return None;
+    }
+    Some(Md5::digest(wxid.as_bytes()).into())
+}
+
+impl Hints {
+    fn owner(&mut self, account: &str, chat: Option<&str>) -> Option<u32> {
+        let key: Owner = (account.into(), chat.map(Into::into));
+        if let Some(&id) = self.owner_ids.get(&key) {
+            return Some(id);
+        }
+        let id = u32::try_from(self.owners.len()).ok()?;
+        self.owners.push(key.clone());
+        self.owner_ids.insert(key, id);
+        Some(id)
+    }
+
+    /// One file met by the walk (every link of it).
+    pub(super) fn file(&mut self, p: &Placement<'_>, name: &str, meta: &FileMeta) {
+        let account = p.account.unwrap_or(SHARED);
+        let rec = match (p.layout, p.chat, p.category) {
+            (Layout::Wechat4, Some(_), _) => {
+                let Some(stem) = md5_stem(name) else { return };
+                let Some(key) = hex16(stem) else { return };
+                (MD5_NAME, key, fnv(&[name[32..].as_bytes()]))
+            }
+            (Layout::Wechat4, None, Category::ChatFiles) => {
+                let Some(key) = p.account.and_then(v3_key_of_v4) else {
+                    return;
+                };
+                (
+                    OVERLAP,
+                    key,
+                    fnv(&[name.as_bytes(), &meta.size.to_le_bytes()]),
+                )
+            }
+            (Layout::Wechat3, _, Category::ChatFiles) => {
+                let Some(key) = p.account.and_then(hex16) else {
+                    return;
+                };
+                (
+                    OVERLAP,
+                    key,
+                    fnv(&[name.as_bytes(), &meta.size.to_le_bytes()]),
+                )
+            }
+            _ => return,
+        };
+        if self.recs.len() >= MAX_NAMES {
+            self.full = true;
+            return;
+        }
+        let Some(owner) = self.owner(account, p.chat) else {
+            self.full = true;
+            return;
+        };
+        let (figure, key, rest) = rec;
+        self.recs.push(Rec {
+            figure,
+            key,
+            rest,
+            layout: u8::from(p.layout == Layout::Wechat3),
+            dev: meta.dev,
+            ino: meta.ino,
+            size: meta.size,
+            owner,
+            category: u8::try_from(p.category.index()).unwrap_or(u8::MAX),
+        });
+    }
+
+    /// An inode with several links, settled: its bytes are already shared.
+    pub(super) fn linked(&mut self, size: u64, places: &[(&str, Option<&str>, Category)]) {
+        if places.is_empty() {
+            return;
+        }
+        self.linked.add(places, |f| {
+            f.linked_inodes += 1;
+            f.linked_bytes += size;
+        });
+    }
+
+    /// Take another worker's records.
+    pub(super) fn merge(&mut self, other: Hints) {
+        let map: Vec<Option<u32>> = other
+            .owners
+            .iter()
+            .map(|(a, c)| self.owner(a, c.as_deref()))
+            .collect();
+        self.full |= other.full;
+        for mut r in other.recs {
+            if self.recs.len() >= MAX_NAMES {
+                self.full = true;
+                break;
+            }
+            let Some(Some(owner)) = map.get(r.owner as usize) else {
+                self.full = true;
+                continue;
+            };
+            r.owner = *owner;
+            self.recs.push(r);
+        }
+    }
+
+    /// The figures, once the walk is over and the hard links have settled.
+    pub(super) fn into_model(mut self) -> DupeHints {
+        let mut recs = std::mem::take(&mut self.recs);
+        // A name's records together; in one, chats by name, then inodes.
+        recs.sort_unstable_by(|a, b| {
+            (a.figure, a.key, a.rest)
+                .cmp(&(b.figure, b.key, b.rest))
+                .then_with(|| self.owner_name(a).cmp(&self.owner_name(b)))
+                .then_with(|| (a.layout, a.dev, a.ino).cmp(&(b.layout, b.dev, b.ino)))
+        });
+        let mut figures = std::mem::take(&mut self.linked);
+        for same in recs.chunk_by(|a, b| (a.figure, a.key, a.rest) == (b.figure, b.key, b.rest)) {
+            let first = same[0];
+            match first.figure {
+                MD5_NAME => {
+                    let chats = same.iter().any(|r| r.owner != first.owner);
+                    if !chats {
+                        continue;
+                    }
+                    // Every copy on another inode than the first one's.
+                    for r in same
+                        .iter()
+                        .filter(|r| (r.dev, r.ino) != (first.dev, first.ino))
+                    {
+                        let size = r.size;
+                        figures.add(&[self.place(r)], |f| {
+                            f.md5_repeat_files += 1;
+                            f.md5_repeat_bytes += size;
+                        });
+                    }
+                }
+                _ => {
+                    // layout 0 = 4.x, 1 = 3.x (sorted 4.x first).
+                    let v4: Vec<(u64, u64)> = same
+                        .iter()
+                        .filter(|r| r.layout == 0)
+                        .map(|r| (r.dev, r.ino))
+                        .collect();
+                    if v4.is_empty() {
+                        continue;
+                    }
+                    for r in same
+                        .iter()
+                        .filter(|r| r.layout == 1 && !v4.contains(&(r.dev, r.ino)))
+                    {
+                        let size = r.size;
+                        figures.add(&[self.place(r)], |f| {
+                            f.overlap_files += 1;
+                            f.overlap_bytes += size;
+                        });
+                    }
+                }
+            }
+        }
+        let order = |a: &HintFigures, b: &HintFigures| b.bytes().cmp(&a.bytes());
+        let mut categories: Vec<CategoryHints> = figures
+            .categories
+            .into_iter()
+            .filter(|(_, f)| !f.is_empty())
+            .map(|(c, figures)| CategoryHints {
+                id: c.id().to_string(),
+                figures,
+            })
+            .collect();
+        categories.sort_by(|a, b| order(&a.figures, &b.figures).then_with(|| a.id.cmp(&b.id)));
+        let mut accounts: Vec<AccountHints> = figures
+            .accounts
+            .into_iter()
+            .filter(|(_, f)| !f.is_empty())
+            .map(|(id, figures)| AccountHints { id, figures })
+            .collect();
+        accounts.sort_by(|a, b| order(&a.figures, &b.figures).then_with(|| a.id.cmp(&b.id)));
+        let mut chats: Vec<ChatHints> = figures
+            .chats
+            .into_iter()
+            .filter(|(_, f)| !f.is_empty())
+            .map(|((account, chat), figures)| ChatHints {
+                account,
+                chat,
+                figures,
+            })
+            .collect();
+        chats.sort_by(|a, b| {
+            order(&a.figures, &b.figures)
+                .then_with(|| (&a.account, &a.chat).cmp(&(&b.account, &b.chat)))
+        });
+        DupeHints {
+            max_names: MAX_NAMES as u64,
+            complete: !self.full,
+            totals: figures.total,
+            categories,
+            accounts,
+            chats,
+        }
+    }
+
+    fn owner_name(&self, r: &Rec) -> (&str, &str) {
+        self.owners
+            .get(r.owner as usize)
+            .map_or(("", ""), |(a, c)| (a, c.as_deref().unwrap_or("")))
+    }
+
+    fn place(&self, r: &Rec) -> (&str, Option<&str>, Category) {
+        let (account, chat) = self
+            .owners
+            .get(r.owner as usize)
+            .map_or((SHARED, None), |(a, c)| (&**a, c.as_deref()));
+        let category = Category::ALL
+            .get(usize::from(r.category))
+            .copied()
+            .unwrap_or(Category::Other);
+        (account, chat, category)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys() {
+        assert_eq!(
+            hex16("0123456789abcdef0123456789ABCDEF"),
+            Some([
+                0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab,
+                0xcd, 0xef
+            ])
+        );
+        assert_eq!(hex16("xyz"), None);
+        // md5("wxid_ck85xup8b1bj21") names its 3.x account folder.
+        assert_eq!(
+            v3_key_of_v4("wxid_ck85xup8b1bj21_1a2b"),
+            hex16("1d35a41b3adb8b335cc59362ad55ee88")
+        );
+        assert_eq!(v3_key_of_v4("all_users"), None);
+        assert_ne!(fnv(&[b"a", b"b"]), fnv(&[b"ab"]));
+    }
+}
