@@ -157,7 +157,7 @@ impl Hints {
             (Layout::Wechat4, Some(_), _) => {
                 let Some(stem) = md5_stem(name) else { return };
                 let Some(key) = hex16(stem) else { return };
-                (MD5_NAME, key, fnv(&[name[32..].as_bytes()]))
+                (MD5_NAME, key, fnv(&[&name.as_bytes()[32..]]))
             }
             (Layout::Wechat4, None, Category::ChatFiles) => {
                 let Some(key) = p.account.and_then(v3_key_of_v4) else {
