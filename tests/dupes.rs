@@ -221,6 +221,8 @@ fn fdupes_format_is_what_fdupes_prints() {
     let f = planted_dupes();
     let (code, out, err) = dupes(&f, &[".", "--format", "fdupes"]);
     assert_eq!(code, 0, "{err}");
+    // Standard error is not a terminal: no progress line, nothing at all.
+    assert_eq!(err, "");
     let text = String::from_utf8(out).unwrap();
     // Groups of absolute paths, each followed by a blank line.
     assert!(text.ends_with("\n\n"));
