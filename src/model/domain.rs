@@ -335,7 +335,11 @@ mod tests {
             let url = format!("https://{user}Q:{pass}SECRET@{host}{path}");
             if let Some((h, p)) = split_url(&url) {
                 proptest::prop_assert!(!h.contains("SECRET") && !p.contains("SECRET"), "{url} -> {h} {p}");
-                proptest::prop_assert!(!h.contains(&format!("{user}q")), "{url} -> {h}");
+                // (Unless the host itself happens to hold those letters: `aQ:…@aq.cn`.)
+                proptest::prop_assert!(
+                    host.contains(&format!("{user}q")) || !h.contains(&format!("{user}q")),
+                    "{url} -> {h}"
+                );
                 proptest::prop_assert_eq!(h, host);
             }
         }
