@@ -1,7 +1,7 @@
-//! Nothing is ever written anywhere (issue 12, defects 3, 4 and 12): `scan`, `dbs` and
-//! `hosts` on WAL databases larger than the in-memory cap, with `$TMPDIR` inside another
-//! discovered root, create, change and delete no file, in the tree or anywhere else
-//! (checked by before/after listings and, where `strace` runs, by every file system
+//! Nothing is ever written anywhere (issue 12, defects 3, 4 and 12; issue 18): `scan`,
+//! `dbs`, `hosts` and `dupes` on WAL databases larger than the in-memory cap, with
+//! `$TMPDIR` inside another discovered root, create, change and delete no file, in the tree or
+//! anywhere else (checked by before/after listings and, where `strace` runs, by every file system
 //! call the process makes); SIGINT or SIGTERM in the middle of a run leaves nothing
 //! in `$TMPDIR`. Before the page engine, these runs copied each database and its
 //! `-wal` into `$TMPDIR` (inside the scanned folder here), and a signal left the
@@ -102,11 +102,12 @@ fn bin(home: &Path, tmp: &Path) -> Command {
     c
 }
 
-const RUNS: [&[&str]; 4] = [
+const RUNS: [&[&str]; 5] = [
     &["scan", "--format", "json"],
     &["scan", "--format", "html"],
     &["dbs", "--format", "json"],
     &["hosts", "--format", "json"],
+    &["dupes", "--format", "json", "--min-size", "0"],
 ];
 
 fn changes(before: &std::collections::BTreeMap<PathBuf, Snap>, root: &Path) -> Vec<String> {
