@@ -44,6 +44,9 @@ fn slot<'m, V: Default>(map: &'m mut Map<String, V>, key: &str) -> Option<&'m mu
     map.get_mut(key)
 }
 
+/// Where 4.x keeps a folder per account that logged in on this Mac (container-relative).
+const LOGIN_DIR: &str = "Data/Documents/xwechat_files/all_users/login/";
+
 /// The account id of app-wide files.
 const SHARED: &str = "shared";
 
@@ -63,6 +66,8 @@ struct Facts<'a> {
     category: Category,
     layout: Layout,
     account: Option<&'a str>,
+    /// The chat folder its path names, if any.
+    chat: Option<&'a str>,
     kind: &'a str,
     variant: Option<Variant>,
     /// A 4.x chat image `.dat`: its chat and scheme id (the variant is `variant`).
@@ -83,6 +88,8 @@ pub struct Accumulator {
     candidates: Candidates,
     /// The network stores passed (for `hosts` and the HTML report).
     stores: Vec<FoundStore>,
+    /// `xwechat_files/all_users/login/<wxid>` folder names (accounts seen on this Mac).
+    logins: Vec<String>,
     /// Classification state for the folder whose files are coming in.
     classifier: FolderClassifier,
 }
@@ -99,6 +106,7 @@ impl Accumulator {
             issues: Vec::new(),
             candidates: Candidates::default(),
             stores: Vec::new(),
+            logins: Vec::new(),
             classifier: FolderClassifier::default(),
         }
     }
@@ -121,6 +129,7 @@ impl Accumulator {
         self.dat_images.merge(other.dat_images);
         self.candidates.merge(other.candidates);
         self.stores.extend(other.stores);
+        self.logins.extend(other.logins);
     }
 
     /// The files the metadata pass should describe (taken out; call before `finish`).
@@ -156,6 +165,9 @@ impl Accumulator {
         let mut issues = self.issues;
         issues.sort();
         issues.dedup();
+        let mut logins = self.logins;
+        logins.sort();
+        logins.dedup();
         let roots = header
             .roots
             .into_iter()
@@ -199,6 +211,15 @@ impl Accumulator {
             databases: Vec::new(),
             plists: Vec::new(),
             dat_images: self.dat_images.into_model(),
+            accounts_seen: logins
+                .into_iter()
+                .map(|id| model::AccountSeen {
+                    id,
+                    account: None,
+                    label: None,
+                })
+                .collect(),
+            unattributed: t.unattributed(),
         }
     }
 }
@@ -241,6 +262,7 @@ impl Visitor for Accumulator {
             category: p.category,
             layout: p.layout,
             account: p.account,
+            chat: p.chat,
             kind: &kind,
             variant,
             dat,
@@ -264,6 +286,11 @@ impl Visitor for Accumulator {
 
     fn named_dir(&mut self, d: &DirEntry<'_>) {
         candidates::dir(&mut self.candidates, d);
+        if let Some(wxid) = d.canonical.strip_prefix(LOGIN_DIR) {
+            if !wxid.is_empty() && !wxid.contains('/') {
+                self.logins.push(wxid.to_string());
+            }
+        }
     }
 
     fn symlink(&mut self, _root: usize, meta: &FileMeta) {
