@@ -41,7 +41,10 @@ fn the_moved_account_is_one_row_with_its_alias_and_bytes_per_layout() {
     let (v3, v4) = moved_files();
     let a3 = md5_hex(MOVED_WXID);
     let a = account(&r, MOVED_V4).expect("the 4.x row");
-    assert!(account(&r, &a3).is_none(), "the 3.x folder is not a row of its own");
+    assert!(
+        account(&r, &a3).is_none(),
+        "the 3.x folder is not a row of its own"
+    );
     assert_eq!(a["aliases"], serde_json::json!([a3]));
     assert_eq!(a["layout"], "wechat4");
     assert_eq!(size(&a["by_layout"]["wechat3"]), sum(&v3));
@@ -75,7 +78,11 @@ fn each_chat_is_one_row_with_exact_bytes_per_version() {
         .filter(|c| c["account"] == MOVED_V4)
         .collect();
     assert_eq!(rows.len(), 3, "{rows:#?}");
-    for (user, b3, b4) in [("filehelper", 1000, 100), (FRIEND, 2000, 200), (GROUP, 3000, 300)] {
+    for (user, b3, b4) in [
+        ("filehelper", 1000, 100),
+        (FRIEND, 2000, 200),
+        (GROUP, 3000, 300),
+    ] {
         let c = chat(&r, MOVED_V4, &md5_hex(user));
         assert_eq!(size(&c["by_layout"]["wechat3"]), (1, b3), "{user}");
         assert_eq!(size(&c["by_layout"]["wechat4"]), (1, b4), "{user}");
@@ -136,7 +143,8 @@ fn unattributed_files_and_videos_are_exact_and_said_plainly() {
             .stdout,
     )
     .unwrap();
-    let treemap = &html[html.find("id=\"treemap\"").unwrap()..html.find("id=\"age\"").unwrap_or(html.len())];
+    let treemap =
+        &html[html.find("id=\"treemap\"").unwrap()..html.find("id=\"age\"").unwrap_or(html.len())];
     assert!(treemap.contains("not attributable to a chat without the key"));
     assert!(!html.contains("not in a chat"));
     let csv = String::from_utf8(
@@ -238,7 +246,12 @@ fn a_names_file_labels_the_friend_the_group_and_the_account() {
         .as_array()
         .unwrap()
         .iter()
-        .all(|a| a["label"].is_null() && a["aliases"].as_array().unwrap().iter().all(|x| x.as_str().unwrap().starts_with("account-"))));
+        .all(|a| a["label"].is_null()
+            && a["aliases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x.as_str().unwrap().starts_with("account-"))));
     assert!(r["accounts_seen"]
         .as_array()
         .unwrap()
@@ -279,7 +292,10 @@ fn hostile_names_files_are_refused_or_escaped() {
     let (code, _, err) = scan_with_names(&f, &bin, "json");
     assert_eq!(code, 2);
     assert!(err.contains("line 2: not UTF-8 text"), "{err}");
-    assert!(!err.contains("Error {") && !err.contains("Utf8Error"), "{err}");
+    assert!(
+        !err.contains("Error {") && !err.contains("Utf8Error"),
+        "{err}"
+    );
     // A folder or a FIFO is not read (no hang).
     let (code, _, err) = scan_with_names(&f, f.root(), "json");
     assert_eq!(code, 2);

@@ -142,5 +142,8 @@ fn diff_refuses_what_is_not_a_report() {
     let out = diff(&f, &v2, &v2, &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("schema_version 1, but this wechat-inspect reads version 2"), "{err}");
+    assert!(
+        err.contains("schema_version 1, but this wechat-inspect reads version 2"),
+        "{err}"
+    );
 }

@@ -29,11 +29,13 @@ pub(crate) fn aliases(r: &Report) -> BTreeMap<String, String> {
     r.accounts
         .iter()
         .filter(|a| a.layout == "wechat3" && is_md5(&a.id))
-        .filter_map(|a| match by_md5.get(&a.id.to_ascii_lowercase()).map(Vec::as_slice) {
-            // Claimed only when exactly one 4.x folder has that wxid.
-            Some([v4]) => Some((a.id.clone(), (*v4).to_string())),
-            _ => None,
-        })
+        .filter_map(
+            |a| match by_md5.get(&a.id.to_ascii_lowercase()).map(Vec::as_slice) {
+                // Claimed only when exactly one 4.x folder has that wxid.
+                Some([v4]) => Some((a.id.clone(), (*v4).to_string())),
+                _ => None,
+            },
+        )
         .collect()
 }
 
@@ -166,9 +168,10 @@ fn accounts_seen(r: &Report, seen: &[String]) -> Vec<AccountSeen> {
                     a.layout == "wechat4" && (a.id == *id || v4_wxid(&a.id) == Some(id.as_str()))
                 })
                 .or_else(|| {
-                    r.accounts
-                        .iter()
-                        .find(|a| a.id.eq_ignore_ascii_case(&h) || a.aliases.iter().any(|x| x.eq_ignore_ascii_case(&h)))
+                    r.accounts.iter().find(|a| {
+                        a.id.eq_ignore_ascii_case(&h)
+                            || a.aliases.iter().any(|x| x.eq_ignore_ascii_case(&h))
+                    })
                 })
                 .map(|a| a.id.clone());
             AccountSeen {

@@ -61,8 +61,7 @@ pub struct Report {
 }
 
 /// What [`Unattributed`] bytes are, in every format.
-pub const UNATTRIBUTED_LABEL: &str =
-    "files and videos not attributable to a chat without the key";
+pub const UNATTRIBUTED_LABEL: &str = "files and videos not attributable to a chat without the key";
 
 /// One account's chat media that no chat can be given without the key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -39,44 +39,234 @@ macro_rules! sys {
 /// WeChat's fixed system usernames (`next-capabilities.md` §B.2: usernames from WeChat
 /// client code lists; labels are the common UI names; "(system)" where none is known).
 pub const SYSTEM_CHATS: &[SystemChat] = &[
-    sys!("filehelper", "9e20f478899dc29eb19741386f9343c8", "File Transfer", "文件传输助手"),
-    sys!("weixin", "c196266f837d14e0b693f961bee37b66", "WeChat Team", "微信团队"),
-    sys!("newsapp", "ffcc9697ac3309e93d80f7773b133f88", "Tencent News", "腾讯新闻"),
-    sys!("notification_messages", "5a7f6c6bdcf1825ccc5fb0007535a694", "Service Notifications (old)", "服务通知"),
-    sys!("mphelper", "03bbbc131de7fa2f8b53f67eff5abc89", "Official Accounts Security Assistant", "公众平台安全助手"),
-    sys!("masssendapp", "a971a8ea24a72bb45e64826275fc017f", "Broadcast Messages", "群发助手"),
-    sys!("exmail_tool", "f609e8364d7d2e09cc229149079efd76", "Tencent Exmail", "腾讯企业邮箱"),
-    sys!("weixinguanhaozhushou", "95fc41c839f5aac69f77308240b393a0", "Official Account Helper", ""),
-    sys!("notifymessage", "4097417aa41806d65f17e32e50e2ff79", "Service Notifications", "服务通知"),
-    sys!("brandsessionholder", "0823e76e52949b881e65b0758032053a", "Subscriptions", "订阅号消息"),
-    sys!("brandservicesessionholder", "1904b3153a56cc2f6f281210401013f6", "Service Accounts", "服务号"),
-    sys!("@placeholder_foldgroup", "834d91bf64ea6f3e74b9fbafd7573821", "Folded Group Chats", "折叠的群聊"),
-    sys!("opencustomerservicemsg", "61786f3a85535f939e42bee1eeef1b50", "Customer Service Messages", "客服消息"),
-    sys!("fmessage", "962df025475d4ce521192751df4ebbfc", "Friend Recommendations", "朋友推荐消息"),
-    sys!("medianote", "b35639f0c79a647c3bb7c0edd7f6ea12", "Voice Notes", "语音记事本"),
-    sys!("floatbottle", "a5a3cd5b936b30050d49feb096c673f1", "Drift Bottle", "漂流瓶"),
-    sys!("qqmail", "5ef62ce2a073af8b87de04269f45ba7c", "QQ Mail Notifications", "QQ邮箱提醒"),
-    sys!("qmessage", "2272e8681ee2cd4fc514de95fabc0776", "QQ Offline Messages", "QQ离线消息"),
-    sys!("tmessage", "80bd518a10bed95de77022c0e096bc13", "tmessage (system)", ""),
-    sys!("qqsync", "600569d150e2d50da47aaccffe4d9ae0", "Contacts Sync Assistant", "通讯录同步助手"),
-    sys!("lbsapp", "5e8559273534bf7c44a19782b01d03a7", "People Nearby", "附近的人"),
-    sys!("shakeapp", "e31932e82c2ca309a7086f42b83a3a43", "Shake", "摇一摇"),
-    sys!("qqfriend", "14b9a530612ea23fdf500a25c0c6eea5", "qqfriend (system)", ""),
-    sys!("readerapp", "97de8359a800438cc7e823783b2e3fe0", "readerapp (system)", ""),
-    sys!("blogapp", "ddf125898a7753b2437df121b774a87b", "blogapp (system)", ""),
-    sys!("facebookapp", "098ed329365f35baad85e03cafdc6928", "facebookapp (system)", ""),
-    sys!("meishiapp", "4ed896879c7be80688fadb4909d5e625", "meishiapp (system)", ""),
-    sys!("feedsapp", "2b194295664e3a0b269a35994962f2cf", "feedsapp (system)", ""),
-    sys!("voip", "d9c3bac5ea21dd68f463906c93bd322f", "voip (system)", ""),
-    sys!("voipapp", "3ab68530c6ddf7b227dfa8113c1e1bf9", "voipapp (system)", ""),
-    sys!("blogappweixin", "2db08f79e7991b0d6c97dc452927209f", "blogappweixin (system)", ""),
-    sys!("weixinreminder", "00c67c8edb2c2977ff077fff13ea56c3", "weixinreminder (system)", ""),
-    sys!("officialaccounts", "32f7573dd3d76a70c308057bbf994a7d", "officialaccounts (system)", ""),
-    sys!("wxitil", "f07af676529cead02d7fa02316a1fbb1", "wxitil (system)", ""),
-    sys!("userexperience_alarm", "bb851363afdcfb670089e0328fc293eb", "userexperience_alarm (system)", ""),
-    sys!("weibo", "749ab3b68632680660d776891751e812", "weibo (system)", ""),
-    sys!("cardpackage", "cf4d81d56af944ec663fe3546e850074", "Cards & Offers", "卡包"),
-    sys!("qqsafe", "9f794feee0f442f17af0c404299ec4e2", "qqsafe (system)", ""),
+    sys!(
+        "filehelper",
+        "9e20f478899dc29eb19741386f9343c8",
+        "File Transfer",
+        "文件传输助手"
+    ),
+    sys!(
+        "weixin",
+        "c196266f837d14e0b693f961bee37b66",
+        "WeChat Team",
+        "微信团队"
+    ),
+    sys!(
+        "newsapp",
+        "ffcc9697ac3309e93d80f7773b133f88",
+        "Tencent News",
+        "腾讯新闻"
+    ),
+    sys!(
+        "notification_messages",
+        "5a7f6c6bdcf1825ccc5fb0007535a694",
+        "Service Notifications (old)",
+        "服务通知"
+    ),
+    sys!(
+        "mphelper",
+        "03bbbc131de7fa2f8b53f67eff5abc89",
+        "Official Accounts Security Assistant",
+        "公众平台安全助手"
+    ),
+    sys!(
+        "masssendapp",
+        "a971a8ea24a72bb45e64826275fc017f",
+        "Broadcast Messages",
+        "群发助手"
+    ),
+    sys!(
+        "exmail_tool",
+        "f609e8364d7d2e09cc229149079efd76",
+        "Tencent Exmail",
+        "腾讯企业邮箱"
+    ),
+    sys!(
+        "weixinguanhaozhushou",
+        "95fc41c839f5aac69f77308240b393a0",
+        "Official Account Helper",
+        ""
+    ),
+    sys!(
+        "notifymessage",
+        "4097417aa41806d65f17e32e50e2ff79",
+        "Service Notifications",
+        "服务通知"
+    ),
+    sys!(
+        "brandsessionholder",
+        "0823e76e52949b881e65b0758032053a",
+        "Subscriptions",
+        "订阅号消息"
+    ),
+    sys!(
+        "brandservicesessionholder",
+        "1904b3153a56cc2f6f281210401013f6",
+        "Service Accounts",
+        "服务号"
+    ),
+    sys!(
+        "@placeholder_foldgroup",
+        "834d91bf64ea6f3e74b9fbafd7573821",
+        "Folded Group Chats",
+        "折叠的群聊"
+    ),
+    sys!(
+        "opencustomerservicemsg",
+        "61786f3a85535f939e42bee1eeef1b50",
+        "Customer Service Messages",
+        "客服消息"
+    ),
+    sys!(
+        "fmessage",
+        "962df025475d4ce521192751df4ebbfc",
+        "Friend Recommendations",
+        "朋友推荐消息"
+    ),
+    sys!(
+        "medianote",
+        "b35639f0c79a647c3bb7c0edd7f6ea12",
+        "Voice Notes",
+        "语音记事本"
+    ),
+    sys!(
+        "floatbottle",
+        "a5a3cd5b936b30050d49feb096c673f1",
+        "Drift Bottle",
+        "漂流瓶"
+    ),
+    sys!(
+        "qqmail",
+        "5ef62ce2a073af8b87de04269f45ba7c",
+        "QQ Mail Notifications",
+        "QQ邮箱提醒"
+    ),
+    sys!(
+        "qmessage",
+        "2272e8681ee2cd4fc514de95fabc0776",
+        "QQ Offline Messages",
+        "QQ离线消息"
+    ),
+    sys!(
+        "tmessage",
+        "80bd518a10bed95de77022c0e096bc13",
+        "tmessage (system)",
+        ""
+    ),
+    sys!(
+        "qqsync",
+        "600569d150e2d50da47aaccffe4d9ae0",
+        "Contacts Sync Assistant",
+        "通讯录同步助手"
+    ),
+    sys!(
+        "lbsapp",
+        "5e8559273534bf7c44a19782b01d03a7",
+        "People Nearby",
+        "附近的人"
+    ),
+    sys!(
+        "shakeapp",
+        "e31932e82c2ca309a7086f42b83a3a43",
+        "Shake",
+        "摇一摇"
+    ),
+    sys!(
+        "qqfriend",
+        "14b9a530612ea23fdf500a25c0c6eea5",
+        "qqfriend (system)",
+        ""
+    ),
+    sys!(
+        "readerapp",
+        "97de8359a800438cc7e823783b2e3fe0",
+        "readerapp (system)",
+        ""
+    ),
+    sys!(
+        "blogapp",
+        "ddf125898a7753b2437df121b774a87b",
+        "blogapp (system)",
+        ""
+    ),
+    sys!(
+        "facebookapp",
+        "098ed329365f35baad85e03cafdc6928",
+        "facebookapp (system)",
+        ""
+    ),
+    sys!(
+        "meishiapp",
+        "4ed896879c7be80688fadb4909d5e625",
+        "meishiapp (system)",
+        ""
+    ),
+    sys!(
+        "feedsapp",
+        "2b194295664e3a0b269a35994962f2cf",
+        "feedsapp (system)",
+        ""
+    ),
+    sys!(
+        "voip",
+        "d9c3bac5ea21dd68f463906c93bd322f",
+        "voip (system)",
+        ""
+    ),
+    sys!(
+        "voipapp",
+        "3ab68530c6ddf7b227dfa8113c1e1bf9",
+        "voipapp (system)",
+        ""
+    ),
+    sys!(
+        "blogappweixin",
+        "2db08f79e7991b0d6c97dc452927209f",
+        "blogappweixin (system)",
+        ""
+    ),
+    sys!(
+        "weixinreminder",
+        "00c67c8edb2c2977ff077fff13ea56c3",
+        "weixinreminder (system)",
+        ""
+    ),
+    sys!(
+        "officialaccounts",
+        "32f7573dd3d76a70c308057bbf994a7d",
+        "officialaccounts (system)",
+        ""
+    ),
+    sys!(
+        "wxitil",
+        "f07af676529cead02d7fa02316a1fbb1",
+        "wxitil (system)",
+        ""
+    ),
+    sys!(
+        "userexperience_alarm",
+        "bb851363afdcfb670089e0328fc293eb",
+        "userexperience_alarm (system)",
+        ""
+    ),
+    sys!(
+        "weibo",
+        "749ab3b68632680660d776891751e812",
+        "weibo (system)",
+        ""
+    ),
+    sys!(
+        "cardpackage",
+        "cf4d81d56af944ec663fe3546e850074",
+        "Cards & Offers",
+        "卡包"
+    ),
+    sys!(
+        "qqsafe",
+        "9f794feee0f442f17af0c404299ec4e2",
+        "qqsafe (system)",
+        ""
+    ),
 ];
 
 /// Where a chat's or an account's label came from (`label_source` in the JSON).
@@ -342,7 +532,11 @@ mod tests {
         assert_eq!(
             got,
             [
-                (Some("WeChat Team"), Some(LabelSource::System), Some("system")),
+                (
+                    Some("WeChat Team"),
+                    Some(LabelSource::System),
+                    Some("system")
+                ),
                 (Some("Friend"), Some(LabelSource::NamesFile), Some("person")),
                 (Some("Club"), Some(LabelSource::NamesFile), Some("group")),
                 (None, None, None),

@@ -92,7 +92,10 @@ pub fn parse(bytes: &[u8]) -> Result<NameList, NamesError> {
             ));
         }
         if label.chars().count() > MAX_LABEL {
-            return Err(err(n, format!("the label is longer than {MAX_LABEL} characters")));
+            return Err(err(
+                n,
+                format!("the label is longer than {MAX_LABEL} characters"),
+            ));
         }
         if !seen.insert(user.to_string()) {
             continue;

@@ -223,7 +223,13 @@ fn scan_rows(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     for c in &r.chats {
         let id = format!("{}/{}", c.account, c.chat);
-        row(out, "chat", &id, c.label.as_deref().unwrap_or(""), size(&c.size))?;
+        row(
+            out,
+            "chat",
+            &id,
+            c.label.as_deref().unwrap_or(""),
+            size(&c.size),
+        )?;
         for (layout, s) in &c.by_layout {
             row(out, "chat-layout", &id, layout, size(s))?;
         }

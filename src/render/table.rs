@@ -328,8 +328,8 @@ fn accounts(r: &Report, o: &mut Out<'_>, total: u64) -> io::Result<()> {
         }
         for alias in &a.aliases {
             let line = format!(
-                "also 3.x folder {} ({})",
-                alias,
+                "also 3.x folder {} · {}",
+                truncate_right(alias, 13),
                 layout_split(&a.by_layout)
             );
             writeln!(o.w, "    {}", truncate_right(&line, 74))?;
@@ -419,7 +419,7 @@ fn top_chats(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
                 )?;
                 let mut detail: Vec<String> = Vec::new();
                 if c.label.is_some() {
-                    detail.push(c.chat.clone());
+                    detail.push(truncate_right(&c.chat, 9));
                 }
                 detail.push(top_kinds(&c.categories, c.size.apparent_bytes));
                 detail.push(layout_split(&c.by_layout));

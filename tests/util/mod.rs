@@ -528,18 +528,42 @@ pub fn moved_files() -> (Vec<(String, usize)>, Vec<(String, usize)>) {
     let a3 = md5_hex(MOVED_WXID);
     let (fh, friend, group) = (md5_hex("filehelper"), md5_hex(FRIEND), md5_hex(GROUP));
     let v3 = vec![
-        (format!("{V3}/{a3}/Message/MessageTemp/{fh}/Image/1_.pic.jpg"), 1000),
-        (format!("{V3}/{a3}/Message/MessageTemp/{friend}/Video/2_1.mp4"), 2000),
-        (format!("{V3}/{a3}/Message/MessageTemp/{group}/File/a.pdf"), 3000),
+        (
+            format!("{V3}/{a3}/Message/MessageTemp/{fh}/Image/1_.pic.jpg"),
+            1000,
+        ),
+        (
+            format!("{V3}/{a3}/Message/MessageTemp/{friend}/Video/2_1.mp4"),
+            2000,
+        ),
+        (
+            format!("{V3}/{a3}/Message/MessageTemp/{group}/File/a.pdf"),
+            3000,
+        ),
         (format!("{V3}/{a3}/Message/msg_0.db"), 4096),
     ];
     let v4 = vec![
-        (format!("{XF}/{MOVED_V4}/msg/attach/{fh}/2024-05/Img/a.dat"), 100),
-        (format!("{XF}/{MOVED_V4}/temp/RWTemp/2024-06/{friend}/doc.pdf"), 200),
-        (format!("{XF}/{MOVED_V4}/cache/2024-05/Message/{group}/b.jpg"), 300),
-        (format!("{XF}/{MOVED_V4}/msg/file/2024-05/report.pdf"), 15000),
+        (
+            format!("{XF}/{MOVED_V4}/msg/attach/{fh}/2024-05/Img/a.dat"),
+            100,
+        ),
+        (
+            format!("{XF}/{MOVED_V4}/temp/RWTemp/2024-06/{friend}/doc.pdf"),
+            200,
+        ),
+        (
+            format!("{XF}/{MOVED_V4}/cache/2024-05/Message/{group}/b.jpg"),
+            300,
+        ),
+        (
+            format!("{XF}/{MOVED_V4}/msg/file/2024-05/report.pdf"),
+            15000,
+        ),
         (format!("{XF}/{MOVED_V4}/msg/video/2024-05/v.mp4"), 20000),
-        (format!("{XF}/{MOVED_V4}/db_storage/message/message_0.db"), 8192),
+        (
+            format!("{XF}/{MOVED_V4}/db_storage/message/message_0.db"),
+            8192,
+        ),
     ];
     (v3, v4)
 }
@@ -568,7 +592,13 @@ pub fn moved_mac() -> Fake {
         ),
         70,
     )
-    .sized(&format!("{XF}/all_users/login/{MOVED_WXID}/key_info.db"), 10)
-    .sized(&format!("{XF}/all_users/login/wxid_gone0003/key_info.db"), 10);
+    .sized(
+        &format!("{XF}/all_users/login/{MOVED_WXID}/key_info.db"),
+        10,
+    )
+    .sized(
+        &format!("{XF}/all_users/login/wxid_gone0003/key_info.db"),
+        10,
+    );
     f
 }

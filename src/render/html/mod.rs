@@ -474,11 +474,7 @@ fn leaves(r: &Report, cat: &str, cat_bytes: u64) -> Vec<Leaf> {
     if rest > 0 && !out.is_empty() {
         out.push(Leaf {
             label: "outside chat folders".into(),
-            title: format!(
-                "{} · outside chat folders: {}",
-                label_of(cat),
-                bytes(rest)
-            ),
+            title: format!("{} · outside chat folders: {}", label_of(cat), bytes(rest)),
             bytes: rest,
         });
     }
@@ -784,10 +780,11 @@ fn chats(r: &Report, h: &mut String) -> fmt::Result {
     for u in &r.unattributed {
         writeln!(
             h,
-            "<p class=\"muted\">Account <span class=\"path\">{}</span>: {} in {} files: {} (4.x <span class=\"path\">msg/file</span>, <span class=\"path\">msg/video</span>, kept per month).</p>",
+            "<p class=\"muted\">Account <span class=\"path\">{}</span>: {} in {} file{}: {} (4.x <span class=\"path\">msg/file</span>, <span class=\"path\">msg/video</span>, kept per month).</p>",
             esc(&u.account),
             bytes(u.size.apparent_bytes),
             count(u.size.files),
+            if u.size.files == 1 { "" } else { "s" },
             UNATTRIBUTED_LABEL
         )?;
     }
@@ -837,7 +834,11 @@ fn chats(r: &Report, h: &mut String) -> fmt::Result {
             h,
             "<g class=\"chat-row\"><title>chat {}{} (account {}): {}, {} files</title>",
             esc(&c.chat),
-            esc(&c.label.as_deref().map(|l| format!(", {l}")).unwrap_or_default()),
+            esc(&c
+                .label
+                .as_deref()
+                .map(|l| format!(", {l}"))
+                .unwrap_or_default()),
             esc(&c.account),
             bytes(c.size.apparent_bytes),
             count(c.size.files)
