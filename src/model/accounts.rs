@@ -261,7 +261,7 @@ mod tests {
         let ids: Vec<&str> = r.accounts.iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["wxid_a_1a2b", &stray, "wxid_b_3c4d"]);
         let a = &r.accounts[0];
-        assert_eq!(a.aliases, [v3.clone()]);
+        assert_eq!(a.aliases, std::slice::from_ref(&v3));
         assert_eq!(a.size, size(3, 340));
         assert_eq!(a.by_layout["wechat3"], size(2, 300));
         assert_eq!(a.by_layout["wechat4"], size(1, 40));

@@ -403,7 +403,7 @@ fn top_chats(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
         )
         .collect();
     // Stable: chats keep their order among equals.
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     for (_, row) in rows {
         match row {
             ChatRow::Chat(c) => {

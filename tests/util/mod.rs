@@ -521,10 +521,13 @@ pub const GROUP: &str = "12345678901@chatroom";
 pub const JAN_2023: u64 = 1_673_740_800;
 pub const JUN_2024: u64 = 1_718_409_600;
 
+/// Files to create: (path, bytes).
+pub type Files = Vec<(String, usize)>;
+
 /// The moved account's files per layout: (path, bytes). The 3.x account folder is
 /// md5(MOVED_WXID); File Transfer, the friend and the group are in both versions, and
 /// 4.x keeps 35,000 bytes of files and videos per month.
-pub fn moved_files() -> (Vec<(String, usize)>, Vec<(String, usize)>) {
+pub fn moved_files() -> (Files, Files) {
     let a3 = md5_hex(MOVED_WXID);
     let (fh, friend, group) = (md5_hex("filehelper"), md5_hex(FRIEND), md5_hex(GROUP));
     let v3 = vec![
