@@ -2,8 +2,10 @@
 //!
 //! Plain data with a fixed, documented order (see `docs/report-schema.json`). Sizes are
 //! integer bytes, times RFC 3339, paths `/`-separated and relative to the path given.
-//! Beside it: the `hosts` report ([`hosts`]) and host-name logic ([`domain`]), the
-//! comparison of two reports ([`diff`]) and `--redact` ([`redact`]). Pure: no I/O.
+//! Beside it: the `hosts` report ([`hosts`]) and host-name logic ([`domain`]), one
+//! account and one chat across WeChat versions ([`accounts`]), chat and account names
+//! without a key ([`names`]), the comparison of two reports ([`diff`]) and `--redact`
+//! ([`redact`]). Pure: no I/O.
 
 pub(crate) mod accounts;
 pub(crate) mod diff;
