@@ -627,11 +627,17 @@ fn treemap(r: &Report, h: &mut String) -> fmt::Result {
                     lr2.w,
                     lr2.h
                 )?;
+                let size = bytes(leaf.bytes);
                 if fits(&leaf.label, 11.0, lr2.w, lr2.h) {
                     svg_text(h, lr2.x + 4.0, lr2.y + 14.0, 11.0, "tm-l", &leaf.label)?;
-                    let size = bytes(leaf.bytes);
                     if fits(&size, 11.0, lr2.w, lr2.h - 15.0) {
                         svg_text(h, lr2.x + 4.0, lr2.y + 28.0, 11.0, "tm-s", &size)?;
+                    }
+                } else if leaf.label.contains(' ') {
+                    // A sentence (the files no chat can be given): wrapped, if it fits so.
+                    let used = label_block(h, lr2, &leaf.label)?;
+                    if used > 0.0 && fits(&size, 11.0, lr2.w, lr2.h - used - 2.0) {
+                        svg_text(h, lr2.x + 5.0, lr2.y + used + 12.0, 11.0, "tm-s", &size)?;
                     }
                 }
                 h.push_str("</g>\n");
