@@ -363,6 +363,13 @@ pub struct ScanArgs {
     #[arg(long, default_value_t = 20, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=MAX_TOP))]
     pub top: u32,
 
+    /// Label chats and accounts with the usernames in FILE: one per line, `username` or
+    /// `username<TAB>label` (UTF-8; blank lines and lines starting with # are skipped).
+    /// Each username's md5 names its chat and account folders. Nothing is stored, and
+    /// --redact hides these labels.
+    #[arg(long, value_name = "FILE")]
+    pub names: Option<PathBuf>,
+
     /// Also read the first bytes of every 4.x `.dat` image to count its scheme (V1, V2,
     /// XOR and the image type under it). One extra open and read per image: about
     /// 1.4-1.6× the scan time on a 4.x tree, more with a cold cache.

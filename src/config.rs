@@ -55,6 +55,8 @@ pub struct ScanConfig {
     pub count_rows: bool,
     /// `--key-file`: read (and refused, exit 2) before any long work.
     pub key_file: Option<PathBuf>,
+    /// `--names`: usernames (and labels) for chats and accounts.
+    pub names: Option<PathBuf>,
     /// `--all-pages`: read every page of every database.
     pub all_pages: bool,
     /// Read every `.dat` image's first bytes for its scheme (`--dat-schemes`).
@@ -273,6 +275,7 @@ impl Config {
                 let top = usize::try_from(args.top).unwrap_or(usize::MAX);
                 let mut c = scan_config(args.common, top, View::Scan, env)?;
                 c.dat_schemes = args.dat_schemes;
+                c.names = args.names;
                 c.key_file = args.pages.key_file;
                 c.all_pages = args.pages.all_pages;
                 Ok(Config::Scan(c))
@@ -338,6 +341,7 @@ fn scan_config(a: CommonArgs, top: usize, view: View, env: &Env) -> Result<ScanC
         view,
         count_rows: !a.no_row_counts,
         key_file: None,
+        names: None,
         all_pages: false,
         dat_schemes: false,
         timings: a.timings,

@@ -23,6 +23,8 @@ pub enum Error {
     NotAReport { path: PathBuf, reason: String },
     #[error("{0}")]
     Usage(String),
+    #[error("--names {}: {reason}", path.display())]
+    Names { path: PathBuf, reason: String },
     /// `--key-file` refused (never quotes the file's contents).
     #[error("{0}")]
     KeyFile(#[from] crate::readers::sqlite::keyfile::KeyFileError),

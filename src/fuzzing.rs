@@ -275,7 +275,7 @@ mod tests {
             sqlite_header(&b);
             wal(&b);
             report_json(&b);
-            let mut j = b"{\"schema_version\":1,".to_vec();
+            let mut j = b"{\"schema_version\":2,".to_vec();
             j.extend_from_slice(&b);
             report_json(&j);
         }

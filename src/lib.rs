@@ -7,9 +7,9 @@
 //! | [`cli`] → [`config`] | the command line | clap types, then the validated [`config::Config`] |
 //! | [`commands`] | glue | one file per command: roots → tree → readers → model → render, `-o` writing, exit codes |
 //! | [`tree`] | reading the tree | [`tree::locate`] finds the roots → [`tree::walk`] visits every entry in parallel → [`tree::classify`] and [`tree::sniff`] place and type each file → [`tree::aggregate`] folds them into the report ([`tree::scan`] runs it all) |
-//! | [`dupes`] | comparing contents | the duplicate engine: size groups, one member per inode, a head + tail sample, a full BLAKE3 hash, read-only with identity checks (`dupes` runs it over the walk's files) |
-//! | [`readers`] | reading one file's insides | SQLite header, WAL and read-only view, plist, `.dat`, binary cookies, URL cache, HTTP storage; [`readers::describe`] turns the databases and plists the walk found into report entries |
-//! | [`model`] | the report | the [`model::Report`], `hosts` and `dupes` report types, `diff`, `--redact`; pure |
+//! | [`readers`] | reading one file's insides | SQLite header, WAL and read-only view, plist, `.dat`, binary cookies, URL cache, HTTP storage, the `--names` file; [`readers::describe`] turns the databases and plists the walk found into report entries |
+//! | [`model`] | the report | the [`model::Report`], `hosts` and `dupes` report types, accounts and chats across versions, chat names, `diff`, `--redact`; pure |
+//! | [`dupes`] | duplicate content | size groups → head + tail sample → full hash, read-only |
 //! | [`render`] | output | every format of every report (table, JSON, CSV, HTML, hosts, diff and dupes views) on a `&mut dyn Write` |
 //!
 //! [`escape`] (printable names), [`error`] and [`exit`] are shared by all stages. Only

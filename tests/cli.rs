@@ -315,7 +315,7 @@ fn output_file_is_written_whole_and_never_inside_the_scanned_folder() {
         .code(0)
         .stdout("");
     let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&target).unwrap()).unwrap();
-    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["schema_version"], 2);
     assert_eq!(
         std::fs::read_dir(out_dir.path()).unwrap().count(),
         1,

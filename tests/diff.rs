@@ -115,17 +115,19 @@ fn diff_refuses_what_is_not_a_report() {
     let bad = outs.path().join("bad.json");
     std::fs::write(&bad, "{ not json").unwrap();
     let partial = outs.path().join("partial.json");
-    std::fs::write(&partial, r#"{"schema_version": 1, "tool": {}}"#).unwrap();
-    let v2 = outs.path().join("v2.json");
+    std::fs::write(&partial, r#"{"schema_version": 2, "tool": {}}"#).unwrap();
+    // A report of the previous version (before chats and accounts were merged across
+    // versions): not comparable.
+    let v2 = outs.path().join("v1.json");
     let mut r: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&good).unwrap()).unwrap();
-    r["schema_version"] = 2.into();
+    r["schema_version"] = 1.into();
     std::fs::write(&v2, r.to_string()).unwrap();
 
     for (other, needle) in [
         (&bad, "not JSON"),
         (&partial, "missing field"),
-        (&v2, "schema_version 1, "),
+        (&v2, "schema_version 2, "),
     ] {
         let out = diff(&f, &good, other, &[]);
         assert_eq!(out.status.code(), Some(2));
@@ -135,5 +137,13 @@ fn diff_refuses_what_is_not_a_report() {
     }
     let out = diff(&f, &good, &v2, &[]);
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("has 2"), "{err}");
+    assert!(err.contains("has 1"), "{err}");
+    // Two old reports: refused with the version this build reads.
+    let out = diff(&f, &v2, &v2, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("schema_version 1, but this wechat-inspect reads version 2"),
+        "{err}"
+    );
 }

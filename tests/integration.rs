@@ -5,6 +5,7 @@
 mod util;
 
 mod browser;
+mod chats;
 mod classification;
 mod cli;
 mod diff;

@@ -107,7 +107,27 @@ fn check(f: &Fake, target: &Path) {
         let name = path.rsplit('/').next().unwrap();
         assert!(name.starts_with("file-"), "{path}");
         if acct != "shared" {
-            assert!(path.contains(acct), "{path} is not under {acct}");
+            // Under the account's folder, or one of its aliases (a 3.x folder that is
+            // the same account).
+            let a = r["accounts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|a| a["id"] == acct)
+                .unwrap();
+            let folders: Vec<&str> = std::iter::once(acct)
+                .chain(
+                    a["aliases"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| x.as_str().unwrap()),
+                )
+                .collect();
+            assert!(
+                folders.iter().any(|f| path.contains(f)),
+                "{path} is not under {folders:?}"
+            );
         }
     }
 }

@@ -4,11 +4,12 @@
 use super::output::emit;
 use super::{exit_for, now_rfc3339, roots_for};
 use crate::config::ScanConfig;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::model::hosts::HostsOptions;
-use crate::model::redact;
+use crate::model::{names, redact};
 use crate::readers::describe::MetaOptions;
+use crate::readers::names_file;
 use crate::readers::sqlite::cipher::KeyRing;
 use crate::readers::sqlite::keyfile::load_key_file;
 use crate::render::{self, Format, Style, View};
@@ -22,6 +23,14 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
     // The key file first: a refusal is a fatal error before any long work.
     let keys = match &c.key_file {
         Some(path) => Some(Arc::new(KeyRing::new(load_key_file(path)?))),
+        None => None,
+    };
+    // The names file too (read whole, bounded; nothing of it is kept but labels).
+    let names = match &c.names {
+        Some(path) => Some(names_file::load(path).map_err(|e| Error::Names {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?),
         None => None,
     };
     let (roots, base, sink) = roots_for(&c.target, c.any, &c.output)?;
@@ -42,6 +51,7 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
     };
     let scanned = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
     let (mut report, timings) = (scanned.report, scanned.timings);
+    names::label(&mut report, names.as_ref());
     if c.redact {
         redact::redact(&mut report);
     }

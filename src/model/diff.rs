@@ -28,6 +28,9 @@ pub struct Change {
     pub old_files: u64,
     pub new_files: u64,
     pub delta_files: i64,
+    /// A chat's or account's label in the newer report (else the older one), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 /// The whole comparison. Unchanged keys are left out; every list is sorted by the
@@ -66,7 +69,31 @@ fn change(key: &str, old: Size, new: Size) -> Change {
         old_files: old.files,
         new_files: new.files,
         delta_files: delta(old.files, new.files),
+        label: None,
     }
+}
+
+/// Put each key's label on its change: the newer report's, else the older one's.
+fn with_labels<'a>(
+    mut rows: Vec<Change>,
+    old: impl Iterator<Item = (String, &'a Option<String>)>,
+    new: impl Iterator<Item = (String, &'a Option<String>)>,
+) -> Vec<Change> {
+    let mut labels: BTreeMap<String, &String> = BTreeMap::new();
+    for (k, l) in old.chain(new) {
+        if let Some(l) = l {
+            labels.insert(k, l);
+        }
+    }
+    for c in &mut rows {
+        c.label = labels.get(&c.key).map(|l| (*l).clone());
+    }
+    rows
+}
+
+/// A chat's key: its identity is (account, chat).
+fn chat_key(c: &super::ChatTotals) -> String {
+    format!("{}/{}", c.account, c.chat)
 }
 
 fn changes<'a>(
@@ -116,17 +143,21 @@ pub fn diff(old: &Report, new: &Report) -> DiffReport {
             old.categories.iter().map(|c| (c.id.clone(), &c.size)),
             new.categories.iter().map(|c| (c.id.clone(), &c.size)),
         ),
-        accounts: changes(
-            old.accounts.iter().map(|a| (a.id.clone(), &a.size)),
-            new.accounts.iter().map(|a| (a.id.clone(), &a.size)),
+        accounts: with_labels(
+            changes(
+                old.accounts.iter().map(|a| (a.id.clone(), &a.size)),
+                new.accounts.iter().map(|a| (a.id.clone(), &a.size)),
+            ),
+            old.accounts.iter().map(|a| (a.id.clone(), &a.label)),
+            new.accounts.iter().map(|a| (a.id.clone(), &a.label)),
         ),
-        chats: changes(
-            old.chats
-                .iter()
-                .map(|c| (format!("{}/{}", c.account, c.chat), &c.size)),
-            new.chats
-                .iter()
-                .map(|c| (format!("{}/{}", c.account, c.chat), &c.size)),
+        chats: with_labels(
+            changes(
+                old.chats.iter().map(|c| (chat_key(c), &c.size)),
+                new.chats.iter().map(|c| (chat_key(c), &c.size)),
+            ),
+            old.chats.iter().map(|c| (chat_key(c), &c.label)),
+            new.chats.iter().map(|c| (chat_key(c), &c.label)),
         ),
         months: changes(
             old.months.iter().map(|m| (m.month.clone(), &m.size)),

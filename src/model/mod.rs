@@ -2,23 +2,29 @@
 //!
 //! Plain data with a fixed, documented order (see `docs/report-schema.json`). Sizes are
 //! integer bytes, times RFC 3339, paths `/`-separated and relative to the path given.
-//! Beside it: the `hosts` report ([`hosts`]) and host-name logic ([`domain`]), the
-//! comparison of two reports ([`diff`]) and `--redact` ([`redact`]). Pure: no I/O.
+//! Beside it: the `hosts` report ([`hosts`]) and host-name logic ([`domain`]), one
+//! account and one chat across WeChat versions ([`accounts`]), chat and account names
+//! without a key ([`names`]), the comparison of two reports ([`diff`]) and `--redact`
+//! ([`redact`]). Pure: no I/O.
 
+pub(crate) mod accounts;
 pub(crate) mod diff;
 pub(crate) mod domain;
 pub mod dupes;
 pub mod hosts;
+pub mod names;
 pub(crate) mod redact;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Version of the JSON layout. Bump on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the JSON layout. Bump on any incompatible change. 2: one row per account
+/// across WeChat versions (a 3.x folder linked to its 4.x account is an alias) and one
+/// row per chat across versions, so account ids and chat rows mean something else.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A full scan report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub schema_version: u32,
     pub tool: Tool,
@@ -47,6 +53,14 @@ pub struct Report {
     /// 4.x chat-image `.dat` files per account, chat, scheme and variant.
     #[serde(default)]
     pub dat_images: Vec<DatImages>,
+    /// Accounts that logged in on this Mac (`xwechat_files/all_users/login/<wxid>/`),
+    /// with or without data left.
+    #[serde(default)]
+    pub accounts_seen: Vec<AccountSeen>,
+    /// Per account, the 4.x chat files and videos kept per month (`msg/file`,
+    /// `msg/video`): which chat they belong to is only in the encrypted databases.
+    #[serde(default)]
+    pub unattributed: Vec<Unattributed>,
     /// Duplicates seen without reading a byte. Absent in reports from before 0.3.
     #[serde(default)]
     pub dupe_hints: DupeHints,
@@ -120,6 +134,35 @@ pub struct ChatHints {
     pub chat: String,
     #[serde(flatten)]
     pub figures: HintFigures,
+}
+
+/// What [`Unattributed`] bytes are, in every format.
+pub const UNATTRIBUTED_LABEL: &str = "files and videos not attributable to a chat without the key";
+
+/// One account's chat media that no chat can be given without the key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unattributed {
+    pub account: String,
+    /// [`UNATTRIBUTED_LABEL`].
+    pub label: String,
+    #[serde(flatten)]
+    pub size: Size,
+    /// Apparent bytes per category id.
+    pub categories: BTreeMap<String, u64>,
+    /// `YYYY-MM` of the oldest and newest file (last modified, UTC).
+    pub first_month: Option<String>,
+    pub last_month: Option<String>,
+}
+
+/// An account folder in `xwechat_files/all_users/login/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountSeen {
+    /// The folder name (the account's wxid).
+    pub id: String,
+    /// The `accounts[]` row holding its data, `null` when none is left.
+    pub account: Option<String>,
+    /// From `--names`.
+    pub label: Option<String>,
 }
 
 /// One database file. Fields that need a readable SQLite header are `null` for an
@@ -223,7 +266,7 @@ pub struct DatImages {
 }
 
 /// Which program wrote the report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tool {
     pub name: String,
     pub version: String,
@@ -314,19 +357,36 @@ pub struct CategoryTotals {
     pub size: Size,
 }
 
-/// One account's totals.
+/// One account's totals, across WeChat versions (see [`accounts`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountTotals {
     /// The account folder (3.x md5, 4.x `<wxid>_<4hex>`), or `shared` for app-wide files.
+    /// An account found in both versions is reported under its 4.x folder.
     pub id: String,
+    /// The layout of the folder `id` names (`by_layout` has the bytes of each).
     pub layout: String,
     #[serde(flatten)]
     pub size: Size,
     /// Chats found for this account.
     pub chats: u64,
+    /// 3.x account folders that are this account (md5 of its wxid).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Files and bytes per layout (`wechat3`, `wechat4`, `shared`).
+    #[serde(default)]
+    pub by_layout: BTreeMap<String, Size>,
+    /// From `--names` (`null` otherwise, and with `--redact`).
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Why no 3.x folder is linked where one might be expected.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
-/// One chat's totals. A hard-linked file counts in every chat that links it.
+/// One chat's totals, across WeChat versions: within an account, 3.x
+/// `MessageTemp/<h>`, 4.x `msg/attach/<h>`, `temp/RWTemp/<month>/<h>` and
+/// `cache/<month>/Message/<h>` are one chat. A hard-linked file counts in every chat
+/// that links it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChatTotals {
     pub account: String,
@@ -336,6 +396,25 @@ pub struct ChatTotals {
     pub size: Size,
     /// Apparent bytes per category id.
     pub categories: BTreeMap<String, u64>,
+    /// A name for the chat, or `null` (see `label_source`).
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Where `label` comes from: `system` (WeChat's fixed usernames), `names-file`
+    /// (`--names`) or `key` (the contact databases, with the owner's key).
+    #[serde(default)]
+    pub label_source: Option<names::LabelSource>,
+    /// `system`, `person`, `group` or `official` when the username is known; `null`
+    /// otherwise (a folder name alone does not say).
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// Files and bytes per layout (`wechat3`, `wechat4`).
+    #[serde(default)]
+    pub by_layout: BTreeMap<String, Size>,
+    /// `YYYY-MM` of its oldest and newest file (last modified, UTC).
+    #[serde(default)]
+    pub first_month: Option<String>,
+    #[serde(default)]
+    pub last_month: Option<String>,
 }
 
 /// Files last modified in one month (UTC).

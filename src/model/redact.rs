@@ -19,6 +19,7 @@
 
 use super::dupes::DupesReport;
 use super::hosts::{HostsReport, FIXED_NON_HOST_NAMES, FIXED_STORE_NAMES};
+use super::names::{system_chat, LabelSource};
 use super::Report;
 use crate::tree::classify::pattern::{is_md5, is_month};
 use crate::tree::classify::rules::RULES;
@@ -492,6 +493,20 @@ fn collect(r: &Report, found: &mut Found) {
         }
         found.chats.insert(d.chat.clone());
     }
+    for a in &r.accounts {
+        found.accounts.extend(a.aliases.iter().cloned());
+    }
+    for u in &r.unattributed {
+        if u.account != "shared" {
+            found.accounts.insert(u.account.clone());
+        }
+    }
+    for s in &r.accounts_seen {
+        found.users.insert(s.id.clone());
+        if let Some(a) = &s.account {
+            found.accounts.insert(a.clone());
+        }
+    }
     for a in &r.dupe_hints.accounts {
         if a.id != "shared" {
             found.accounts.insert(a.id.clone());
@@ -545,13 +560,36 @@ fn apply(names: &Names, r: &mut Report) {
         root.path = names.path(&root.path, false);
         root.container_path = names.path(&root.container_path, false);
     }
+    // Labels from `--names` (or a key) are the user's names for people: hidden. System
+    // labels name no one (the same on every Mac) and stay, as does a chat's kind.
     for a in &mut r.accounts {
         a.id = names.account(&a.id);
+        for alias in &mut a.aliases {
+            *alias = names.account(alias);
+        }
+        a.aliases.sort();
+        a.label = None;
     }
     for c in &mut r.chats {
+        if c.label_source != Some(LabelSource::System) {
+            // A system chat the user named is still that system chat.
+            let system = system_chat(&c.chat);
+            c.label = system.map(|s| s.label.to_string());
+            c.label_source = system.map(|_| LabelSource::System);
+        }
         c.account = names.account(&c.account);
         c.chat = names.get(Kind::Chat, &c.chat);
     }
+    for s in &mut r.accounts_seen {
+        s.id = names.get(Kind::User, &s.id);
+        s.account = s.account.as_deref().map(|a| names.account(a));
+        s.label = None;
+    }
+    r.accounts_seen.sort_by(|a, b| a.id.cmp(&b.id));
+    for u in &mut r.unattributed {
+        u.account = names.account(&u.account);
+    }
+    r.unattributed.sort_by(|a, b| a.account.cmp(&b.account));
     for f in &mut r.largest {
         f.account = names.account(&f.account);
         f.path = names.path(&f.path, true);

@@ -14,6 +14,7 @@ pub(crate) mod binarycookies;
 pub(crate) mod dat;
 pub(crate) mod describe;
 pub(crate) mod httpstorage;
+pub(crate) mod names_file;
 pub(crate) mod plist;
 pub(crate) mod sqlite;
 pub(crate) mod urlcache;

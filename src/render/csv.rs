@@ -2,8 +2,12 @@
 //!
 //! Columns: `section,id,detail,files,apparent_bytes,allocated_bytes`. Sections and what
 //! `id`/`detail` hold: `totals` (`all`), `root` (path, kind), `layout` (root path,
-//! layout), `category` (id, label), `account` (id, layout), `chat` (account/chat),
-//! `chat-category` (account/chat, category id; bytes only), `month` (YYYY-MM),
+//! layout), `category` (id, label), `account` (id, layout), `account-layout` (id,
+//! layout), `account-alias` (id, a 3.x folder that is the same account; no numbers),
+//! `account-label` (id, label; no numbers), `account-seen` (wxid, the account row with
+//! its data or `-`; no numbers), `chat` (account/chat, label or empty), `chat-layout`
+//! (account/chat, layout), `chat-category` (account/chat, category id; bytes only),
+//! `unattributed` (account, what the bytes are), `month` (YYYY-MM),
 //! `file-type` (type), `image-variant` (layout, variant), `largest` (path, category),
 //! `hard-links` (`shared`), `database` (path, role or `-`; bytes), `database-free` (path,
 //! `freelist`; files = free pages, apparent = reclaimable bytes), `database-wal` (path,
@@ -203,13 +207,38 @@ fn scan_rows(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     for a in &r.accounts {
         row(out, "account", &a.id, &a.layout, size(&a.size))?;
+        for (layout, s) in &a.by_layout {
+            row(out, "account-layout", &a.id, layout, size(s))?;
+        }
+        for alias in &a.aliases {
+            row(out, "account-alias", &a.id, alias, [None, None, None])?;
+        }
+        if let Some(label) = &a.label {
+            row(out, "account-label", &a.id, label, [None, None, None])?;
+        }
+    }
+    for s in &r.accounts_seen {
+        let account = s.account.as_deref().unwrap_or("-");
+        row(out, "account-seen", &s.id, account, [None, None, None])?;
     }
     for c in &r.chats {
         let id = format!("{}/{}", c.account, c.chat);
-        row(out, "chat", &id, "", size(&c.size))?;
+        row(
+            out,
+            "chat",
+            &id,
+            c.label.as_deref().unwrap_or(""),
+            size(&c.size),
+        )?;
+        for (layout, s) in &c.by_layout {
+            row(out, "chat-layout", &id, layout, size(s))?;
+        }
         for (cat, bytes) in &c.categories {
             row(out, "chat-category", &id, cat, [None, Some(*bytes), None])?;
         }
+    }
+    for u in &r.unattributed {
+        row(out, "unattributed", &u.account, &u.label, size(&u.size))?;
     }
     for m in &r.months {
         row(out, "month", &m.month, "", size(&m.size))?;

@@ -60,10 +60,11 @@ fn section(out: &mut dyn Write, title: &str, rows: &[Change], width: isize) -> i
             "  {:>11}  {:<11} {:<w$} {:>10} → {:<10} files {}",
             signed_bytes(c.delta_bytes),
             printable(&c.status),
-            if width < 0 {
-                truncate_left(&c.key, w)
-            } else {
-                truncate_right(&c.key, w)
+            match &c.label {
+                // A label first, then as much of the key as fits.
+                Some(label) => truncate_right(&format!("{label} · {}", c.key), w),
+                None if width < 0 => truncate_left(&c.key, w),
+                None => truncate_right(&c.key, w),
             },
             bytes(c.old_bytes),
             bytes(c.new_bytes),

@@ -2,7 +2,8 @@
 
 use super::{Style, View};
 use crate::escape::{printable, Notation, Printable};
-use crate::model::{Database, Report};
+use crate::model::accounts::SHARED_V3_MATCH;
+use crate::model::{ChatTotals, Database, Report, Size, Unattributed};
 use crate::render::human::{bar, bytes, count, percent, truncate_left, truncate_right};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -189,51 +190,8 @@ fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
         "{:<34}{:>12}{:>8}{:>10}{:>7}",
         "ACCOUNTS", "size", "share", "files", "chats"
     ))?;
-    for a in &r.accounts {
-        writeln!(
-            o.w,
-            "  {:<24} {:<7} {:>10} {:>7} {:>9} {:>6}",
-            truncate_right(&a.id, 24),
-            printable(&a.layout),
-            bytes(a.size.apparent_bytes),
-            percent(a.size.apparent_bytes, total),
-            count(a.size.files),
-            count(a.chats)
-        )?;
-    }
-
-    o.heading(&format!(
-        "TOP CHATS ({} of {})",
-        r.chats.len().min(TOP_CHATS),
-        r.chats.len()
-    ))?;
-    if r.chats.is_empty() {
-        writeln!(o.w, "  none found")?;
-    }
-    for c in r.chats.iter().take(TOP_CHATS) {
-        let mut split: Vec<(&String, &u64)> = c.categories.iter().collect();
-        split.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-        let split: Vec<String> = split
-            .iter()
-            .take(2)
-            .map(|(id, b)| {
-                format!(
-                    "{} {}",
-                    id.trim_start_matches("chat-"),
-                    percent(**b, c.size.apparent_bytes)
-                )
-            })
-            .collect();
-        writeln!(
-            o.w,
-            "  {:<13} {:<18} {:>10} {:>6}  {}",
-            truncate_right(&c.chat, 13),
-            truncate_right(&c.account, 18),
-            bytes(c.size.apparent_bytes),
-            count(c.size.files),
-            truncate_right(&split.join(", "), 26)
-        )?;
-    }
+    accounts(r, o, total)?;
+    top_chats(r, o)?;
 
     if r.months.len() > MAX_MONTH_ROWS {
         let mut years: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
@@ -313,6 +271,175 @@ fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
         )?;
     }
 
+    Ok(())
+}
+
+/// `YYYY-MM…YYYY-MM`, one month alone, or nothing.
+fn month_span(first: &Option<String>, last: &Option<String>) -> String {
+    match (first, last) {
+        (Some(a), Some(b)) if a != b => format!("{a}…{b}"),
+        (Some(a), _) | (None, Some(a)) => a.clone(),
+        (None, None) => String::new(),
+    }
+}
+
+/// `3.x` for `wechat3`, `4.x` for `wechat4`.
+fn short_layout(layout: &str) -> &str {
+    match layout {
+        "wechat3" => "3.x",
+        "wechat4" => "4.x",
+        other => other,
+    }
+}
+
+/// `3.x 12.0 KiB + 4.x 3.1 KiB` (non-empty layouts).
+fn layout_split(by_layout: &BTreeMap<String, Size>) -> String {
+    by_layout
+        .iter()
+        .filter(|(_, s)| s.files > 0 || s.apparent_bytes > 0)
+        .map(|(l, s)| format!("{} {}", short_layout(l), bytes(s.apparent_bytes)))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// The notes on an account with no linked 3.x folder, short for 80 columns.
+const NO_V3_MATCH_SHORT: &str =
+    "no 3.x folder matches this id (custom IDs can differ from usernames)";
+const SHARED_V3_MATCH_SHORT: &str = "its 3.x folder also matches another 4.x folder: not linked";
+
+fn accounts(r: &Report, o: &mut Out<'_>, total: u64) -> io::Result<()> {
+    for a in &r.accounts {
+        let layout = if a.by_layout.len() > 1 {
+            "3.x+4.x"
+        } else {
+            a.layout.as_str()
+        };
+        writeln!(
+            o.w,
+            "  {:<24} {:<7} {:>10} {:>7} {:>9} {:>6}",
+            truncate_right(&a.id, 24),
+            printable(layout),
+            bytes(a.size.apparent_bytes),
+            percent(a.size.apparent_bytes, total),
+            count(a.size.files),
+            count(a.chats)
+        )?;
+        if let Some(label) = &a.label {
+            writeln!(o.w, "    = {}", truncate_right(label, 72))?;
+        }
+        for alias in &a.aliases {
+            let line = format!(
+                "also 3.x folder {} · {}",
+                truncate_right(alias, 13),
+                layout_split(&a.by_layout)
+            );
+            writeln!(o.w, "    {}", truncate_right(&line, 74))?;
+        }
+        match a.note.as_deref() {
+            Some(SHARED_V3_MATCH) => writeln!(o.w, "    ! {SHARED_V3_MATCH_SHORT}")?,
+            Some(_) => writeln!(o.w, "    ! {NO_V3_MATCH_SHORT}")?,
+            None => {}
+        }
+    }
+    if !r.accounts_seen.is_empty() {
+        writeln!(
+            o.w,
+            "  Logged in on this Mac (all_users/login): {}",
+            count(r.accounts_seen.len() as u64)
+        )?;
+        for s in &r.accounts_seen {
+            let name = match &s.label {
+                Some(l) => format!("{} = {l}", s.id),
+                None => s.id.clone(),
+            };
+            let line = match &s.account {
+                Some(a) => format!("{name} → {a}"),
+                None => format!("{name}: no data left"),
+            };
+            writeln!(o.w, "    {}", truncate_right(&line, 74))?;
+        }
+    }
+    Ok(())
+}
+
+/// A row of TOP CHATS: a chat, or an account's bytes no chat can be given.
+enum ChatRow<'a> {
+    Chat(&'a ChatTotals),
+    Unattributed(&'a Unattributed),
+}
+
+/// The two largest categories, as `images 80%, videos 20%`.
+fn top_kinds(categories: &BTreeMap<String, u64>, whole: u64) -> String {
+    let mut split: Vec<(&String, &u64)> = categories.iter().collect();
+    split.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    split
+        .iter()
+        .take(2)
+        .map(|(id, b)| format!("{} {}", id.trim_start_matches("chat-"), percent(**b, whole)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The largest chats, two lines each: name (label, else folder), account, size, files
+/// and months; then top kinds and bytes per layout. Each account's unattributable
+/// files and videos are rows too, in size order.
+fn top_chats(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
+    o.heading(&format!(
+        "TOP CHATS ({} of {})",
+        r.chats.len().min(TOP_CHATS),
+        r.chats.len()
+    ))?;
+    if r.chats.is_empty() && r.unattributed.is_empty() {
+        writeln!(o.w, "  none found")?;
+    }
+    let mut rows: Vec<(u64, ChatRow<'_>)> = r
+        .chats
+        .iter()
+        .take(TOP_CHATS)
+        .map(|c| (c.size.apparent_bytes, ChatRow::Chat(c)))
+        .chain(
+            r.unattributed
+                .iter()
+                .map(|u| (u.size.apparent_bytes, ChatRow::Unattributed(u))),
+        )
+        .collect();
+    // Stable: chats keep their order among equals.
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
+    for (_, row) in rows {
+        match row {
+            ChatRow::Chat(c) => {
+                let name = c.label.as_deref().unwrap_or(&c.chat);
+                writeln!(
+                    o.w,
+                    "  {:<24} {:<18} {:>10} {:>6}  {}",
+                    truncate_right(name, 24),
+                    truncate_right(&c.account, 18),
+                    bytes(c.size.apparent_bytes),
+                    count(c.size.files),
+                    printable(&month_span(&c.first_month, &c.last_month))
+                )?;
+                let mut detail: Vec<String> = Vec::new();
+                if c.label.is_some() {
+                    detail.push(truncate_right(&c.chat, 9));
+                }
+                detail.push(top_kinds(&c.categories, c.size.apparent_bytes));
+                detail.push(layout_split(&c.by_layout));
+                writeln!(o.w, "    {}", truncate_right(&detail.join(" · "), 76))?;
+            }
+            ChatRow::Unattributed(u) => {
+                writeln!(
+                    o.w,
+                    "  {:<24} {:<18} {:>10} {:>6}  {}",
+                    "(no chat)",
+                    truncate_right(&u.account, 18),
+                    bytes(u.size.apparent_bytes),
+                    count(u.size.files),
+                    printable(&month_span(&u.first_month, &u.last_month))
+                )?;
+                writeln!(o.w, "    {}", truncate_right(&u.label, 76))?;
+            }
+        }
+    }
     Ok(())
 }
 

@@ -106,6 +106,9 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
     };
     report.databases = described.databases;
     report.plists = described.plists;
+    // One row per account and per chat across WeChat versions (every section's
+    // account ids follow, so this runs once they are all in).
+    crate::model::accounts::link(&mut report);
     if !described.issues.is_empty() {
         report.issues.extend(described.issues);
         report.issues.sort();

@@ -561,3 +561,113 @@ pub fn planted_dupes() -> Fake {
         .file(&a3("Message/MessageTemp/empty.txt"), b"");
     f
 }
+
+// ---------------------------------------------------------------------------
+// A Mac where one account moved from WeChat 3.x to 4.x (tests/chats.rs).
+// ---------------------------------------------------------------------------
+
+/// md5 in lowercase hex, computed here (not by the tool).
+pub fn md5_hex(s: &str) -> String {
+    use md5::{Digest, Md5};
+    Md5::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The account that moved: its wxid, and its 4.x folder.
+pub const MOVED_WXID: &str = "wxid_moved0001";
+pub const MOVED_V4: &str = "wxid_moved0001_ab12";
+/// A 4.x account with no 3.x past.
+pub const OTHER_V4: &str = "wxid_other0002_cd34";
+/// The friend and the group of the moved account.
+pub const FRIEND: &str = "wxid_friend0001";
+pub const GROUP: &str = "12345678901@chatroom";
+/// 2023-01-15T00:00:00Z and 2024-06-15T00:00:00Z.
+pub const JAN_2023: u64 = 1_673_740_800;
+pub const JUN_2024: u64 = 1_718_409_600;
+
+/// Files to create: (path, bytes).
+pub type Files = Vec<(String, usize)>;
+
+/// The moved account's files per layout: (path, bytes). The 3.x account folder is
+/// md5(MOVED_WXID); File Transfer, the friend and the group are in both versions, and
+/// 4.x keeps 35,000 bytes of files and videos per month.
+pub fn moved_files() -> (Files, Files) {
+    let a3 = md5_hex(MOVED_WXID);
+    let (fh, friend, group) = (md5_hex("filehelper"), md5_hex(FRIEND), md5_hex(GROUP));
+    let v3 = vec![
+        (
+            format!("{V3}/{a3}/Message/MessageTemp/{fh}/Image/1_.pic.jpg"),
+            1000,
+        ),
+        (
+            format!("{V3}/{a3}/Message/MessageTemp/{friend}/Video/2_1.mp4"),
+            2000,
+        ),
+        (
+            format!("{V3}/{a3}/Message/MessageTemp/{group}/File/a.pdf"),
+            3000,
+        ),
+        (format!("{V3}/{a3}/Message/msg_0.db"), 4096),
+    ];
+    let v4 = vec![
+        (
+            format!("{XF}/{MOVED_V4}/msg/attach/{fh}/2024-05/Img/a.dat"),
+            100,
+        ),
+        (
+            format!("{XF}/{MOVED_V4}/temp/RWTemp/2024-06/{friend}/doc.pdf"),
+            200,
+        ),
+        (
+            format!("{XF}/{MOVED_V4}/cache/2024-05/Message/{group}/b.jpg"),
+            300,
+        ),
+        (
+            format!("{XF}/{MOVED_V4}/msg/file/2024-05/report.pdf"),
+            15000,
+        ),
+        (format!("{XF}/{MOVED_V4}/msg/video/2024-05/v.mp4"), 20000),
+        (
+            format!("{XF}/{MOVED_V4}/db_storage/message/message_0.db"),
+            8192,
+        ),
+    ];
+    (v3, v4)
+}
+
+/// The moved account (see [`moved_files`]), another 4.x account, a 3.x folder of some
+/// other account, and two login folders (one with no data left).
+pub fn moved_mac() -> Fake {
+    let f = Fake::new();
+    let (v3, v4) = moved_files();
+    for (p, n) in v3.iter().chain(v4.iter()) {
+        f.sized(p, *n);
+    }
+    f.mtime(&v3[0].0, JAN_2023).mtime(&v4[1].0, JUN_2024);
+    f.sized(
+        &format!(
+            "{XF}/{OTHER_V4}/msg/attach/{}/2024-05/Img/c.dat",
+            md5_hex("wxid_x")
+        ),
+        50,
+    )
+    .sized(
+        &format!(
+            "{V3}/{}/Message/MessageTemp/{}/Image/z.jpg",
+            md5_hex("someone_else"),
+            md5_hex("filehelper")
+        ),
+        70,
+    )
+    .sized(
+        &format!("{XF}/all_users/login/{MOVED_WXID}/key_info.db"),
+        10,
+    )
+    .sized(
+        &format!("{XF}/all_users/login/wxid_gone0003/key_info.db"),
+        10,
+    );
+    f
+}

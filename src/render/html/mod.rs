@@ -6,7 +6,7 @@ pub(crate) mod treemap;
 
 use crate::escape::{printable, Notation, Printable};
 use crate::model::hosts::HostsReport;
-use crate::model::{ChatTotals, Report};
+use crate::model::{ChatTotals, Report, UNATTRIBUTED_LABEL};
 use crate::render::human::{bytes, count, percent, truncate_right};
 use crate::render::View;
 use crate::tree::classify::category::{category_color, Category};
@@ -346,13 +346,19 @@ fn categories(r: &Report, h: &mut String) -> fmt::Result {
         )?;
     }
     h.push_str("</tbody>\n</table>\n");
-    h.push_str("<h2>Accounts</h2>\n<table class=\"sortable\" id=\"accounts\">\n<thead><tr><th>Account</th><th>Layout</th><th class=\"n\">Size</th><th class=\"n\">Share</th><th class=\"n\">Files</th><th class=\"n\">Chats</th></tr></thead>\n<tbody>\n");
+    h.push_str("<h2>Accounts</h2>\n<table class=\"sortable\" id=\"accounts\">\n<thead><tr><th>Account</th><th>Name</th><th>Layout</th><th class=\"n\">Size</th><th class=\"n\">Share</th><th class=\"n\">Files</th><th class=\"n\">Chats</th><th>Same account in 3.x</th></tr></thead>\n<tbody>\n");
     for a in &r.accounts {
+        let layouts: Vec<String> = a
+            .by_layout
+            .iter()
+            .map(|(l, s)| format!("{l} {}", bytes(s.apparent_bytes)))
+            .collect();
         writeln!(
             h,
-            "<tr><td class=\"path\">{id}</td><td>{layout}</td><td class=\"n\" data-v=\"{b}\">{hb}</td><td class=\"n\" data-v=\"{b}\">{p}</td><td class=\"n\" data-v=\"{f}\">{hf}</td><td class=\"n\" data-v=\"{c}\">{hc}</td></tr>",
+            "<tr><td class=\"path\">{id}</td><td>{name}</td><td>{layout}</td><td class=\"n\" data-v=\"{b}\">{hb}</td><td class=\"n\" data-v=\"{b}\">{p}</td><td class=\"n\" data-v=\"{f}\">{hf}</td><td class=\"n\" data-v=\"{c}\">{hc}</td><td class=\"path\">{aliases}</td></tr>",
             id = esc(&a.id),
-            layout = esc(&a.layout),
+            name = esc(a.label.as_deref().unwrap_or("")),
+            layout = esc(&layouts.join(" + ")),
             b = a.size.apparent_bytes,
             hb = bytes(a.size.apparent_bytes),
             p = percent(a.size.apparent_bytes, total),
@@ -360,9 +366,38 @@ fn categories(r: &Report, h: &mut String) -> fmt::Result {
             hf = count(a.size.files),
             c = a.chats,
             hc = count(a.chats),
+            aliases = esc(&a.aliases.join(", ")),
         )?;
     }
-    h.push_str("</tbody>\n</table>\n</section>\n");
+    h.push_str("</tbody>\n</table>\n");
+    for a in r.accounts.iter().filter(|a| a.note.is_some()) {
+        writeln!(
+            h,
+            "<p class=\"muted\"><span class=\"path\">{}</span>: {}</p>",
+            esc(&a.id),
+            esc(a.note.as_deref().unwrap_or(""))
+        )?;
+    }
+    if !r.accounts_seen.is_empty() {
+        h.push_str("<p class=\"muted\">Logged in on this Mac (<span class=\"path\">all_users/login</span>): ");
+        let seen: Vec<String> = r
+            .accounts_seen
+            .iter()
+            .map(|s| {
+                let name = match &s.label {
+                    Some(l) => format!("{} ({})", esc(&s.id), esc(l)),
+                    None => esc(&s.id),
+                };
+                match &s.account {
+                    Some(a) => format!("<span class=\"path\">{name}</span> → {}", esc(a)),
+                    None => format!("<span class=\"path\">{name}</span>, no data left"),
+                }
+            })
+            .collect();
+        h.push_str(&seen.join("; "));
+        h.push_str("</p>\n");
+    }
+    h.push_str("</section>\n");
     Ok(())
 }
 
@@ -393,11 +428,15 @@ fn leaves(r: &Report, cat: &str, cat_bytes: u64) -> Vec<Leaf> {
         .iter()
         .take(TREEMAP_CHATS)
         .map(|(c, b)| Leaf {
-            label: truncate_right(&c.chat, 11),
+            label: truncate_right(c.label.as_deref().unwrap_or(&c.chat), 14),
             title: format!(
-                "{} · chat {} (account {}): {}",
+                "{} · chat {}{} (account {}): {}",
                 label_of(cat),
                 c.chat,
+                c.label
+                    .as_deref()
+                    .map(|l| format!(", {l}"))
+                    .unwrap_or_default(),
                 c.account,
                 bytes(*b)
             ),
@@ -413,15 +452,31 @@ fn leaves(r: &Report, cat: &str, cat_bytes: u64) -> Vec<Leaf> {
             bytes: rest,
         });
     }
-    if cat_bytes > in_chats && !out.is_empty() {
+    // 4.x files and videos kept per month: which chat they are from is in the
+    // encrypted databases only.
+    let unattributed: u64 = r
+        .unattributed
+        .iter()
+        .filter_map(|u| u.categories.get(cat))
+        .sum();
+    if unattributed > 0 {
         out.push(Leaf {
-            label: "not in a chat".into(),
+            label: "not attributable to a chat without the key".into(),
             title: format!(
-                "{} · not in a chat folder: {}",
+                "{} · {} (4.x msg/file, msg/video): {}",
                 label_of(cat),
-                bytes(cat_bytes - in_chats)
+                UNATTRIBUTED_LABEL,
+                bytes(unattributed)
             ),
-            bytes: cat_bytes - in_chats,
+            bytes: unattributed,
+        });
+    }
+    let rest = cat_bytes.saturating_sub(in_chats.saturating_add(unattributed));
+    if rest > 0 && !out.is_empty() {
+        out.push(Leaf {
+            label: "outside chat folders".into(),
+            title: format!("{} · outside chat folders: {}", label_of(cat), bytes(rest)),
+            bytes: rest,
         });
     }
     out.sort_by_key(|l| std::cmp::Reverse(l.bytes));
@@ -573,11 +628,17 @@ fn treemap(r: &Report, h: &mut String) -> fmt::Result {
                     lr2.w,
                     lr2.h
                 )?;
+                let size = bytes(leaf.bytes);
                 if fits(&leaf.label, 11.0, lr2.w, lr2.h) {
                     svg_text(h, lr2.x + 4.0, lr2.y + 14.0, 11.0, "tm-l", &leaf.label)?;
-                    let size = bytes(leaf.bytes);
                     if fits(&size, 11.0, lr2.w, lr2.h - 15.0) {
                         svg_text(h, lr2.x + 4.0, lr2.y + 28.0, 11.0, "tm-s", &size)?;
+                    }
+                } else if leaf.label.contains(' ') {
+                    // A sentence (the files no chat can be given): wrapped, if it fits so.
+                    let used = label_block(h, lr2, &leaf.label)?;
+                    if used > 0.0 && fits(&size, 11.0, lr2.w, lr2.h - used - 2.0) {
+                        svg_text(h, lr2.x + 5.0, lr2.y + used + 12.0, 11.0, "tm-s", &size)?;
                     }
                 }
                 h.push_str("</g>\n");
@@ -707,6 +768,15 @@ fn histogram(r: &Report, h: &mut String) -> fmt::Result {
     )
 }
 
+/// `YYYY-MM – YYYY-MM`, one month alone, or nothing.
+fn months(first: &Option<String>, last: &Option<String>) -> String {
+    match (first, last) {
+        (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
+        (Some(a), _) | (None, Some(a)) => a.clone(),
+        (None, None) => String::new(),
+    }
+}
+
 fn chats(r: &Report, h: &mut String) -> fmt::Result {
     writeln!(
         h,
@@ -714,6 +784,17 @@ fn chats(r: &Report, h: &mut String) -> fmt::Result {
         r.chats.len().min(TOP_CHATS),
         r.chats.len()
     )?;
+    for u in &r.unattributed {
+        writeln!(
+            h,
+            "<p class=\"muted\">Account <span class=\"path\">{}</span>: {} in {} file{}: {} (4.x <span class=\"path\">msg/file</span>, <span class=\"path\">msg/video</span>, kept per month).</p>",
+            esc(&u.account),
+            bytes(u.size.apparent_bytes),
+            count(u.size.files),
+            if u.size.files == 1 { "" } else { "s" },
+            UNATTRIBUTED_LABEL
+        )?;
+    }
     if r.chats.is_empty() {
         h.push_str("<p class=\"empty\">No chat folders found.</p>\n</section>\n");
         return Ok(());
@@ -735,19 +816,36 @@ fn chats(r: &Report, h: &mut String) -> fmt::Result {
     let mut rows = String::new();
     let used: Vec<Category> = Category::ALL
         .into_iter()
-        .filter(|cat| shown.iter().any(|c| c.categories.contains_key(cat.id())))
+        .filter(|cat| {
+            shown.iter().any(|c| c.categories.contains_key(cat.id()))
+                || r.unattributed
+                    .iter()
+                    .any(|u| u.categories.contains_key(cat.id()))
+        })
         .collect();
     for (i, c) in shown.iter().enumerate() {
         let y = 2.0 + row_h * i as f64;
-        let name = format!(
-            "{} / {}",
-            truncate_right(&c.account, 18),
-            truncate_right(&c.chat, 14)
-        );
+        let name = match &c.label {
+            Some(label) => format!(
+                "{} / {}",
+                truncate_right(label, 22),
+                truncate_right(&c.account, 14)
+            ),
+            None => format!(
+                "{} / {}",
+                truncate_right(&c.account, 18),
+                truncate_right(&c.chat, 14)
+            ),
+        };
         writeln!(
             h,
-            "<g class=\"chat-row\"><title>chat {} (account {}): {}, {} files</title>",
+            "<g class=\"chat-row\"><title>chat {}{} (account {}): {}, {} files</title>",
             esc(&c.chat),
+            esc(&c
+                .label
+                .as_deref()
+                .map(|l| format!(", {l}"))
+                .unwrap_or_default()),
             esc(&c.account),
             bytes(c.size.apparent_bytes),
             count(c.size.files)
@@ -779,11 +877,18 @@ fn chats(r: &Report, h: &mut String) -> fmt::Result {
             &bytes(c.size.apparent_bytes),
         )?;
         h.push_str("</g>\n");
+        let layout = |l: &str| c.by_layout.get(l).map_or(0, |s| s.apparent_bytes);
+        let (b3, b4) = (layout("wechat3"), layout("wechat4"));
         write!(
             rows,
-            "<tr><td class=\"path\">{}</td><td class=\"path\">{}</td><td class=\"n\" data-v=\"{b}\">{}</td>",
+            "<tr><td class=\"path\">{}</td><td class=\"path\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\" data-v=\"{b3}\">{}</td><td class=\"n\" data-v=\"{b4}\">{}</td><td class=\"n\" data-v=\"{b}\">{}</td>",
             esc(&c.account),
             esc(&c.chat),
+            esc(c.label.as_deref().unwrap_or("")),
+            esc(c.kind.as_deref().unwrap_or("")),
+            esc(&months(&c.first_month, &c.last_month)),
+            bytes(b3),
+            bytes(b4),
             bytes(c.size.apparent_bytes),
             b = c.size.apparent_bytes
         )?;
@@ -797,7 +902,25 @@ fn chats(r: &Report, h: &mut String) -> fmt::Result {
     for cat in &used {
         write!(h, "<span>{}{}</span> ", swatch(cat.id()), cat.label())?;
     }
-    h.push_str("</p>\n<details><summary>Chats as a table</summary>\n<table class=\"sortable\">\n<thead><tr><th>Account</th><th>Chat</th><th class=\"n\">Size</th>");
+    for u in &r.unattributed {
+        write!(
+            rows,
+            "<tr><td class=\"path\">{}</td><td></td><td>{}</td><td></td><td>{}</td><td class=\"n\" data-v=\"0\">{}</td><td class=\"n\" data-v=\"{b}\">{}</td><td class=\"n\" data-v=\"{b}\">{}</td>",
+            esc(&u.account),
+            esc(&u.label),
+            esc(&months(&u.first_month, &u.last_month)),
+            bytes(0),
+            bytes(u.size.apparent_bytes),
+            bytes(u.size.apparent_bytes),
+            b = u.size.apparent_bytes
+        )?;
+        for cat in &used {
+            let b = u.categories.get(cat.id()).copied().unwrap_or(0);
+            write!(rows, "<td class=\"n\" data-v=\"{b}\">{}</td>", bytes(b))?;
+        }
+        rows.push_str("</tr>\n");
+    }
+    h.push_str("</p>\n<details><summary>Chats as a table</summary>\n<table class=\"sortable\">\n<thead><tr><th>Account</th><th>Chat</th><th>Name</th><th>Kind</th><th>Months</th><th class=\"n\">3.x</th><th class=\"n\">4.x</th><th class=\"n\">Size</th>");
     for cat in &used {
         write!(h, "<th class=\"n\">{}</th>", cat.label())?;
     }

@@ -766,6 +766,7 @@ impl Links {
                     category: node.category,
                     layout: node.layout,
                     account: owner.and_then(|o| o.account.as_deref()),
+                    chat: owner.and_then(|o| o.chat.as_deref()),
                     kind: kinds.get(node.kind),
                     variant: node.variant,
                     dat: DAT_SCHEMES.get(usize::from(node.dat)).and_then(|scheme| {
@@ -855,6 +856,7 @@ mod tests {
                     category: Category::ALL[l.category],
                     layout: Layout::Wechat4,
                     account: account_of(folder),
+                    chat: None,
                     kind: kind_of(&l.name),
                     variant: None,
                     dat: None,

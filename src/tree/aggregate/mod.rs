@@ -45,6 +45,9 @@ fn slot<'m, V: Default>(map: &'m mut Map<String, V>, key: &str) -> Option<&'m mu
     map.get_mut(key)
 }
 
+/// Where 4.x keeps a folder per account that logged in on this Mac (container-relative).
+const LOGIN_DIR: &str = "Data/Documents/xwechat_files/all_users/login/";
+
 /// The account id of app-wide files.
 const SHARED: &str = "shared";
 
@@ -64,6 +67,8 @@ struct Facts<'a> {
     category: Category,
     layout: Layout,
     account: Option<&'a str>,
+    /// The chat folder its path names, if any.
+    chat: Option<&'a str>,
     kind: &'a str,
     variant: Option<Variant>,
     /// A 4.x chat image `.dat`: its chat and scheme id (the variant is `variant`).
@@ -86,6 +91,8 @@ pub struct Accumulator {
     candidates: Candidates,
     /// The network stores passed (for `hosts` and the HTML report).
     stores: Vec<FoundStore>,
+    /// `xwechat_files/all_users/login/<wxid>` folder names (accounts seen on this Mac).
+    logins: Vec<String>,
     /// Classification state for the folder whose files are coming in.
     classifier: FolderClassifier,
 }
@@ -103,6 +110,7 @@ impl Accumulator {
             issues: Vec::new(),
             candidates: Candidates::default(),
             stores: Vec::new(),
+            logins: Vec::new(),
             classifier: FolderClassifier::default(),
         }
     }
@@ -126,6 +134,7 @@ impl Accumulator {
         self.hints.merge(other.hints);
         self.candidates.merge(other.candidates);
         self.stores.extend(other.stores);
+        self.logins.extend(other.logins);
     }
 
     /// The files the metadata pass should describe (taken out; call before `finish`).
@@ -166,6 +175,9 @@ impl Accumulator {
         let mut issues = self.issues;
         issues.sort();
         issues.dedup();
+        let mut logins = self.logins;
+        logins.sort();
+        logins.dedup();
         let roots = header
             .roots
             .into_iter()
@@ -209,6 +221,15 @@ impl Accumulator {
             databases: Vec::new(),
             plists: Vec::new(),
             dat_images: self.dat_images.into_model(),
+            accounts_seen: logins
+                .into_iter()
+                .map(|id| model::AccountSeen {
+                    id,
+                    account: None,
+                    label: None,
+                })
+                .collect(),
+            unattributed: t.unattributed(),
             dupe_hints: self.hints.into_model(),
         }
     }
@@ -253,6 +274,7 @@ impl Visitor for Accumulator {
             category: p.category,
             layout: p.layout,
             account: p.account,
+            chat: p.chat,
             kind: &kind,
             variant,
             dat,
@@ -276,6 +298,11 @@ impl Visitor for Accumulator {
 
     fn named_dir(&mut self, d: &DirEntry<'_>) {
         candidates::dir(&mut self.candidates, d);
+        if let Some(wxid) = d.canonical.strip_prefix(LOGIN_DIR) {
+            if !wxid.is_empty() && !wxid.contains('/') {
+                self.logins.push(wxid.to_string());
+            }
+        }
     }
 
     fn symlink(&mut self, _root: usize, meta: &FileMeta) {

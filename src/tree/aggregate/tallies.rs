@@ -5,16 +5,20 @@
 
 use super::{slot, Facts, Map, SHARED};
 use crate::model::{self, Size};
+use crate::tree::classify::pattern::is_md5;
 use crate::tree::classify::{Category, Layout};
 use crate::tree::sniff::Variant;
 use crate::tree::walk::FileMeta;
 use std::collections::BTreeMap;
 
-/// Totals with apparent bytes per category (chats, months).
+/// Totals with apparent bytes per category (chats, months), and for chats the span of
+/// months their files were last modified in.
 #[derive(Debug, Default, Clone)]
 struct SplitAcc {
     size: Size,
     categories: [u64; Category::ALL.len()],
+    /// Oldest and newest month key.
+    span: Option<(i64, i64)>,
 }
 
 impl SplitAcc {
@@ -22,6 +26,32 @@ impl SplitAcc {
         self.size.merge(&other.size);
         for (a, b) in self.categories.iter_mut().zip(other.categories.iter()) {
             *a += b;
+        }
+        if let Some((first, last)) = other.span {
+            self.month(first);
+            self.month(last);
+        }
+    }
+
+    /// Add a file's size, category and month.
+    fn add(&mut self, category: Category, meta: &FileMeta) {
+        self.size.add(meta.size, meta.allocated);
+        self.categories[category.index()] += meta.size;
+        self.month(month_key(meta.mtime));
+    }
+
+    fn month(&mut self, key: i64) {
+        self.span = Some(match self.span {
+            Some((a, b)) => (a.min(key), b.max(key)),
+            None => (key, key),
+        });
+    }
+
+    /// `YYYY-MM` of the oldest and newest file.
+    fn months(&self) -> (Option<String>, Option<String>) {
+        match self.span {
+            Some((a, b)) => (Some(month_label(a)), Some(month_label(b))),
+            None => (None, None),
         }
     }
 
@@ -45,6 +75,9 @@ pub(super) struct Tallies {
     accounts: Vec<(String, Layout, Size)>,
     /// account → chat → totals, looked up by `&str` without allocating.
     chats: Map<String, Map<String, SplitAcc>>,
+    /// Per account, 4.x chat files and videos with no chat in their path (`msg/file`,
+    /// `msg/video`): few accounts, a linear scan.
+    unattributed: Vec<(String, SplitAcc)>,
     months: BTreeMap<i64, SplitAcc>,
     types: Map<String, Size>,
     variants: BTreeMap<(Layout, Variant), Size>,
@@ -58,6 +91,7 @@ impl Tallies {
             layouts: BTreeMap::new(),
             accounts: Vec::new(),
             chats: Map::default(),
+            unattributed: Vec::new(),
             months: BTreeMap::new(),
             types: Map::default(),
             variants: BTreeMap::new(),
@@ -93,6 +127,21 @@ impl Tallies {
                 .or_default()
                 .add(size, alloc);
         }
+        if unattributable(c) {
+            self.unattributed_mut(id).add(c.category, &c.meta);
+        }
+    }
+
+    fn unattributed_mut(&mut self, account: &str) -> &mut SplitAcc {
+        let pos = match self.unattributed.iter().position(|(a, _)| a == account) {
+            Some(pos) => pos,
+            None => {
+                self.unattributed
+                    .push((account.to_string(), SplitAcc::default()));
+                self.unattributed.len() - 1
+            }
+        };
+        &mut self.unattributed[pos].1
     }
 
     fn account_mut(&mut self, id: &str, layout: Layout) -> &mut Size {
@@ -119,8 +168,7 @@ impl Tallies {
     #[inline]
     pub(super) fn chat(&mut self, account: &str, chat: &str, category: Category, meta: &FileMeta) {
         if let Some(acc) = self.chat_mut(account, chat) {
-            acc.size.add(meta.size, meta.allocated);
-            acc.categories[category.index()] += meta.size;
+            acc.add(category, meta);
         }
     }
 
@@ -166,6 +214,9 @@ impl Tallies {
                 }
             }
         }
+        for (account, v) in other.unattributed {
+            self.unattributed_mut(&account).merge(&v);
+        }
         for (k, v) in other.months {
             self.months.entry(k).or_default().merge(&v);
         }
@@ -199,6 +250,10 @@ impl Tallies {
                 layout: layout.id().to_string(),
                 size: *size,
                 chats: self.chats.get(id).map_or(0, |c| c.len() as u64),
+                aliases: Vec::new(),
+                by_layout: [(layout.id().to_string(), *size)].into(),
+                label: None,
+                note: None,
             })
             .collect();
         accounts.sort_by(|a, b| {
@@ -216,20 +271,45 @@ impl Tallies {
             .chats
             .iter()
             .flat_map(|(account, chats)| chats.iter().map(move |(chat, acc)| (account, chat, acc)))
-            .map(|(account, chat, acc)| model::ChatTotals {
-                account: account.clone(),
-                chat: chat.clone(),
-                size: acc.size,
-                categories: acc.split(),
+            .map(|(account, chat, acc)| {
+                let (first_month, last_month) = acc.months();
+                model::ChatTotals {
+                    account: account.clone(),
+                    chat: chat.clone(),
+                    size: acc.size,
+                    categories: acc.split(),
+                    label: None,
+                    label_source: None,
+                    kind: None,
+                    by_layout: [(chat_layout(account).id().to_string(), acc.size)].into(),
+                    first_month,
+                    last_month,
+                }
             })
             .collect();
-        chats.sort_by(|a, b| {
-            b.size
-                .apparent_bytes
-                .cmp(&a.size.apparent_bytes)
-                .then_with(|| (&a.account, &a.chat).cmp(&(&b.account, &b.chat)))
-        });
+        model::accounts::sort_chats(&mut chats);
         chats
+    }
+
+    /// By account.
+    pub(super) fn unattributed(&self) -> Vec<model::Unattributed> {
+        let mut out: Vec<model::Unattributed> = self
+            .unattributed
+            .iter()
+            .map(|(account, acc)| {
+                let (first_month, last_month) = acc.months();
+                model::Unattributed {
+                    account: account.clone(),
+                    label: model::UNATTRIBUTED_LABEL.to_string(),
+                    size: acc.size,
+                    categories: acc.split(),
+                    first_month,
+                    last_month,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.account.cmp(&b.account));
+        out
     }
 
     /// Oldest first.
@@ -284,6 +364,24 @@ impl Tallies {
                 size: *size,
             })
             .collect()
+    }
+}
+
+/// A 4.x chat file or video whose path names no chat (`msg/file/<month>/`,
+/// `msg/video/<month>/`): only the encrypted databases say which chat it is from.
+fn unattributable(c: &Facts<'_>) -> bool {
+    c.layout == Layout::Wechat4
+        && c.chat.is_none()
+        && matches!(c.category, Category::ChatFiles | Category::ChatVideos)
+}
+
+/// The layout of a chat row: chat folders of 3.x accounts (md5 folders) are 3.x, the
+/// rest (4.x accounts, the 4.0 beta's `shared`) 4.x.
+fn chat_layout(account: &str) -> Layout {
+    if is_md5(account) {
+        Layout::Wechat3
+    } else {
+        Layout::Wechat4
     }
 }
 
