@@ -11,8 +11,9 @@
 //!   wxid), on another inode.
 //!
 //! Memory: one 56-byte record per candidate name (4.x chat files with an md5 name,
-//! received files of both trees), at most [`MAX_NAMES`] in all (about 22 MB); past it
-//! the name figures are lower bounds and the report says so (`complete: false`).
+//! received files of both trees), at most [`MAX_NAMES`] (about 22 MB) per tally worker
+//! (one per core) during the walk and in all after the merge; past it the name figures
+//! are lower bounds and the report says so (`complete: false`).
 //! Accounts and chats are interned per worker. Everything else is a sum.
 
 use super::{Map, SHARED};
