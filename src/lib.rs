@@ -32,6 +32,7 @@ pub mod exit;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod model;
+pub mod plan;
 pub mod readers;
 pub mod render;
 pub mod tree;

@@ -7,6 +7,7 @@ pub(crate) mod diff;
 pub(crate) mod docs;
 pub(crate) mod hosts;
 pub mod output;
+pub(crate) mod plan;
 pub(crate) mod scan;
 
 use crate::config::{Config, Output, Target};
@@ -24,6 +25,7 @@ pub fn run(config: &Config, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
         Config::Scan(c) => scan::run(c, stdout, stderr),
         Config::Diff(c) => diff::run(c, stdout),
         Config::Hosts(c) => hosts::run(c, stdout, stderr),
+        Config::Plan(c) => plan::run(c, stdout, stderr),
         Config::Completions(shell) => docs::completions(*shell, stdout),
         Config::Man => docs::man(stdout),
     }

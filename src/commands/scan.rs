@@ -39,9 +39,17 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             keys,
             ..MetaOptions::default()
         },
+        before: c.before,
     };
     let scanned = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
     let (mut report, timings) = (scanned.report, scanned.timings);
+    report.older_than = c.older_than.clone();
+    if c.view == View::Scan {
+        report.findings = super::plan::scan_findings(&report, c.now.timestamp());
+        if c.folders {
+            report.folders = crate::model::folders::to_json(&report.tree);
+        }
+    }
     if c.redact {
         redact::redact(&mut report);
     }

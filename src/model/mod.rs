@@ -7,6 +7,7 @@
 
 pub(crate) mod diff;
 pub(crate) mod domain;
+pub mod folders;
 pub mod hosts;
 pub(crate) mod redact;
 
@@ -46,6 +47,20 @@ pub struct Report {
     /// 4.x chat-image `.dat` files per account, chat, scheme and variant.
     #[serde(default)]
     pub dat_images: Vec<DatImages>,
+    /// The few largest things one could act on, largest first (`scan` only; bytes are
+    /// estimates of what `plan` would free).
+    #[serde(default)]
+    pub findings: Vec<crate::plan::findings::Finding>,
+    /// `scan --older-than`: only files last written before this are counted (the
+    /// age as given, e.g. `12m`); absent for a full scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub older_than: Option<String>,
+    /// Every folder walked (`scan --folders` only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub folders: Vec<folders::Folder>,
+    /// The folder tree (in memory only; `folders` is its JSON form).
+    #[serde(skip)]
+    pub tree: folders::FolderTree,
 }
 
 /// One database file. Fields that need a readable SQLite header are `null` for an

@@ -9,6 +9,7 @@ pub(crate) mod hosts;
 pub(crate) mod html;
 pub(crate) mod human;
 pub(crate) mod json;
+pub(crate) mod plan;
 pub(crate) mod table;
 
 use crate::model::hosts::HostsReport;
