@@ -264,6 +264,19 @@ fn the_scripts_dry_run_changes_nothing() {
     let run = Command::new("sh").arg(&script).output().expect("sh");
     let text = String::from_utf8_lossy(&run.stdout);
     assert!(text.contains("would move"), "{text}");
+    // Each hostile name is an item, shown escaped (never raw control bytes).
+    assert!(
+        text.contains(r"new\x0aline.jpg") && text.contains(r"bad\xff\xfe.jpg"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r"back\\slash %s `x`.jpg") && text.contains(r"-dir\x0a $(x) '\xff"),
+        "{text}"
+    );
+    assert!(
+        !text.contains('\u{1b}') && !run.stdout.contains(&0xff),
+        "{text}"
+    );
     assert!(text.contains("nothing was moved"), "{text}");
     assert!(!f.root().join("pwned").exists());
     assert_eq!(before, snapshot_tree(f.root()));
@@ -318,10 +331,12 @@ fn really_moves_exactly_the_rechecked_items_into_the_quarantine() {
     }
     // Hostile names arrived with their exact bytes.
     for name in hostile_names() {
-        let src = f
-            .path(&m4("cache/2024-05/Message/hostile"))
-            .join(OsStr::from_bytes(&name));
+        let src = f.path(HOSTILE_DIR).join(OsStr::from_bytes(&name));
         assert!(fs::symlink_metadata(&src).is_err(), "moved: {src:?}");
+        let dest = PathBuf::from(OsStr::from_bytes(
+            &[qroot.as_os_str().as_bytes(), src.as_os_str().as_bytes()].concat(),
+        ));
+        assert!(fs::symlink_metadata(&dest).is_ok(), "arrived: {dest:?}");
     }
     assert!(!f.root().join("pwned").exists() && !out_dir.path().join("pwned").exists());
     // Databases are all still there.

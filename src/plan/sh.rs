@@ -14,6 +14,8 @@ use std::io::{self, Write};
 
 /// The script's fixed part: options, checks, and the `item` function.
 const PROLOGUE: &str = r#"set -u
+# Print a line as is (echo would read backslashes in names).
+say() { printf '%s\n' "$*"; }
 really=0
 quarantine=''
 usage() {
@@ -45,7 +47,7 @@ if [ "$really" -eq 1 ]; then
   if command -v pgrep >/dev/null 2>&1; then
     for p in WeChat Weixin; do
       if pgrep -x "$p" >/dev/null 2>&1; then
-        echo "plan.sh: $p is running; quit it first (its databases point at these files)" >&2
+        say "plan.sh: $p is running; quit it first (its databases point at these files)" >&2
         exit 2
       fi
     done
@@ -67,47 +69,47 @@ planned=0 done_=0 skipped=0
 # item KIND DEV INODE SIZE MTIME SHOWN PATH
 item() {
   planned=$((planned + 1))
-  now=$(statf "$7") || { echo "skipped (gone): $6"; skipped=$((skipped + 1)); return 0; }
+  now=$(statf "$7") || { say "skipped (gone): $6"; skipped=$((skipped + 1)); return 0; }
   if [ "$now" != "$2 $3 $4 $5" ]; then
-    echo "skipped (changed since the plan): $6"
+    say "skipped (changed since the plan): $6"
     skipped=$((skipped + 1))
     return 0
   fi
   case $mode in
-    list) echo "would move $1: $6"; return 0 ;;
+    list) say "would move $1: $6"; return 0 ;;
     trash)
       if osascript -e 'on run argv' -e 'tell application "Finder" to delete (POSIX file (item 1 of argv) as alias)' -e 'end run' "$7" >/dev/null; then
-        echo "moved to the Trash: $6"; done_=$((done_ + 1))
+        say "moved to the Trash: $6"; done_=$((done_ + 1))
       else
-        echo "failed: $6"; skipped=$((skipped + 1))
+        say "failed: $6"; skipped=$((skipped + 1))
       fi ;;
     quarantine)
       if [ "$2" != "$qdev" ]; then
-        echo "skipped (on another volume than the quarantine): $6"; skipped=$((skipped + 1)); return 0
+        say "skipped (on another volume than the quarantine): $6"; skipped=$((skipped + 1)); return 0
       fi
       dest=$quarantine$7
       if [ -e "$dest" ] || [ -h "$dest" ]; then
-        echo "skipped (already in the quarantine): $6"; skipped=$((skipped + 1)); return 0
+        say "skipped (already in the quarantine): $6"; skipped=$((skipped + 1)); return 0
       fi
       if mkdir -p -- "${dest%/*}" && mv -- "$7" "$dest"; then
-        echo "moved: $6"; done_=$((done_ + 1))
+        say "moved: $6"; done_=$((done_ + 1))
       else
-        echo "failed: $6"; skipped=$((skipped + 1))
+        say "failed: $6"; skipped=$((skipped + 1))
       fi ;;
   esac
 }
 # A quarantine inside a planned item would move with it.
 inside() {
   case $quarantine/ in
-    "$1"/*) echo "plan.sh: the quarantine is inside a planned item: $2" >&2; exit 2 ;;
+    "$1"/*) say "plan.sh: the quarantine is inside a planned item: $2" >&2; exit 2 ;;
   esac
 }
 "#;
 
 const EPILOGUE: &str = r#"if [ "$mode" = list ]; then
-  echo "dry run: $planned item(s) planned, $skipped changed or gone; nothing was moved (sh plan.sh --really acts)"
+  say "dry run: $planned item(s) planned, $skipped changed or gone; nothing was moved (sh plan.sh --really acts)"
 else
-  echo "$done_ of $planned item(s) moved, $skipped skipped"
+  say "$done_ of $planned item(s) moved, $skipped skipped"
 fi
 [ "$skipped" -eq 0 ]
 "#;

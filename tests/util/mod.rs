@@ -516,7 +516,10 @@ pub fn m4(rest: &str) -> String {
     format!("{XF}/{MOVED4}/{rest}")
 }
 
-/// Names a careless script would trip on (all in one 4.x cache folder).
+/// Where [`moved_mac`] puts [`hostile_names`]: beside `Cache.db`.
+pub const HOSTILE_DIR: &str = "Data/Library/Caches/com.tencent.xinWeChat";
+
+/// Names a careless script would trip on.
 pub fn hostile_names() -> Vec<Vec<u8>> {
     vec![
         b"new\nline.jpg".to_vec(),
@@ -631,13 +634,16 @@ pub fn moved_mac() -> Fake {
     ] {
         f.mtime(&rel, OCT_2026);
     }
-    // Hostile names in a 4.x cache folder.
-    let dir = f.path(&m4("cache/2024-05/Message/hostile"));
-    fs::create_dir_all(&dir).expect("mkdir");
+    // Hostile names beside a database (so each is an item of its own), and a folder
+    // with a hostile name (an item whole).
+    let dir = f.path(HOSTILE_DIR);
     for (i, name) in hostile_names().iter().enumerate() {
         let p = dir.join(std::ffi::OsStr::from_bytes(name));
         fs::write(&p, vec![b'h'; 100 + i]).expect("write hostile");
     }
+    let sub = dir.join(std::ffi::OsStr::from_bytes(b"-dir\n $(x) '\xff"));
+    fs::create_dir_all(&sub).expect("mkdir hostile");
+    fs::write(sub.join("f.bin"), b"hostile folder").expect("write");
     // Hard links: a 3.x image also in 4.x attach (both links inside), and a cache file
     // linked from outside the container (never freed).
     f.hardlink(
