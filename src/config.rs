@@ -15,6 +15,8 @@ pub struct Env {
     pub home: Option<PathBuf>,
     pub no_color: bool,
     pub stdout_is_tty: bool,
+    /// The terminal's width, when standard output is one.
+    pub columns: Option<usize>,
     pub stderr_is_tty: bool,
     /// File descriptor 1 is closed (`>&-`).
     pub stdout_closed: bool,
@@ -71,6 +73,8 @@ pub struct ScanConfig {
     pub top_chats: usize,
     /// Add `folders[]` to the JSON (`--folders`).
     pub folders: bool,
+    /// Columns the table may use: the terminal's (40 to 400) on a terminal, else 80.
+    pub width: usize,
 }
 
 /// A validated command.
@@ -377,6 +381,11 @@ fn scan_config(a: CommonArgs, top: usize, view: View, env: &Env) -> Result<ScanC
         Some(p) if p.as_os_str() != "-" => Output::File(p),
         _ => Output::Stdout,
     };
+    let width = if env.stdout_is_tty && output == Output::Stdout {
+        env.columns.map_or(80, |c| c.clamp(40, 400))
+    } else {
+        80
+    };
     let color = match a.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
@@ -412,5 +421,6 @@ fn scan_config(a: CommonArgs, top: usize, view: View, env: &Env) -> Result<ScanC
         si: false,
         top_chats: 15,
         folders: false,
+        width,
     })
 }

@@ -424,3 +424,40 @@ fn paths0_carries_the_exact_bytes() {
         assert!(fs::symlink_metadata(OsStr::from_bytes(a)).is_ok());
     }
 }
+
+#[test]
+fn plan_json_validates_against_its_schema_and_reads_back() {
+    let schema: Value = serde_json::from_str(include_str!("../docs/plan-schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let f = moved_mac();
+    for args in [
+        vec![],
+        vec!["--tier", "safe,careful,confirm", "--protect", "filehelper"],
+        vec!["--finding", "leftover-wechat3"],
+    ] {
+        let p = plan_json(&f, &args);
+        let errors: Vec<String> = validator
+            .iter_errors(&p)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let model: wechat_inspect::plan::Plan = serde_json::from_value(p.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&model).unwrap(), p);
+    }
+    // --folders: the report's schema covers folders[] too.
+    let schema: Value = serde_json::from_str(include_str!("../docs/report-schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let r = f.scan_json("Data", &["--folders", "--now", NOW]);
+    let errors: Vec<String> = validator
+        .iter_errors(&r)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let folders = r["folders"].as_array().expect("folders");
+    assert_eq!(folders[0]["parent"], Value::Null);
+    assert_eq!(
+        folders[0]["files"], r["totals"]["files"],
+        "the root's subtree is every file"
+    );
+    assert_eq!(folders[0]["apparent_bytes"], r["totals"]["apparent_bytes"]);
+}

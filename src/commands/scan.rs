@@ -77,6 +77,9 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
         color: c.color,
         view: c.view,
         hosts: net.as_ref(),
+        si: c.si,
+        top_chats: c.top_chats,
+        width: c.width,
     };
     let rendering = Instant::now();
     emit(sink, stdout, |w| {
