@@ -166,9 +166,7 @@ pub(crate) fn findings(
                 let last = month(scope_newest.unwrap_or(i64::MIN));
                 evidence.push(format!("its newest file was last written {last}"));
                 evidence.push("no upgrade marker file is known for WeChat on macOS: the link rests on the md5 match".into());
-                format!(
-                    "WeChat 3.x data still here after the move to 4.x: {b}, last written {last}"
-                )
+                format!("3.x data left after the move to 4.x: {b}, last written {last}")
             }
             "old-backup" => {
                 evidence.push(format!(

@@ -116,15 +116,25 @@ fn findings(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
         .map(|f| f.id.as_str())
         .collect();
     let hint = if ids.is_empty() {
-        "  to review it: wechat-inspect plan (writes a plan; a script moves to the Trash)"
+        "review it: wechat-inspect plan (it writes a plan; its script moves to the Trash)"
             .to_string()
     } else {
         format!(
-            "  to review one: wechat-inspect plan --finding {}",
-            ids.join("|")
+            "review one: wechat-inspect plan --finding ID (ID: {}; caches: no option)",
+            ids.join(", ")
         )
     };
-    writeln!(o.w, "{}", truncate_right(&hint, o.style.width))
+    // Wrapped at the width, word by word.
+    let mut line = String::from(" ");
+    for word in hint.split(' ') {
+        if line.len() > 1 && line.len() + 1 + word.len() > o.style.width {
+            writeln!(o.w, "{line}")?;
+            line = String::from("   ");
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    writeln!(o.w, "{line}")
 }
 
 fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
