@@ -6,9 +6,10 @@
 //! |---|---|---|
 //! | [`cli`] → [`config`] | the command line | clap types, then the validated [`config::Config`] |
 //! | [`commands`] | glue | one file per command: roots → tree → readers → model → render, `-o` writing, exit codes |
-//! | [`tree`] | reading the tree | [`tree::locate`] finds the roots → [`tree::walk`] visits every entry in parallel → [`tree::classify`] and [`tree::sniff`] place and type each file → [`tree::aggregate`] folds them into the report ([`tree::scan`] runs it all) |
+//! | [`tree`] | reading the tree | [`tree::locate`] finds the roots → [`tree::walk`] visits every entry in parallel → [`tree::classify`] and [`tree::sniff`] place and type each file → [`tree::aggregate`] folds them into the report and [`tree::folders`] into the folder tree ([`tree::scan`] runs it all) |
 //! | [`readers`] | reading one file's insides | SQLite header, WAL and read-only view, plist, `.dat`, binary cookies, URL cache, HTTP storage; [`readers::describe`] turns the databases and plists the walk found into report entries |
-//! | [`model`] | the report | the [`model::Report`] and `hosts` report types, `diff`, `--redact`; pure |
+//! | [`model`] | the report | the [`model::Report`] (with its folder tree, [`model::folders`]) and `hosts` report types, `diff`, `--redact`; pure |
+//! | [`plan`] | decide | risk tiers over the folder tree: what a clean-up could move and free, the findings, the script; pure but for listing a folder on demand |
 //! | [`render`] | output | every format of every report (table, JSON, CSV, HTML, hosts and diff views) on a `&mut dyn Write` |
 //!
 //! [`escape`] (printable names), [`error`] and [`exit`] are shared by all stages. Only

@@ -159,8 +159,7 @@ pub(crate) fn findings(
                 pairs.sort();
                 for (v3, v4) in pairs {
                     evidence.push(format!(
-                        "3.x account folder {v3} is the md5 of {}, the wxid of 4.x account folder {v4}",
-                        select::wxid_of(v4).unwrap_or(v4)
+                        "3.x account folder {v3} is the md5 of the wxid of 4.x account folder {v4}"
                     ));
                 }
                 let last = month(scope_newest.unwrap_or(i64::MIN));

@@ -20,12 +20,13 @@ struct Met {
     meta: DirMeta,
 }
 
-/// One worker's notes.
+/// One worker's notes (after a merge, several workers': their lists are kept whole, so
+/// nothing large is copied to grow).
 #[derive(Debug, Default)]
 pub(crate) struct FolderNotes {
-    met: Vec<Met>,
+    met: Vec<Vec<Met>>,
     /// Own stats per folder, in the order the folders were read.
-    own: Vec<(u32, Stats)>,
+    own: Vec<Vec<(u32, Stats)>>,
     /// The folder whose files are coming in, and what they add up to so far.
     current: Option<(u32, Stats)>,
     /// Its canonical path and folder kind.
@@ -38,7 +39,13 @@ pub(crate) struct FolderNotes {
 impl FolderNotes {
     /// A sub-folder met in its parent.
     pub(crate) fn folder(&mut self, id: u32, parent: u32, name: &[u8], meta: &FileMeta) {
-        self.met.push(Met {
+        if self.met.is_empty() {
+            self.met.push(Vec::new());
+        }
+        let Some(list) = self.met.last_mut() else {
+            return;
+        };
+        list.push(Met {
             id,
             parent,
             name: name.into(),
@@ -59,7 +66,12 @@ impl FolderNotes {
 
     fn flush(&mut self) {
         if let Some(c) = self.current.take() {
-            self.own.push(c);
+            if self.own.is_empty() {
+                self.own.push(Vec::new());
+            }
+            if let Some(list) = self.own.last_mut() {
+                list.push(c);
+            }
         }
     }
 
@@ -120,9 +132,10 @@ impl FolderNotes {
         linked: Vec<SettledLink>,
     ) -> FolderTree {
         self.flush();
-        let max = self
-            .met
+        let met = std::mem::take(&mut self.met);
+        let max = met
             .iter()
+            .flatten()
             .map(|m| m.id as usize + 1)
             .max()
             .unwrap_or(0)
@@ -130,7 +143,7 @@ impl FolderNotes {
         let mut nodes: Vec<Node> = (0..max)
             .map(|_| Node {
                 parent: NONE,
-                root: 0,
+                root: NONE,
                 name: Box::default(),
                 meta: DirMeta::default(),
                 own: Stats::default(),
@@ -139,26 +152,26 @@ impl FolderNotes {
                 next_sibling: NONE,
             })
             .collect();
-        let mut exists = vec![false; max];
         let mut places = Vec::with_capacity(roots.len());
         for (i, (place, meta)) in roots.into_iter().enumerate() {
             nodes[i].root = i as u32;
             nodes[i].meta = meta;
-            exists[i] = true;
             places.push(place);
         }
-        for m in std::mem::take(&mut self.met) {
-            let i = m.id as usize;
-            if let Some(n) = nodes.get_mut(i) {
-                n.parent = m.parent;
-                n.name = m.name;
-                n.meta = m.meta;
-                exists[i] = true;
+        for part in met {
+            for m in part {
+                if let Some(n) = nodes.get_mut(m.id as usize) {
+                    n.parent = m.parent;
+                    n.name = m.name;
+                    n.meta = m.meta;
+                }
             }
         }
-        for (id, s) in std::mem::take(&mut self.own) {
-            if let Some(n) = nodes.get_mut(id as usize) {
-                n.own.merge(&s);
+        for part in std::mem::take(&mut self.own) {
+            for (id, s) in part {
+                if let Some(n) = nodes.get_mut(id as usize) {
+                    n.own.merge(&s);
+                }
             }
         }
         for id in std::mem::take(&mut self.incomplete) {
@@ -173,7 +186,7 @@ impl FolderNotes {
             if let Some(n) = nodes.get_mut(l.counted as usize) {
                 n.own.count(l.size, l.allocated, true);
             }
-            let start = link_folders.len() as u32;
+            let start = u32::try_from(link_folders.len()).unwrap_or(u32::MAX);
             link_folders.extend_from_slice(&l.folders);
             linked_out.push(Linked {
                 dev: l.dev,
@@ -182,99 +195,95 @@ impl FolderNotes {
                 allocated: l.allocated,
                 nlink: l.nlink,
                 start,
-                len: l.folders.len() as u32,
+                len: u32::try_from(l.folders.len()).unwrap_or(u32::MAX),
             });
         }
-        // Number depth-first, children by name.
+        // Children by name: the non-root folders sorted by (parent, name), linked up.
         let mut kids: Vec<u32> = (0..max as u32)
-            .filter(|&i| exists[i as usize] && nodes[i as usize].parent != NONE)
+            .filter(|&i| nodes[i as usize].parent != NONE)
             .collect();
-        kids.sort_by(|&a, &b| {
+        kids.sort_unstable_by(|&a, &b| {
             let (na, nb) = (&nodes[a as usize], &nodes[b as usize]);
             na.parent
                 .cmp(&nb.parent)
                 .then_with(|| na.name.cmp(&nb.name))
         });
-        // first child per old id, via the sorted list.
-        let mut first = vec![NONE; max];
-        let mut next = vec![NONE; max];
         for w in 0..kids.len() {
-            let k = kids[w];
-            let p = nodes[k as usize].parent as usize;
+            let k = kids[w] as usize;
+            let p = nodes[k].parent as usize;
             if w == 0 || nodes[kids[w - 1] as usize].parent as usize != p {
-                first[p] = k;
+                if let Some(parent) = nodes.get_mut(p) {
+                    parent.first_child = k as u32;
+                }
             }
             if let Some(&after) = kids.get(w + 1) {
                 if nodes[after as usize].parent as usize == p {
-                    next[k as usize] = after;
+                    nodes[k].next_sibling = after;
                 }
             }
         }
+        drop(kids);
+        // Number depth-first from each root; folders no root reaches are dropped.
         let mut new_id = vec![NONE; max];
-        let mut order: Vec<u32> = Vec::with_capacity(max);
-        let root_count = places.len();
-        for r in 0..root_count as u32 {
-            let mut stack = vec![r];
+        let mut next = 0u32;
+        let mut stack: Vec<u32> = Vec::new();
+        for r in 0..places.len() as u32 {
+            stack.push(r);
             while let Some(id) = stack.pop() {
-                new_id[id as usize] = order.len() as u32;
-                order.push(id);
-                // push children in reverse name order
-                let mut c = first[id as usize];
-                let mut cs = Vec::new();
+                new_id[id as usize] = next;
+                next += 1;
+                let mut c = nodes[id as usize].first_child;
+                let at = stack.len();
                 while c != NONE {
-                    cs.push(c);
-                    c = next[c as usize];
+                    stack.push(c);
+                    c = nodes[c as usize].next_sibling;
                 }
-                stack.extend(cs.into_iter().rev());
+                stack[at..].reverse();
             }
         }
-        let mut out: Vec<Node> = Vec::with_capacity(order.len());
-        let mut slots: Vec<Option<Node>> = nodes.into_iter().map(Some).collect();
-        for &old in &order {
-            if let Some(mut n) = slots[old as usize].take() {
-                n.parent = if n.parent == NONE {
-                    NONE
-                } else {
-                    new_id[n.parent as usize]
-                };
-                n.first_child = if first[old as usize] == NONE {
-                    NONE
-                } else {
-                    new_id[first[old as usize] as usize]
-                };
-                n.next_sibling = if next[old as usize] == NONE {
-                    NONE
-                } else {
-                    new_id[next[old as usize] as usize]
-                };
-                out.push(n);
+        let map = |i: u32| new_id.get(i as usize).copied().unwrap_or(NONE);
+        for n in &mut nodes {
+            n.parent = map(n.parent);
+            n.first_child = map(n.first_child);
+            n.next_sibling = map(n.next_sibling);
+        }
+        // Into the new order in place: the new id rides in `root` for the sort.
+        let roots_of: Vec<u32> = (0..places.len()).map(|r| nodes[r].root).collect();
+        for (i, n) in nodes.iter_mut().enumerate() {
+            n.root = new_id[i];
+        }
+        nodes.sort_unstable_by_key(|n| n.root);
+        nodes.truncate(next as usize);
+        let root_ids: Vec<u32> = (0..places.len()).map(|r| new_id[r]).collect();
+        for (r, &id) in root_ids.iter().enumerate() {
+            if let Some(n) = nodes.get_mut(id as usize) {
+                n.root = roots_of[r];
             }
         }
-        // Each folder's root is its parent's (parents come first).
-        for i in 0..out.len() {
-            let p = out[i].parent;
+        // Each folder's root is its parent's (parents come first), then subtree
+        // stats, children before parents.
+        for i in 0..nodes.len() {
+            let p = nodes[i].parent;
             if p != NONE {
-                out[i].root = out[p as usize].root;
+                nodes[i].root = nodes[p as usize].root;
             }
         }
-        let root_ids: Vec<u32> = (0..root_count).map(|r| new_id[r]).collect();
-        // Subtree stats, children before parents.
-        for i in (0..out.len()).rev() {
-            let own = out[i].own;
-            out[i].subtree.merge(&own);
-            let s = out[i].subtree;
-            let p = out[i].parent;
+        for i in (0..nodes.len()).rev() {
+            let own = nodes[i].own;
+            nodes[i].subtree.merge(&own);
+            let s = nodes[i].subtree;
+            let p = nodes[i].parent;
             if p != NONE {
-                out[p as usize].subtree.merge(&s);
+                nodes[p as usize].subtree.merge(&s);
             }
         }
         for f in &mut link_folders {
-            *f = new_id.get(*f as usize).copied().unwrap_or(NONE);
+            *f = map(*f);
         }
         FolderTree {
             roots: places,
             root_ids,
-            nodes: out,
+            nodes,
             linked: linked_out,
             link_folders,
         }

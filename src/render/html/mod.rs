@@ -264,7 +264,7 @@ fn findings(r: &Report, h: &mut String) -> fmt::Result {
     if r.findings.is_empty() {
         return Ok(());
     }
-    h.push_str("<section id=\"findings\">\n<h2>What can be done</h2>\n<p class=\"note\">Sizes are estimates of what a plan would free (hard links and APFS clones outside it free nothing). This report deletes nothing: <code>wechat-inspect plan</code> writes a plan to review, and its script moves items to the Trash.</p>\n<table>\n<thead><tr><th>Tier</th><th>Finding</th><th>Plan it</th></tr></thead>\n<tbody>\n");
+    h.push_str("<section id=\"findings\">\n<h2>What can be done</h2>\n<p class=\"note\">Sizes are estimates of what a plan would free (hard links and APFS clones outside it free nothing). Nothing is deleted: <code>wechat-inspect plan</code> writes a plan to review, and its script moves items to the Trash.</p>\n<table>\n<thead><tr><th>Tier</th><th>Finding</th><th>Plan it</th></tr></thead>\n<tbody>\n");
     for f in &r.findings {
         let evidence: Vec<String> = f.evidence.iter().map(|e| esc(e)).collect();
         write!(
