@@ -461,3 +461,58 @@ fn plan_json_validates_against_its_schema_and_reads_back() {
     );
     assert_eq!(folders[0]["apparent_bytes"], r["totals"]["apparent_bytes"]);
 }
+
+#[test]
+fn really_refuses_while_wechat_runs() {
+    if require_tool("pgrep", "really_refuses_while_wechat_runs").is_none() {
+        return;
+    }
+    let f = moved_mac();
+    let out_dir = tempfile::tempdir().expect("tmp");
+    let script = out_dir.path().join("plan.sh");
+    write_script(&f, &[], &script);
+    // A process named WeChat (a copy of sleep).
+    let fake = out_dir.path().join("WeChat");
+    fs::copy("/bin/sleep", &fake).expect("copy sleep");
+    let mut wechat = Command::new(&fake).arg("30").spawn().expect("spawn");
+    let q = out_dir.path().join("q");
+    fs::create_dir(&q).expect("mkdir");
+    let before = snapshot_tree(f.root());
+    let run = Command::new("sh")
+        .arg(&script)
+        .args(["--really", "--quarantine"])
+        .arg(&q)
+        .output()
+        .expect("sh");
+    let _ = wechat.kill();
+    let _ = wechat.wait();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("WeChat is running"));
+    assert_eq!(before, snapshot_tree(f.root()));
+}
+
+#[test]
+fn scan_older_than_filters_and_says_so() {
+    let f = moved_mac();
+    let r = f.scan_json("Data", &["--now", NOW, "--older-than", "2y"]);
+    assert_eq!(r["older_than"], "2y");
+    assert_eq!(r["findings"], serde_json::json!([]));
+    // Only the 2022 files and the 3.x tree (2023-06): nothing from 2024 on.
+    for l in r["largest"].as_array().expect("largest") {
+        let m = l["modified"].as_str().expect("modified");
+        assert!(m < "2024-11-01", "{m}");
+    }
+    let out = f
+        .cmd()
+        .arg("scan")
+        .arg(f.path("Data"))
+        .args(["--now", NOW, "--older-than", "2y", "--si", "--top-chats", "1", "-q"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("filtered: only files last written more than 2y ago"), "{text}");
+    assert!(text.contains("TOP CHATS (1 of"), "{text}");
+    assert!(text.contains(" kB") && !text.contains("KiB"), "{text}");
+    let bad = f.cmd().args(["scan", "--older-than", "0d"]).output().expect("run");
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -53,7 +53,11 @@ fn make(report: &crate::model::Report, c: &PlanConfig) -> crate::plan::Plan {
         .as_deref()
         .and_then(|id| findings::spec(id, tree, &context, now))
     {
-        Some(s) => (s.options, s.within),
+        // A finding's own options, but --protect still holds.
+        Some(mut s) => {
+            s.options.protect.clone_from(&c.options.protect);
+            (s.options, s.within)
+        }
         None => (c.options.clone(), Within(None)),
     };
     let request = PlanRequest {

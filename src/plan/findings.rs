@@ -140,7 +140,7 @@ pub(crate) fn findings(
             continue;
         }
         let (_, totals, _) =
-            select::select(tree, context, databases, &s.options, &s.within, lister);
+            select::select(tree, context, databases, &s.options, &s.within, lister, false);
         if totals.unique_bytes == 0 {
             continue;
         }

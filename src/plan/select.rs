@@ -233,6 +233,7 @@ pub(crate) fn select(
     o: &PlanOptions,
     within: &Within,
     lister: &mut dyn Lister,
+    keep: bool,
 ) -> (Vec<PlanItem>, PlanTotals, u64) {
     let n = tree.nodes.len();
     let allowed = allowed_mask(o);
@@ -284,7 +285,7 @@ pub(crate) fn select(
         let node = &tree.nodes[i];
         let c = &context.ctx[i];
         let s = &node.subtree;
-        if node.parent == NONE || s.files == 0 || s.incomplete || !in_scope[i] {
+        if node.parent == NONE || s.tiers == 0 || s.incomplete || !in_scope[i] {
             return false;
         }
         let e = eff[i];
@@ -304,6 +305,7 @@ pub(crate) fn select(
         chat_ok(chat, s.categories)
     };
     let mut chosen: Vec<Chosen> = Vec::new();
+    let mut loose = (0u64, 0u64);
     let mut kept_unattributed = 0u64;
     // Depth-first from each root.
     let mut stack: Vec<u32> = tree.root_ids.iter().rev().copied().collect();
@@ -322,7 +324,7 @@ pub(crate) fn select(
         let c = &context.ctx[i];
         let own_eff = promote(node.own.tiers, c.leftover);
         if in_scope[i]
-            && node.own.files > 0
+            && node.own.tiers != 0
             && own_eff & allowed != 0
             && node.own.categories & cats != 0
         {
@@ -333,14 +335,20 @@ pub(crate) fn select(
                 o,
                 id,
                 lister,
-                &mut chosen,
+                (&mut chosen, &mut loose, keep),
                 &mut kept_unattributed,
             );
         }
         let kids: Vec<u32> = tree.children(id).collect();
         stack.extend(kids.into_iter().rev());
     }
-    let (items, totals) = describe(tree, context, chosen);
+    let (mut items, mut totals) = describe(tree, context, chosen, keep);
+    totals.files += loose.0;
+    totals.bytes += loose.1;
+    totals.unique_bytes += loose.1;
+    if !keep {
+        items.clear();
+    }
     (items, totals, kept_unattributed)
 }
 
@@ -352,7 +360,7 @@ fn list_files(
     o: &PlanOptions,
     id: u32,
     lister: &mut dyn Lister,
-    chosen: &mut Vec<Chosen>,
+    (chosen, loose, keep): (&mut Vec<Chosen>, &mut (u64, u64), bool),
     kept_unattributed: &mut u64,
 ) {
     let Some(files) = lister.list(&tree.disk_path(id)) else {
@@ -400,6 +408,26 @@ fn list_files(
                 }
             }
         }
+        if !keep {
+            // Totals only (the findings): a file with one link is just bytes; one
+            // with several is kept, without its names, to count its links.
+            if f.meta.nlink <= 1 {
+                loose.0 += 1;
+                loose.1 += f.meta.size;
+                continue;
+            }
+            chosen.push(Chosen::File {
+                folder: id,
+                name: Vec::new(),
+                meta: f.meta,
+                category: p.category,
+                tier,
+                row,
+                chat: None,
+                account: None,
+            });
+            continue;
+        }
         chosen.push(Chosen::File {
             folder: id,
             name: f.name,
@@ -446,6 +474,7 @@ fn describe(
     tree: &FolderTree,
     context: &Context,
     chosen: Vec<Chosen>,
+    keep: bool,
 ) -> (Vec<PlanItem>, PlanTotals) {
     let n = tree.nodes.len();
     // The item covering each folder (folders are in depth-first order).
@@ -537,6 +566,11 @@ fn describe(
                 bytes[k as usize] += meta.size;
             }
         }
+    }
+    totals.unique_bytes = unique.iter().sum();
+    if !keep {
+        totals.items = chosen.len() as u64;
+        return (Vec::new(), totals);
     }
     let mut items = Vec::with_capacity(chosen.len());
     for (k, ch) in chosen.into_iter().enumerate() {
@@ -633,7 +667,7 @@ pub(crate) fn plan(
     header: (&str, &str),
     lister: &mut dyn Lister,
 ) -> Plan {
-    let (items, totals, kept) = select(tree, context, databases, o, within, lister);
+    let (items, totals, kept) = select(tree, context, databases, o, within, lister, true);
     Plan {
         schema_version: PLAN_SCHEMA_VERSION,
         tool: Tool {

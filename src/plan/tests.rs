@@ -215,7 +215,7 @@ proptest! {
         let leftover = context.leftover.contains_key(A3);
         // 4.x account present and a 3.x folder of that account: the 3.x tree is left over.
         prop_assert_eq!(leftover, all.iter().any(|f| f.1.contains(A4)) && all.iter().any(|f| f.1.contains(A3)));
-        let (items, totals, _) = select(&tree, &context, &HashSet::new(), &o, &Within(None), &mut mem);
+        let (items, totals, _) = select(&tree, &context, &HashSet::new(), &o, &Within(None), &mut mem, true);
         let mut covered: BTreeSet<String> = BTreeSet::new();
         for it in &items {
             let p = &it.path;
