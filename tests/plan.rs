@@ -506,13 +506,29 @@ fn scan_older_than_filters_and_says_so() {
         .cmd()
         .arg("scan")
         .arg(f.path("Data"))
-        .args(["--now", NOW, "--older-than", "2y", "--si", "--top-chats", "1", "-q"])
+        .args([
+            "--now",
+            NOW,
+            "--older-than",
+            "2y",
+            "--si",
+            "--top-chats",
+            "1",
+            "-q",
+        ])
         .output()
         .expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("filtered: only files last written more than 2y ago"), "{text}");
+    assert!(
+        text.contains("filtered: only files last written more than 2y ago"),
+        "{text}"
+    );
     assert!(text.contains("TOP CHATS (1 of"), "{text}");
     assert!(text.contains(" kB") && !text.contains("KiB"), "{text}");
-    let bad = f.cmd().args(["scan", "--older-than", "0d"]).output().expect("run");
+    let bad = f
+        .cmd()
+        .args(["scan", "--older-than", "0d"])
+        .output()
+        .expect("run");
     assert_eq!(bad.status.code(), Some(2));
 }

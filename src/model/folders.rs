@@ -99,6 +99,27 @@ pub struct DirMeta {
     pub nlink: u64,
 }
 
+/// What the files directly in a folder add up to (what a selection needs of them; the
+/// subtree has the rest).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Own {
+    pub files: u64,
+    pub apparent: u64,
+    pub categories: u32,
+    pub tiers: u8,
+}
+
+impl From<&Stats> for Own {
+    fn from(s: &Stats) -> Own {
+        Own {
+            files: s.files,
+            apparent: s.apparent,
+            categories: s.categories,
+            tiers: s.tiers,
+        }
+    }
+}
+
 /// One folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
@@ -106,11 +127,12 @@ pub struct Node {
     pub parent: u32,
     /// Which scanned root it is under.
     pub root: u32,
-    /// Its name's bytes (empty for a root).
-    pub name: Box<[u8]>,
+    /// Its name's bytes: where they are in [`FolderTree::names`] (empty for a root).
+    pub name_at: u32,
+    pub name_len: u16,
     pub meta: DirMeta,
     /// The files directly in it.
-    pub own: Stats,
+    pub own: Own,
     /// The files in it and every folder below.
     pub subtree: Stats,
     /// First child and next sibling ([`NONE`] at the end), children sorted by name.
@@ -153,11 +175,21 @@ pub struct FolderTree {
     pub linked: Vec<Linked>,
     /// The folder of each link of each [`Linked`] inode.
     pub link_folders: Vec<u32>,
+    /// Every folder's name, end to end (see [`Node::name_at`]).
+    pub names: Vec<u8>,
 }
 
 impl FolderTree {
     pub fn node(&self, id: u32) -> Option<&Node> {
         self.nodes.get(id as usize)
+    }
+
+    /// A folder's name.
+    pub fn name(&self, n: &Node) -> &[u8] {
+        let a = n.name_at as usize;
+        self.names
+            .get(a..a + usize::from(n.name_len))
+            .unwrap_or(&[])
     }
 
     /// The children of `id`, by name.
@@ -181,7 +213,7 @@ impl FolderTree {
             if n.parent == NONE {
                 break;
             }
-            out.push(&*n.name);
+            out.push(self.name(n));
             at = n.parent;
         }
         out.reverse();
@@ -294,7 +326,7 @@ pub fn to_json(tree: &FolderTree) -> Vec<Folder> {
                     })
                     .unwrap_or_default()
             } else {
-                crate::escape::escape_bytes(&n.name).0
+                crate::escape::escape_bytes(tree.name(n)).0
             };
             Folder {
                 id: i as u32,

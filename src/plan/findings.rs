@@ -139,8 +139,9 @@ pub(crate) fn findings(
         if s.within.0.as_ref().is_some_and(Vec::is_empty) {
             continue;
         }
-        let (_, totals, _) =
-            select::select(tree, context, databases, &s.options, &s.within, lister, false);
+        let (_, totals, _) = select::select(
+            tree, context, databases, &s.options, &s.within, lister, false,
+        );
         if totals.unique_bytes == 0 {
             continue;
         }

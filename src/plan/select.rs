@@ -93,7 +93,7 @@ impl Context {
                 if !buf.is_empty() {
                     buf.push('/');
                 }
-                buf.push_str(&escape_cow(&n.name).0);
+                buf.push_str(&escape_cow(tree.name(n)).0);
             }
             stack.push((i as u32, buf.len()));
             let kind = tiers::folder_kind(&buf);

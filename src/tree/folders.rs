@@ -6,7 +6,7 @@
 //! folder of the link the report counts them under (settled by
 //! [`super::aggregate::links`]), and every link's folder is kept for the plan.
 
-use crate::model::folders::{DirMeta, FolderTree, Linked, Node, RootPlace, Stats, NONE};
+use crate::model::folders::{DirMeta, FolderTree, Linked, Node, Own, RootPlace, Stats, NONE};
 use crate::tree::classify::tiers::{self, Kind, Tier};
 use crate::tree::classify::Category;
 use crate::tree::walk::FileMeta;
@@ -16,15 +16,24 @@ use crate::tree::walk::FileMeta;
 struct Met {
     id: u32,
     parent: u32,
-    name: Box<[u8]>,
+    /// Its name: where it is in its list's name bytes.
+    name_at: u32,
+    name_len: u16,
     meta: DirMeta,
+}
+
+/// Folders met, with their names end to end.
+#[derive(Debug, Default)]
+struct MetList {
+    met: Vec<Met>,
+    names: Vec<u8>,
 }
 
 /// One worker's notes (after a merge, several workers': their lists are kept whole, so
 /// nothing large is copied to grow).
 #[derive(Debug, Default)]
 pub(crate) struct FolderNotes {
-    met: Vec<Vec<Met>>,
+    met: Vec<MetList>,
     /// Own stats per folder, in the order the folders were read.
     own: Vec<Vec<(u32, Stats)>>,
     /// The folder whose files are coming in, and what they add up to so far.
@@ -40,15 +49,22 @@ impl FolderNotes {
     /// A sub-folder met in its parent.
     pub(crate) fn folder(&mut self, id: u32, parent: u32, name: &[u8], meta: &FileMeta) {
         if self.met.is_empty() {
-            self.met.push(Vec::new());
+            self.met.push(MetList::default());
         }
         let Some(list) = self.met.last_mut() else {
             return;
         };
-        list.push(Met {
+        // Names are at most 255 bytes (1,020 on some file systems): u16 holds them.
+        let name = &name[..name.len().min(usize::from(u16::MAX))];
+        let Ok(name_at) = u32::try_from(list.names.len()) else {
+            return;
+        };
+        list.names.extend_from_slice(name);
+        list.met.push(Met {
             id,
             parent,
-            name: name.into(),
+            name_at,
+            name_len: name.len() as u16,
             meta: DirMeta {
                 dev: meta.dev,
                 ino: meta.ino,
@@ -135,7 +151,7 @@ impl FolderNotes {
         let met = std::mem::take(&mut self.met);
         let max = met
             .iter()
-            .flatten()
+            .flat_map(|l| l.met.iter())
             .map(|m| m.id as usize + 1)
             .max()
             .unwrap_or(0)
@@ -144,9 +160,10 @@ impl FolderNotes {
             .map(|_| Node {
                 parent: NONE,
                 root: NONE,
-                name: Box::default(),
+                name_at: 0,
+                name_len: 0,
                 meta: DirMeta::default(),
-                own: Stats::default(),
+                own: Own::default(),
                 subtree: Stats::default(),
                 first_child: NONE,
                 next_sibling: NONE,
@@ -158,25 +175,39 @@ impl FolderNotes {
             nodes[i].meta = meta;
             places.push(place);
         }
+        // Names into one list (each part's freed as it goes).
+        let mut names: Vec<u8> = Vec::with_capacity(met.iter().map(|l| l.names.len()).sum());
         for part in met {
-            for m in part {
-                if let Some(n) = nodes.get_mut(m.id as usize) {
-                    n.parent = m.parent;
-                    n.name = m.name;
-                    n.meta = m.meta;
-                }
+            for m in part.met {
+                let (a, b) = (
+                    m.name_at as usize,
+                    m.name_at as usize + usize::from(m.name_len),
+                );
+                let (Some(n), Some(bytes), Ok(at)) = (
+                    nodes.get_mut(m.id as usize),
+                    part.names.get(a..b),
+                    u32::try_from(names.len()),
+                ) else {
+                    continue;
+                };
+                n.parent = m.parent;
+                n.name_at = at;
+                n.name_len = m.name_len;
+                n.meta = m.meta;
+                names.extend_from_slice(bytes);
             }
         }
+        // Own stats: whole in `subtree` for now (the sum below starts from them).
         for part in std::mem::take(&mut self.own) {
             for (id, s) in part {
                 if let Some(n) = nodes.get_mut(id as usize) {
-                    n.own.merge(&s);
+                    n.subtree.merge(&s);
                 }
             }
         }
         for id in std::mem::take(&mut self.incomplete) {
             if let Some(n) = nodes.get_mut(id as usize) {
-                n.own.incomplete = true;
+                n.subtree.incomplete = true;
             }
         }
         // Hard-linked inodes: sized where counted.
@@ -184,7 +215,7 @@ impl FolderNotes {
         let mut link_folders = Vec::new();
         for l in linked {
             if let Some(n) = nodes.get_mut(l.counted as usize) {
-                n.own.count(l.size, l.allocated, true);
+                n.subtree.count(l.size, l.allocated, true);
             }
             let start = u32::try_from(link_folders.len()).unwrap_or(u32::MAX);
             link_folders.extend_from_slice(&l.folders);
@@ -202,11 +233,15 @@ impl FolderNotes {
         let mut kids: Vec<u32> = (0..max as u32)
             .filter(|&i| nodes[i as usize].parent != NONE)
             .collect();
+        let name_of = |n: &Node| {
+            let a = n.name_at as usize;
+            names.get(a..a + usize::from(n.name_len)).unwrap_or(&[])
+        };
         kids.sort_unstable_by(|&a, &b| {
             let (na, nb) = (&nodes[a as usize], &nodes[b as usize]);
             na.parent
                 .cmp(&nb.parent)
-                .then_with(|| na.name.cmp(&nb.name))
+                .then_with(|| name_of(na).cmp(name_of(nb)))
         });
         for w in 0..kids.len() {
             let k = kids[w] as usize;
@@ -268,9 +303,11 @@ impl FolderNotes {
                 nodes[i].root = nodes[p as usize].root;
             }
         }
+        // `subtree` holds each folder's own files so far.
+        for n in &mut nodes {
+            n.own = Own::from(&n.subtree);
+        }
         for i in (0..nodes.len()).rev() {
-            let own = nodes[i].own;
-            nodes[i].subtree.merge(&own);
             let s = nodes[i].subtree;
             let p = nodes[i].parent;
             if p != NONE {
@@ -286,6 +323,7 @@ impl FolderNotes {
             nodes,
             linked: linked_out,
             link_folders,
+            names,
         }
     }
 }
