@@ -657,6 +657,7 @@ fn describe(
 }
 
 /// A whole plan.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn plan(
     tree: &FolderTree,
     context: &Context,

@@ -165,7 +165,7 @@ fn qualifies(canonical: &str, mtime: i64, o: &PlanOptions, leftover: bool) -> bo
             !o.protect.iter().any(|x| x == c)
                 && (o.chats.is_empty() || o.chats.iter().any(|x| x == c))
         }
-        None => o.chats.is_empty() && !(media && !o.protect.is_empty()),
+        None => o.chats.is_empty() && (!media || o.protect.is_empty()),
     }
 }
 

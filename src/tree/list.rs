@@ -22,7 +22,7 @@ impl Lister for DiskLister {
         let fd = rustix::fs::open(OsStr::from_bytes(path), flags, Mode::empty()).ok()?;
         let mut dir = rustix::fs::Dir::read_from(&fd).ok()?;
         let mut out = Vec::new();
-        while let Some(entry) = dir.next() {
+        for entry in dir.by_ref() {
             let entry = entry.ok()?;
             let name = entry.file_name();
             if matches!(name.to_bytes(), b"." | b"..") {
