@@ -1089,7 +1089,8 @@ mod tests {
 
     #[test]
     fn records_stay_small() {
-        assert!(std::mem::size_of::<Inode>() <= 48);
+        // 48 bytes before the plan needed each inode's device, number and st_nlink.
+        assert!(std::mem::size_of::<Inode>() <= 72);
         assert!(std::mem::size_of::<Link>() <= 16);
     }
 }
