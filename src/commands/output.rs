@@ -110,7 +110,10 @@ fn new_file_mode() -> u32 {
     use rustix::process::umask;
     let mask = umask(Mode::empty());
     umask(mask);
-    0o666 & !mask.bits()
+    // `mode_t` is 16 bits on macOS, 32 on Linux.
+    #[allow(clippy::useless_conversion)]
+    let bits = u32::from(mask.bits());
+    0o666 & !bits
 }
 
 /// Check `-o` (outside every root in `roots`, a usable target) and create its
