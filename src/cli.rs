@@ -69,6 +69,12 @@ pub enum Command {
     /// clones or deletes anything.
     #[command(after_long_help = DUPES_HELP)]
     Dupes(DupesArgs),
+    /// Write a clean-up plan (never run it): what could go, tier by tier, and what
+    /// it would free. Formats: a table, JSON, a POSIX sh script (dry run unless
+    /// `--really`; moves to the Trash or a quarantine folder, never deletes), or
+    /// NUL-separated paths.
+    #[command(after_long_help = PLAN_HELP)]
+    Plan(PlanArgs),
     /// Print a shell completion script (bash, zsh or fish) on standard output.
     #[command(after_long_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
@@ -375,6 +381,24 @@ pub struct ScanArgs {
     /// 1.4-1.6× the scan time on a 4.x tree, more with a cold cache.
     #[arg(long)]
     pub dat_schemes: bool,
+
+    /// Count only files last written longer ago than AGE (90d, 6w, 12m, 2y); the
+    /// report says it is filtered.
+    #[arg(long, value_name = "AGE")]
+    pub older_than: Option<String>,
+
+    /// Sizes in decimal units (kB, MB, GB: what Finder shows).
+    #[arg(long)]
+    pub si: bool,
+
+    /// How many chats the table lists (0 to 10,000).
+    #[arg(long, default_value_t = 15, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=10_000))]
+    pub top_chats: u16,
+
+    /// Add every folder walked to the JSON (`folders[]`: sizes, ages, categories and
+    /// tiers per folder, for `browse --from` and other tools).
+    #[arg(long)]
+    pub folders: bool,
 }
 
 /// `dbs` options.
@@ -392,6 +416,88 @@ pub struct DbsArgs {
 pub struct MetaArgs {
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+const PLAN_HELP: &str = "Tiers:
+  safe     WeChat rebuilds it (caches, temp, logs, avatars, stickers)
+  careful  your chat media; only files older than --older-than (default 2y)
+  confirm  backups, old_backup, the 3.x tree of an account that moved to 4.x
+  never    databases, keys, login, config, unknown files: never in a plan
+Run the script: sh plan.sh (lists, changes nothing); sh plan.sh --really
+(moves each re-checked item to the Trash; --quarantine DIR elsewhere).";
+
+/// A tier a plan may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TierArg {
+    Safe,
+    Careful,
+    Confirm,
+}
+
+/// `plan` output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormatArg {
+    Table,
+    Json,
+    Sh,
+    Paths0,
+}
+
+/// `plan` options.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Folder to scan, as for `scan`.
+    pub path: Option<PathBuf>,
+
+    /// Tiers the plan may take, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "safe")]
+    pub tier: Vec<TierArg>,
+
+    /// Only files last written longer ago than AGE: 90d, 6w, 12m, 2y (1 day to 100
+    /// years).
+    #[arg(long, value_name = "AGE")]
+    pub older_than: Option<String>,
+
+    /// Only these categories (ids as in `scan`; repeat or comma-separate).
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub category: Vec<String>,
+
+    /// Only these chats (folder hashes, or usernames such as filehelper).
+    #[arg(long, value_name = "HASH", value_delimiter = ',')]
+    pub chat: Vec<String>,
+
+    /// Never these chats (folder hashes, or usernames such as filehelper). With any,
+    /// 4.x per-month files and videos, which cannot be tied to a chat, are kept too.
+    #[arg(long, value_name = "HASH", value_delimiter = ',')]
+    pub protect: Vec<String>,
+
+    /// Plan exactly what a finding of `scan` counts (its id, e.g. leftover-wechat3).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["tier", "older_than", "category", "chat"])]
+    pub finding: Option<String>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = PlanFormatArg::Table)]
+    pub format: PlanFormatArg,
+
+    /// Write the plan to FILE instead of standard output (`-` = stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Scan PATH even if it does not look like WeChat data.
+    #[arg(long)]
+    pub any: bool,
+
+    /// Worker threads, as for `scan`.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: Option<u16>,
+
+    /// Print nothing on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Pin the plan's time (RFC 3339): ages are counted from it.
+    #[arg(long, hide = true, value_name = "RFC3339")]
+    pub now: Option<String>,
 }
 
 #[cfg(test)]

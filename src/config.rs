@@ -15,6 +15,8 @@ pub struct Env {
     pub home: Option<PathBuf>,
     pub no_color: bool,
     pub stdout_is_tty: bool,
+    /// The terminal's width, when standard output is one.
+    pub columns: Option<usize>,
     pub stderr_is_tty: bool,
     /// File descriptor 1 is closed (`>&-`).
     pub stdout_closed: bool,
@@ -63,6 +65,18 @@ pub struct ScanConfig {
     pub dat_schemes: bool,
     /// Print phase timings on stderr (`--timings`).
     pub timings: bool,
+    /// `--older-than`: count only files last written before this (seconds since the
+    /// epoch), and the age as given.
+    pub before: Option<i64>,
+    pub older_than: Option<String>,
+    /// Decimal units (`--si`).
+    pub si: bool,
+    /// Chats the table lists (`--top-chats`).
+    pub top_chats: usize,
+    /// Add `folders[]` to the JSON (`--folders`).
+    pub folders: bool,
+    /// Columns the table may use: the terminal's (40 to 400) on a terminal, else 80.
+    pub width: usize,
 }
 
 /// A validated command.
@@ -72,10 +86,131 @@ pub enum Config {
     Diff(DiffConfig),
     Hosts(HostsConfig),
     Dupes(DupesConfig),
+    Plan(PlanConfig),
     /// Print the completion script for this shell.
     Completions(clap_complete::Shell),
     /// Print the man page.
     Man,
+}
+
+/// A validated `plan`.
+#[derive(Debug, Clone)]
+pub struct PlanConfig {
+    pub target: Target,
+    pub any: bool,
+    pub format: crate::render::plan::PlanFormat,
+    pub output: Output,
+    pub quiet: bool,
+    pub now: DateTime<Utc>,
+    pub threads: usize,
+    /// What the plan may take (ignored with `finding`).
+    pub options: crate::plan::PlanOptions,
+    /// `--finding ID`: plan what that finding counts.
+    pub finding: Option<String>,
+    /// The options as given, for the plan's `request`.
+    pub older_than: Option<String>,
+}
+
+/// Most values `--category`, `--chat` and `--protect` take together.
+const MAX_LIST: usize = 10_000;
+
+/// A chat folder hash as given, or a username's md5 (`filehelper` → its folder).
+fn chat_hash(s: &str) -> Result<String> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 256 {
+        return Err(Error::Usage(format!(
+            "chat {:?}: give a 32-digit folder hash or a username",
+            crate::escape::printable(s)
+        )));
+    }
+    if s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(s.to_ascii_lowercase())
+    } else {
+        Ok(crate::plan::select::md5_hex(s))
+    }
+}
+
+/// Parse `--older-than`.
+fn parse_age(s: &str) -> Result<crate::plan::Age> {
+    crate::plan::Age::parse(s).ok_or_else(|| {
+        Error::Usage(format!(
+            "--older-than {:?}: give a number and d, w, m or y (90d, 12m, 2y), from 1 day to 100 years",
+            crate::escape::printable(s)
+        ))
+    })
+}
+
+fn plan_config(a: crate::cli::PlanArgs, env: &Env) -> Result<PlanConfig> {
+    use crate::cli::{PlanFormatArg as A, TierArg};
+    use crate::render::plan::PlanFormat as F;
+    use crate::tree::classify::tiers::Tier;
+    let now = parse_now(a.now.as_deref())?;
+    if a.category.len() + a.chat.len() + a.protect.len() > MAX_LIST {
+        return Err(Error::Usage(format!(
+            "--category, --chat and --protect take at most {MAX_LIST} values"
+        )));
+    }
+    let mut options = crate::plan::PlanOptions::new(now.timestamp());
+    let mut tiers: Vec<Tier> = a
+        .tier
+        .iter()
+        .map(|t| match t {
+            TierArg::Safe => Tier::Safe,
+            TierArg::Careful => Tier::Careful,
+            TierArg::Confirm => Tier::Confirm,
+        })
+        .collect();
+    tiers.sort();
+    tiers.dedup();
+    options.tiers = tiers;
+    options.older_than = a.older_than.as_deref().map(parse_age).transpose()?;
+    for id in &a.category {
+        let c = crate::tree::classify::Category::from_id(id.trim()).ok_or_else(|| {
+            Error::Usage(format!(
+                "--category {:?}: not a category id (see docs/taxonomy.md)",
+                crate::escape::printable(id)
+            ))
+        })?;
+        options.categories.push(c);
+    }
+    options.chats = a.chat.iter().map(|s| chat_hash(s)).collect::<Result<_>>()?;
+    options.protect = a
+        .protect
+        .iter()
+        .map(|s| chat_hash(s))
+        .collect::<Result<_>>()?;
+    if let Some(f) = &a.finding {
+        if !crate::plan::findings::IDS.contains(&f.as_str()) {
+            return Err(Error::Usage(format!(
+                "--finding {:?}: one of {}",
+                crate::escape::printable(f),
+                crate::plan::findings::IDS.join(", ")
+            )));
+        }
+    }
+    Ok(PlanConfig {
+        target: match a.path {
+            Some(p) => Target::Path(p),
+            None => Target::Home(env.home.clone().ok_or(Error::NoHome)?),
+        },
+        any: a.any,
+        format: match a.format {
+            A::Table => F::Table,
+            A::Json => F::Json,
+            A::Sh => F::Sh,
+            A::Paths0 => F::Paths0,
+        },
+        output: match a.output {
+            Some(p) if p.as_os_str() != "-" => Output::File(p),
+            _ => Output::Stdout,
+        },
+        quiet: a.quiet || !env.stderr_is_tty,
+        now,
+        threads: a.threads.map_or_else(default_threads, usize::from),
+        options,
+        finding: a.finding,
+        older_than: a.older_than,
+    })
 }
 
 /// A validated `hosts`.
@@ -265,6 +400,7 @@ impl Config {
             Config::Diff(c) => c.output == Output::Stdout,
             Config::Hosts(c) => c.output == Output::Stdout,
             Config::Dupes(c) => c.output == Output::Stdout,
+            Config::Plan(c) => c.output == Output::Stdout,
             Config::Completions(_) | Config::Man => true,
         }
     }
@@ -278,6 +414,13 @@ impl Config {
                 c.names = args.names;
                 c.key_file = args.pages.key_file;
                 c.all_pages = args.pages.all_pages;
+                if let Some(age) = &args.older_than {
+                    c.before = Some(parse_age(age)?.before(c.now.timestamp()));
+                    c.older_than = Some(age.trim().to_string());
+                }
+                c.si = args.si;
+                c.top_chats = usize::from(args.top_chats);
+                c.folders = args.folders;
                 Ok(Config::Scan(c))
             }
             Command::Dbs(args) => {
@@ -295,6 +438,7 @@ impl Config {
             Command::Diff(args) => Ok(Config::Diff(diff_config(args))),
             Command::Hosts(args) => Ok(Config::Hosts(hosts_config(args, env)?)),
             Command::Dupes(args) => Ok(Config::Dupes(dupes_config(args, env)?)),
+            Command::Plan(args) => Ok(Config::Plan(plan_config(args, env)?)),
             Command::Completions(args) => Ok(Config::Completions(match args.shell {
                 ShellArg::Bash => clap_complete::Shell::Bash,
                 ShellArg::Zsh => clap_complete::Shell::Zsh,
@@ -313,6 +457,11 @@ fn scan_config(a: CommonArgs, top: usize, view: View, env: &Env) -> Result<ScanC
     let output = match a.output {
         Some(p) if p.as_os_str() != "-" => Output::File(p),
         _ => Output::Stdout,
+    };
+    let width = if env.stdout_is_tty && output == Output::Stdout {
+        env.columns.map_or(80, |c| c.clamp(40, 400))
+    } else {
+        80
     };
     let color = match a.color {
         ColorArg::Always => true,
@@ -345,5 +494,11 @@ fn scan_config(a: CommonArgs, top: usize, view: View, env: &Env) -> Result<ScanC
         all_pages: false,
         dat_schemes: false,
         timings: a.timings,
+        before: None,
+        older_than: None,
+        si: false,
+        top_chats: 15,
+        folders: false,
+        width,
     })
 }

@@ -9,6 +9,7 @@
 //! | [`tree`] | reading the tree | [`tree::locate`] finds the roots → [`tree::walk`] visits every entry in parallel → [`tree::classify`] and [`tree::sniff`] place and type each file → [`tree::aggregate`] folds them into the report ([`tree::scan`] runs it all) |
 //! | [`readers`] | reading one file's insides | SQLite header, WAL and read-only view, plist, `.dat`, binary cookies, URL cache, HTTP storage, the `--names` file; [`readers::describe`] turns the databases and plists the walk found into report entries |
 //! | [`model`] | the report | the [`model::Report`], `hosts` and `dupes` report types, accounts and chats across versions, chat names, `diff`, `--redact`; pure |
+//! | [`plan`] | decide | risk tiers over the folder tree: what a clean-up could move and free, the findings, the script; pure but for listing a folder on demand |
 //! | [`dupes`] | duplicate content | size groups → head + tail sample → full hash, read-only |
 //! | [`render`] | output | every format of every report (table, JSON, CSV, HTML, hosts, diff and dupes views) on a `&mut dyn Write` |
 //!
@@ -33,6 +34,7 @@ pub mod exit;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod model;
+pub mod plan;
 pub mod readers;
 pub mod render;
 pub mod tree;

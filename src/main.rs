@@ -77,6 +77,10 @@ fn main() -> ExitCode {
             .map(Into::into),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         stdout_is_tty: io::stdout().is_terminal(),
+        columns: rustix::termios::tcgetwinsize(io::stdout())
+            .ok()
+            .map(|w| usize::from(w.ws_col))
+            .filter(|&c| c > 0),
         stderr_is_tty: io::stderr().is_terminal(),
         stdout_closed,
     };

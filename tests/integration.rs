@@ -18,6 +18,7 @@ mod install;
 mod keyed;
 mod metadata;
 mod nowrite;
+mod plan;
 mod real_shapes;
 mod redact;
 mod sample;

@@ -8,6 +8,7 @@ pub(crate) mod docs;
 pub(crate) mod dupes;
 pub(crate) mod hosts;
 pub mod output;
+pub(crate) mod plan;
 pub(crate) mod scan;
 
 use crate::config::{Config, Output, Target};
@@ -26,6 +27,7 @@ pub fn run(config: &Config, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
         Config::Diff(c) => diff::run(c, stdout),
         Config::Hosts(c) => hosts::run(c, stdout, stderr),
         Config::Dupes(c) => dupes::run(c, stdout, stderr),
+        Config::Plan(c) => plan::run(c, stdout, stderr),
         Config::Completions(shell) => docs::completions(*shell, stdout),
         Config::Man => docs::man(stdout),
     }

@@ -48,10 +48,18 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             keys,
             ..MetaOptions::default()
         },
+        before: c.before,
     };
     let scanned = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
     let (mut report, timings) = (scanned.report, scanned.timings);
     names::label(&mut report, names.as_ref());
+    report.older_than = c.older_than.clone();
+    if c.view == View::Scan {
+        report.findings = super::plan::scan_findings(&report, c.now.timestamp());
+        if c.folders {
+            report.folders = crate::model::folders::to_json(&report.tree);
+        }
+    }
     if c.redact {
         redact::redact(&mut report);
     }
@@ -79,6 +87,9 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
         color: c.color,
         view: c.view,
         hosts: net.as_ref(),
+        si: c.si,
+        top_chats: c.top_chats,
+        width: c.width,
     };
     let rendering = Instant::now();
     emit(sink, stdout, |w| {

@@ -11,6 +11,7 @@ pub(crate) mod accounts;
 pub(crate) mod diff;
 pub(crate) mod domain;
 pub mod dupes;
+pub mod folders;
 pub mod hosts;
 pub mod names;
 pub(crate) mod redact;
@@ -64,6 +65,20 @@ pub struct Report {
     /// Duplicates seen without reading a byte. Absent in reports from before 0.3.
     #[serde(default)]
     pub dupe_hints: DupeHints,
+    /// The few largest things one could act on, largest first (`scan` only; bytes are
+    /// estimates of what `plan` would free).
+    #[serde(default)]
+    pub findings: Vec<crate::plan::findings::Finding>,
+    /// `scan --older-than`: only files last written before this are counted (the
+    /// age as given, e.g. `12m`); absent for a full scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub older_than: Option<String>,
+    /// Every folder walked (`scan --folders` only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub folders: Vec<folders::Folder>,
+    /// The folder tree (in memory only; `folders` is its JSON form).
+    #[serde(skip)]
+    pub tree: folders::FolderTree,
 }
 
 /// Duplicates `scan` sees without reading a byte, per category, account and chat

@@ -598,6 +598,18 @@ fn apply(names: &Names, r: &mut Report) {
         i.path = names.path(&i.path, issue_path_is_file(&i.path));
         i.message = names.text(&i.message);
     }
+    // Findings name accounts and chats in their text; folder names may be any of them.
+    for f in &mut r.findings {
+        f.title = names.text(&f.title);
+        f.evidence = f.evidence.iter().map(|e| names.text(e)).collect();
+    }
+    for f in &mut r.folders {
+        if f.parent.is_none() {
+            f.name = names.path(&f.name, false);
+        } else {
+            f.name = names.text(&f.name);
+        }
+    }
     // Table names, plist keys and outlines are free text that may embed an identifier
     // (e.g. a per-chat table named after its md5): every known original is replaced.
     for d in &mut r.databases {

@@ -3,19 +3,45 @@
 
 use crate::escape::printable;
 
-/// `1536` → `1.5 KiB`; bytes below 1 KiB are shown exactly.
+thread_local! {
+    /// Decimal units (`--si`) for what this thread renders (see [`with_si`]).
+    static SI: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f` with [`bytes`] in decimal units (kB, MB, GB: what Finder shows) when `si`.
+pub fn with_si<T>(si: bool, f: impl FnOnce() -> T) -> T {
+    let before = SI.with(|c| c.replace(si));
+    let out = f();
+    SI.with(|c| c.set(before));
+    out
+}
+
+/// `1536` → `1.5 KiB` (or `1.5 kB` under [`with_si`]); below one unit, exact bytes.
 pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-    if n < 1024 {
+    let (base, units) = if SI.with(std::cell::Cell::get) {
+        (1000.0, ["kB", "MB", "GB", "TB", "PB", "EB"])
+    } else {
+        (1024.0, ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"])
+    };
+    if (n as f64) < base {
         return format!("{n} B");
     }
-    let mut value = n as f64 / 1024.0;
+    let mut value = n as f64 / base;
     let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
+    while value >= base && unit < units.len() - 1 {
+        value /= base;
         unit += 1;
     }
-    format!("{value:.1} {}", UNITS[unit])
+    format!("{value:.1} {}", units[unit])
+}
+
+/// Columns `s` takes on a terminal (CJK and most emoji take two).
+pub fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+fn char_width(c: char) -> usize {
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
 }
 
 /// `1234567` → `1,234,567`.
@@ -54,27 +80,47 @@ pub fn bar(part: u64, whole: u64, width: usize) -> String {
     s
 }
 
-/// Shorten `s` to at most `max` characters, keeping the end (paths) and marking the cut.
-/// Unsafe characters are escaped first ([`printable`]), so the width is what is shown.
+/// Shorten `s` to at most `max` display columns ([`width`]), keeping the end (paths)
+/// and marking the cut. Unsafe characters are escaped first ([`printable`]), so the
+/// width is what is shown.
 pub fn truncate_left(s: &str, max: usize) -> String {
     let s = printable(s);
-    let n = s.chars().count();
-    if n <= max {
+    if width(&s) <= max {
         return s.into_owned();
     }
-    let keep: String = s.chars().skip(n - max.saturating_sub(1).min(n)).collect();
-    format!("…{keep}")
+    let room = max.saturating_sub(1);
+    let mut used = 0;
+    let mut start = s.len();
+    for (i, c) in s.char_indices().rev() {
+        let w = char_width(c);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        start = i;
+    }
+    format!("…{}", &s[start..])
 }
 
-/// Shorten `s` to at most `max` characters, keeping the start (ids) and marking the cut.
-/// Unsafe characters are escaped first ([`printable`]).
+/// Shorten `s` to at most `max` display columns, keeping the start (ids) and marking
+/// the cut. Unsafe characters are escaped first ([`printable`]).
 pub fn truncate_right(s: &str, max: usize) -> String {
     let s = printable(s);
-    if s.chars().count() <= max {
+    if width(&s) <= max {
         return s.into_owned();
     }
-    let keep: String = s.chars().take(max.saturating_sub(1)).collect();
-    format!("{keep}…")
+    let room = max.saturating_sub(1);
+    let mut used = 0;
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        let w = char_width(c);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        end = i + c.len_utf8();
+    }
+    format!("{}…", &s[..end])
 }
 
 #[cfg(test)]
@@ -96,5 +142,17 @@ mod tests {
         assert_eq!(truncate_right("abcdef", 4), "abc…");
         assert_eq!(truncate_right("a\x1bb", 9), "a\\x1bb");
         assert_eq!(truncate_left("\u{202e}xyz", 4), "…xyz");
+    }
+
+    #[test]
+    fn decimal_units_and_display_width() {
+        assert_eq!(with_si(true, || bytes(1_500_000)), "1.5 MB");
+        assert_eq!(with_si(true, || bytes(999)), "999 B");
+        assert_eq!(bytes(1_500_000), "1.4 MiB");
+        // CJK and emoji take two columns each.
+        assert_eq!(width("图片"), 4);
+        assert_eq!(truncate_right("图片图片", 5), "图片…");
+        assert_eq!(truncate_left("a/图片图片.jpg", 9), "…图片.jpg");
+        assert_eq!(width(&truncate_left("😀😀😀😀", 6)), 5);
     }
 }

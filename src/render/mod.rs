@@ -11,6 +11,7 @@ pub(crate) mod hosts;
 pub(crate) mod html;
 pub(crate) mod human;
 pub(crate) mod json;
+pub(crate) mod plan;
 pub(crate) mod table;
 
 use crate::model::hosts::HostsReport;
@@ -43,13 +44,32 @@ pub enum View {
 }
 
 /// Rendering choices that are not part of the model.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Style<'a> {
     /// ANSI colour (table only).
     pub color: bool,
     pub view: View,
     /// The network footprint, for the HTML report's hosts section (html only).
     pub hosts: Option<&'a HostsReport>,
+    /// Decimal units (table and HTML).
+    pub si: bool,
+    /// Chats the table lists.
+    pub top_chats: usize,
+    /// Columns the table may use (80 unless standard output is a wider terminal).
+    pub width: usize,
+}
+
+impl Default for Style<'_> {
+    fn default() -> Self {
+        Style {
+            color: false,
+            view: View::Scan,
+            hosts: None,
+            si: false,
+            top_chats: 15,
+            width: 80,
+        }
+    }
 }
 
 /// Render `report` as `format` into `out`.
@@ -59,10 +79,10 @@ pub fn render(
     style: Style<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
+    human::with_si(style.si, || match format {
         Format::Table => table::write(report, style, out),
         Format::Json => json::write(report, style.view, out),
         Format::Csv => csv::write(report, style.view, out),
         Format::Html => html::write(report, style.view, style.hosts, out),
-    }
+    })
 }

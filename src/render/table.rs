@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// Rows shown in the longer sections (JSON and CSV have them all).
-const TOP_CHATS: usize = 15;
 const TOP_TYPES: usize = 15;
 const TOP_ISSUES: usize = 20;
 /// Databases listed by `scan` (`dbs` lists them all).
@@ -75,8 +74,16 @@ fn body(r: &Report, style: Style, o: &mut Out<'_>) -> io::Result<()> {
         printable(&r.tool.name),
         printable(&r.tool.version)
     )?;
+    if let Some(age) = &r.older_than {
+        writeln!(
+            o.w,
+            "filtered: only files last written more than {} ago are counted (--older-than)",
+            printable(age)
+        )?;
+    }
     match style.view {
         View::Scan => {
+            findings(r, o)?;
             scan_sections(r, o)?;
             databases(r, o, TOP_DATABASES)?;
             plists(r, o, TOP_PLISTS)?;
@@ -87,6 +94,49 @@ fn body(r: &Report, style: Style, o: &mut Out<'_>) -> io::Result<()> {
         View::Plists => plists(r, o, usize::MAX)?,
     }
     issues(r, o)
+}
+
+/// What can be done: the findings, one line each, and how to plan them.
+fn findings(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
+    if r.findings.is_empty() {
+        return Ok(());
+    }
+    o.heading("WHAT CAN BE DONE (estimates; nothing is deleted by this tool)")?;
+    let room = o.style.width.saturating_sub(11).max(20);
+    for f in &r.findings {
+        writeln!(
+            o.w,
+            "  {:<8} {}",
+            f.tier.id(),
+            truncate_right(&f.title, room)
+        )?;
+    }
+    let ids: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.id != "caches")
+        .map(|f| f.id.as_str())
+        .collect();
+    let hint = if ids.is_empty() {
+        "review it: wechat-inspect plan (it writes a plan; its script moves to the Trash)"
+            .to_string()
+    } else {
+        format!(
+            "review one: wechat-inspect plan --finding ID (ID: {}; caches: no option)",
+            ids.join(", ")
+        )
+    };
+    // Wrapped at the width, word by word.
+    let mut line = String::from(" ");
+    for word in hint.split(' ') {
+        if line.len() > 1 && line.len() + 1 + word.len() > o.style.width {
+            writeln!(o.w, "{line}")?;
+            line = String::from("   ");
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    writeln!(o.w, "{line}")
 }
 
 fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
@@ -156,7 +206,15 @@ fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
         "{:<34}{:>12}{:>8}{:>10}",
         "CATEGORIES", "size", "share", "files"
     ))?;
-    for c in r.categories.iter().filter(|c| c.size.files > 0) {
+    // Largest first (JSON keeps the documented order).
+    let mut by_size: Vec<_> = r.categories.iter().filter(|c| c.size.files > 0).collect();
+    by_size.sort_by(|a, b| {
+        b.size
+            .apparent_bytes
+            .cmp(&a.size.apparent_bytes)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    for c in by_size {
         write!(o.w, "  {:<14}", printable(&c.id))?;
         o.bar(c.size.apparent_bytes, total)?;
         writeln!(
@@ -267,7 +325,7 @@ fn scan_sections(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
             "  {:>10}  {:<13} {}",
             bytes(f.apparent_bytes),
             printable(&f.category),
-            truncate_left(&f.path, 52)
+            truncate_left(&f.path, o.style.width.saturating_sub(28).max(20))
         )?;
     }
 
@@ -384,9 +442,10 @@ fn top_kinds(categories: &BTreeMap<String, u64>, whole: u64) -> String {
 /// and months; then top kinds and bytes per layout. Each account's unattributable
 /// files and videos are rows too, in size order.
 fn top_chats(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
+    let top_chats = o.style.top_chats;
     o.heading(&format!(
         "TOP CHATS ({} of {})",
-        r.chats.len().min(TOP_CHATS),
+        r.chats.len().min(top_chats),
         r.chats.len()
     ))?;
     if r.chats.is_empty() && r.unattributed.is_empty() {
@@ -395,7 +454,7 @@ fn top_chats(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
     let mut rows: Vec<(u64, ChatRow<'_>)> = r
         .chats
         .iter()
-        .take(TOP_CHATS)
+        .take(top_chats)
         .map(|c| (c.size.apparent_bytes, ChatRow::Chat(c)))
         .chain(
             r.unattributed

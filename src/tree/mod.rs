@@ -4,6 +4,8 @@
 
 pub(crate) mod aggregate;
 pub mod classify;
+pub(crate) mod folders;
+pub(crate) mod list;
 pub(crate) mod locate;
 pub(crate) mod progress;
 pub(crate) mod scan;

@@ -2,6 +2,7 @@
 //! then the metadata pass over the databases and plists the walk found. The walk also
 //! notes the network stores it passes ([`crate::tree::stores`]), for whoever reads them.
 
+use crate::model::folders::{DirMeta, RootPlace};
 use crate::model::Report;
 use crate::readers::describe::{describe, MetaOptions};
 use crate::tree::aggregate::{Accumulator, Options, ReportHeader};
@@ -27,6 +28,31 @@ pub struct ScanOptions {
     pub base: String,
     /// The metadata pass (its `threads` is taken from `threads`).
     pub meta: MetaOptions,
+    /// Count only files last modified before this (`scan --older-than`).
+    pub before: Option<i64>,
+}
+
+/// Where a root is on disk (absolute) and its own `lstat` (the path itself may be a
+/// link the user named; the walk reads through it, so this follows it too).
+fn root_place(r: &Root) -> (RootPlace, DirMeta) {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::MetadataExt;
+    let path = std::path::absolute(&r.path).unwrap_or_else(|_| r.path.clone());
+    let meta = std::fs::metadata(&r.path).map_or(DirMeta::default(), |m| DirMeta {
+        dev: m.dev(),
+        ino: m.ino(),
+        size: m.size(),
+        mtime: m.mtime(),
+        nlink: m.nlink(),
+    });
+    (
+        RootPlace {
+            path: path.as_os_str().as_bytes().to_vec(),
+            canonical: r.container_path.clone(),
+            rel: r.rel.clone(),
+        },
+        meta,
+    )
 }
 
 /// How long the phases of [`scan`] took.
@@ -55,7 +81,10 @@ pub struct Scanned {
 pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> Scanned {
     let start = Instant::now();
     let walk_roots: Vec<WalkRoot> = roots.iter().map(WalkRoot::from).collect();
-    let agg_opts = Options { top: opts.top };
+    let agg_opts = Options {
+        top: opts.top,
+        before: opts.before,
+    };
     let mut accs = walk(
         &walk_roots,
         opts.threads,
@@ -88,6 +117,7 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
                 (path, r.kind.to_string(), r.container_path.clone())
             })
             .collect(),
+        places: roots.iter().map(root_place).collect(),
     };
     let mut report = total.finish(header);
     let meta_opts = MetaOptions {

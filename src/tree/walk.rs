@@ -36,7 +36,7 @@ use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
 /// What the walk keeps of one `lstat`.
@@ -73,7 +73,7 @@ impl From<&Metadata> for FileMeta {
 impl FileMeta {
     /// From a raw `stat` (field types differ between macOS and Linux, hence the casts).
     #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
-    fn from_stat(st: &Stat) -> (FileMeta, FileType) {
+    pub(crate) fn from_stat(st: &Stat) -> (FileMeta, FileType) {
         let meta = FileMeta {
             size: st.st_size.max(0) as u64,
             allocated: (st.st_blocks as u64).saturating_mul(512),
@@ -110,6 +110,8 @@ pub struct FileEntry<'a> {
     pub dir: &'a Path,
     /// Its unescaped name (`dir.join(os_name)` opens it).
     pub os_name: &'a OsStr,
+    /// The folder it is in (see [`DirEntry::id`]).
+    pub folder: u32,
 }
 
 /// One sub-folder, as the visitors see it (besides its [`Visitor::dir`] count).
@@ -117,7 +119,7 @@ pub struct FileEntry<'a> {
 pub struct DirEntry<'a> {
     #[expect(
         dead_code,
-        reason = "for visitors that place folders; today's reads rel and name"
+        reason = "for visitors that place folders; today's read ids and names"
     )]
     pub root: usize,
     /// Escaped, relative to the report's base.
@@ -126,6 +128,14 @@ pub struct DirEntry<'a> {
     pub canonical: &'a str,
     /// Escaped folder name.
     pub name: &'a str,
+    /// Its unescaped name.
+    pub os_name: &'a OsStr,
+    /// Its own `lstat`.
+    pub meta: &'a FileMeta,
+    /// Its number in this walk (roots are `0..roots`, then one per folder met, in no
+    /// particular order), and its parent's.
+    pub id: u32,
+    pub parent: u32,
 }
 
 /// Receives what one worker finds. One visitor per worker; the caller merges them.
@@ -146,6 +156,9 @@ pub trait Visitor: Send {
     fn special(&mut self, root: usize, meta: &FileMeta);
     /// A per-entry problem.
     fn issue(&mut self, issue: Issue);
+    /// Folder `id` (see [`DirEntry::id`]) could not be read whole: it could not be
+    /// opened or listed, or an entry vanished or failed its `lstat`.
+    fn incomplete(&mut self, _id: u32) {}
 }
 
 /// A folder to walk.
@@ -171,6 +184,8 @@ impl From<&crate::tree::locate::Root> for WalkRoot {
 
 struct Job {
     root: usize,
+    /// Its number (see [`DirEntry::id`]).
+    id: u32,
     /// A root the user named (may be reached through a symlink); sub-folders never are.
     is_root: bool,
     path: PathBuf,
@@ -281,6 +296,7 @@ where
             .rev()
             .map(|(i, r)| Job {
                 root: i,
+                id: u32::try_from(i).unwrap_or(u32::MAX),
                 is_root: true,
                 path: r.path.clone(),
                 rel: r.rel.clone(),
@@ -291,6 +307,7 @@ where
         active: 0,
     });
     let ready = Condvar::new();
+    let ids = AtomicU32::new(u32::try_from(roots.len()).unwrap_or(u32::MAX));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let pool = Pool::new((0..threads.min(cores)).map(|_| make()).collect());
 
@@ -307,8 +324,8 @@ where
 
     std::thread::scope(|s| {
         for _ in 0..threads {
-            let (queue, ready, pool) = (&queue, &ready, &pool);
-            s.spawn(move || worker(queue, ready, sniff, progress, pool));
+            let (queue, ready, pool, ids) = (&queue, &ready, &pool, &ids);
+            s.spawn(move || worker(queue, ready, sniff, progress, pool, ids));
         }
     });
     pool.into_visitors()
@@ -397,6 +414,7 @@ fn worker<V: Visitor>(
     sniff: Option<Sniff>,
     progress: Option<&Progress>,
     pool: &Pool<V>,
+    ids: &AtomicU32,
 ) {
     let mut found = Vec::new();
     let mut buf = Vec::new();
@@ -419,7 +437,7 @@ fn worker<V: Visitor>(
             ready.notify_all();
             return;
         };
-        let (files, size) = read_dir(&job, sniff, pool, &mut found, &mut buf, &mut listed);
+        let (files, size) = read_dir(&job, sniff, pool, ids, &mut found, &mut buf, &mut listed);
         if let Some(p) = progress {
             p.folder_done(files, size, &job.rel);
         }
@@ -539,6 +557,8 @@ struct Listed {
     items: Vec<Item>,
     /// Problems met while reading (an entry gone, a head that could not be read).
     issues: Vec<Issue>,
+    /// An entry could not be `lstat`ed: the folder is not known whole.
+    incomplete: bool,
 }
 
 /// Entries handed to a visitor at a time (a folder with more is handed over in parts,
@@ -550,6 +570,7 @@ fn read_dir<V: Visitor>(
     job: &Job,
     sniff: Option<Sniff>,
     pool: &Pool<V>,
+    ids: &AtomicU32,
     found: &mut Vec<Job>,
     buf: &mut Vec<u8>,
     listed: &mut Listed,
@@ -557,13 +578,16 @@ fn read_dir<V: Visitor>(
     let fd = match open_dir(job) {
         Ok(fd) => fd,
         Err(e) => {
-            pool.take().issue(issue(&job.rel, &e));
+            let mut visitor = pool.take();
+            visitor.issue(issue(&job.rel, &e));
+            visitor.incomplete(job.id);
             return (0, 0);
         }
     };
     listed.names.clear();
     listed.items.clear();
     listed.issues.clear();
+    listed.incomplete = false;
     let mut totals = (0u64, 0u64);
     // This folder, kept open for its sub-folders once the first one shows up.
     let mut kept: Option<Option<Arc<ParentFd>>> = None;
@@ -582,6 +606,7 @@ fn read_dir<V: Visitor>(
                     listed.issues.push(non_utf8(rel));
                 }
                 listed.issues.push(issue(rel, &e.into()));
+                listed.incomplete = true;
                 return;
             }
         };
@@ -622,7 +647,7 @@ fn read_dir<V: Visitor>(
                 &mut canonical_buf,
                 &kept,
                 &mut **visitor,
-                found,
+                (ids, found),
             );
             totals = (totals.0 + files, totals.1 + size);
         }
@@ -635,10 +660,11 @@ fn read_dir<V: Visitor>(
         &mut canonical_buf,
         &kept,
         &mut *visitor,
-        found,
+        (ids, found),
     );
     if let Err(e) = outcome {
         visitor.issue(issue(&job.rel, &e));
+        visitor.incomplete(job.id);
     }
     (totals.0 + files, totals.1 + size)
 }
@@ -652,7 +678,7 @@ fn hand_over<V: Visitor>(
     canonical_buf: &mut Joined,
     kept: &Option<Option<Arc<ParentFd>>>,
     visitor: &mut V,
-    found: &mut Vec<Job>,
+    (ids, found): (&AtomicU32, &mut Vec<Job>),
 ) -> (u64, u64) {
     let (mut files, mut size) = (0u64, 0u64);
     let mut start = 0;
@@ -670,11 +696,19 @@ fn hand_over<V: Visitor>(
         let fm = &item.meta;
         if item.kind == FileType::Directory {
             visitor.dir(job.root, fm);
+            // Saturates at u32::MAX (four billion folders): later ones share that number.
+            let id = ids
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1))
+                .unwrap_or(u32::MAX);
             let d = DirEntry {
                 root: job.root,
                 rel,
                 canonical,
                 name: &name,
+                os_name,
+                meta: fm,
+                id,
+                parent: job.id,
             };
             visitor.named_dir(&d);
             if !visitor.enter(&d) {
@@ -682,6 +716,7 @@ fn hand_over<V: Visitor>(
             }
             found.push(Job {
                 root: job.root,
+                id,
                 is_root: false,
                 path: job.path.join(os_name),
                 rel: rel.to_string(),
@@ -702,6 +737,7 @@ fn hand_over<V: Visitor>(
                 head_failed: item.head_failed,
                 dir: &job.path,
                 os_name,
+                folder: job.id,
             });
         } else if item.kind == FileType::Symlink {
             visitor.symlink(job.root, fm);
@@ -712,6 +748,9 @@ fn hand_over<V: Visitor>(
     }
     for i in listed.issues.drain(..) {
         visitor.issue(i);
+    }
+    if std::mem::take(&mut listed.incomplete) {
+        visitor.incomplete(job.id);
     }
     listed.names.clear();
     listed.items.clear();

@@ -671,3 +671,182 @@ pub fn moved_mac() -> Fake {
     );
     f
 }
+// A Mac that moved from WeChat 3.x to 4.x (tests/plan.rs).
+// ---------------------------------------------------------------------------
+
+/// The wxid whose md5 is [`ACCT3`].
+pub const WXID: &str = "wxid_ck85xup8b1bj21";
+/// Its 4.x account folder.
+pub const MOVED4: &str = "wxid_ck85xup8b1bj21_9f3c";
+/// 2022-01-15T00:00:00Z (old), 2023-06-15 (the 3.x tree's last write), 2026-10-15 (new).
+pub const JAN_2022: u64 = 1_642_204_800;
+pub const JUN_2023: u64 = 1_686_787_200;
+pub const OCT_2026: u64 = 1_792_022_400;
+/// The time the plan tests pin (`--now`).
+pub const NOW: &str = "2026-11-01T00:00:00Z";
+
+/// `{XF}/{MOVED4}/rest`.
+pub fn m4(rest: &str) -> String {
+    format!("{XF}/{MOVED4}/{rest}")
+}
+
+/// Where [`moved_mac_for_plan`] puts [`hostile_names`]: beside `Cache.db`.
+pub const HOSTILE_DIR: &str = "Data/Library/Caches/com.tencent.xinWeChat";
+
+/// Names a careless script would trip on.
+pub fn hostile_names() -> Vec<Vec<u8>> {
+    vec![
+        b"new\nline.jpg".to_vec(),
+        b"it's \"quoted\".jpg".to_vec(),
+        b"$(touch pwned).jpg".to_vec(),
+        b"-rf".to_vec(),
+        "\u{56fe}\u{7247} \u{1f600}.jpg".as_bytes().to_vec(),
+        b"bad\xff\xfe.jpg".to_vec(),
+        b"back\\slash %s `x`.jpg".to_vec(),
+        b"trailing newline\n".to_vec(),
+    ]
+}
+
+/// The moved Mac: a 3.x account whose wxid is a 4.x account's, its backups, 4.x
+/// media old and new, caches (with hostile names), logs, databases, login and keys,
+/// and hard links (one of them also linked from outside the container).
+pub fn moved_mac_for_plan() -> Fake {
+    use std::os::unix::ffi::OsStrExt;
+    let f = Fake::new();
+    let c = CHAT; // File Transfer
+    let c2 = CHAT2;
+    // 3.x account tree, last written mid-2023.
+    f.sized(
+        &a3(&format!("Message/MessageTemp/{c}/Image/1_.pic.jpg")),
+        3000,
+    )
+    .sized(
+        &a3(&format!("Message/MessageTemp/{c}/File/report.pdf")),
+        7000,
+    )
+    .sized(&a3(&format!("Message/MessageTemp/{c2}/Video/2.mp4")), 20000)
+    .sized(
+        &a3(&format!("Message/MessageTemp/{c2}/Audio/3.aud.silk")),
+        700,
+    )
+    .sized(&a3("Message/msg_0.db"), 4096)
+    .sized(&a3("Message/msg_0.db-wal"), 1024)
+    .sized(&a3("Contact/wccontact_new2.db"), 2048)
+    .sized(&a3("Stickers/fav.archive"), 900)
+    .sized(&format!("{V3}/Avatar/a.jpg"), 500)
+    .sized(
+        &format!("{V3}/Backup/{ACCT3}/0123456789abcdef/BAK_0_MEDIA"),
+        30000,
+    )
+    .sized(
+        &format!("{V3}/Backup/{ACCT3}/0123456789abcdef/Backup.db"),
+        4096,
+    )
+    .sized(&format!("{V3}/KeyValue/{ACCT3}/KeyValue.db"), 512)
+    .sized(&format!("{V3}/CrashReport/crash.log"), 333);
+    for rel in [
+        a3(&format!("Message/MessageTemp/{c}/Image/1_.pic.jpg")),
+        a3(&format!("Message/MessageTemp/{c}/File/report.pdf")),
+        a3(&format!("Message/MessageTemp/{c2}/Video/2.mp4")),
+        a3(&format!("Message/MessageTemp/{c2}/Audio/3.aud.silk")),
+        a3("Message/msg_0.db"),
+        a3("Message/msg_0.db-wal"),
+        a3("Contact/wccontact_new2.db"),
+        a3("Stickers/fav.archive"),
+        format!("{V3}/Backup/{ACCT3}/0123456789abcdef/BAK_0_MEDIA"),
+        format!("{V3}/Backup/{ACCT3}/0123456789abcdef/Backup.db"),
+    ] {
+        f.mtime(&rel, JUN_2023);
+    }
+    // 4.x account: old and new media, caches, databases, config.
+    f.sized(&m4(&format!("msg/attach/{c}/2022-01/Img/a.dat")), 4000)
+        .sized(&m4(&format!("msg/attach/{c}/2026-10/Img/b.dat")), 4100)
+        .sized(&m4(&format!("msg/attach/{c2}/2022-01/Img/c.dat")), 5000)
+        .sized(&m4(&format!("msg/attach/{c2}/2022-01/Img/c_t.dat")), 500)
+        .sized(&m4("msg/file/2022-01/old.pdf"), 15000)
+        .sized(&m4("msg/file/2026-10/new.pdf"), 16000)
+        .sized(&m4("msg/video/2022-01/v.mp4"), 25000)
+        .sized(&m4("db_storage/message/message_0.db"), 8192)
+        .sized(&m4("db_storage/message/message_0.db-shm"), 32768)
+        .sized(&m4("db_storage/head_image/head.bin"), 640)
+        .sized(&m4(&format!("cache/2024-05/Message/{c2}/thumb.jpg")), 1200)
+        .sized(&m4(&format!("temp/RWTemp/2024-05/{c}/t.jpg")), 1300)
+        .sized(&m4("config/account.cfg"), 64)
+        .sized(&format!("{XF}/all_users/login/{WXID}/key_info.dat"), 128)
+        .sized(&format!("{XF}/all_users/config/global_config"), 100)
+        .sized(
+            &format!("{XF}/old_backup/{ACCT3}/2F1E3D4C-0000-4000-8000-000000000001/BAK_0_MEDIA"),
+            28000,
+        )
+        .sized(
+            &format!("{XF}/old_backup/{ACCT3}/2F1E3D4C-0000-4000-8000-000000000001/BAK_0_TEXT.db"),
+            4096,
+        )
+        .sized("Data/Library/Caches/com.tencent.xinWeChat/Cache.db", 2048)
+        .sized(
+            "Data/Library/Caches/com.tencent.xinWeChat/loose.cache",
+            1111,
+        )
+        .sized(
+            "Data/Library/Caches/com.tencent.xinWeChat/fsCachedData/1A2B",
+            3500,
+        )
+        .sized("Data/Documents/app_data/log/radium/x.xlog", 1500)
+        .sized("Data/Downloads/unknown.bin", 999);
+    for rel in [
+        m4(&format!("msg/attach/{c}/2022-01/Img/a.dat")),
+        m4(&format!("msg/attach/{c2}/2022-01/Img/c.dat")),
+        m4(&format!("msg/attach/{c2}/2022-01/Img/c_t.dat")),
+        m4("msg/file/2022-01/old.pdf"),
+        m4("msg/video/2022-01/v.mp4"),
+    ] {
+        f.mtime(&rel, JAN_2022);
+    }
+    for rel in [
+        m4(&format!("msg/attach/{c}/2026-10/Img/b.dat")),
+        m4("msg/file/2026-10/new.pdf"),
+    ] {
+        f.mtime(&rel, OCT_2026);
+    }
+    // Hostile names beside a database (so each is an item of its own), and a folder
+    // with a hostile name (an item whole).
+    let dir = f.path(HOSTILE_DIR);
+    for (i, name) in hostile_names().iter().enumerate() {
+        let p = dir.join(std::ffi::OsStr::from_bytes(name));
+        fs::write(&p, vec![b'h'; 100 + i]).expect("write hostile");
+    }
+    let sub = dir.join(std::ffi::OsStr::from_bytes(b"-dir\n $(x) '\xff"));
+    fs::create_dir_all(&sub).expect("mkdir hostile");
+    fs::write(sub.join("f.bin"), b"hostile folder").expect("write");
+    // Hard links: a 3.x image also in 4.x attach (both links inside), and a cache file
+    // linked from outside the container (never freed).
+    f.hardlink(
+        &a3(&format!("Message/MessageTemp/{c}/Image/1_.pic.jpg")),
+        &m4(&format!("msg/attach/{c}/2022-01/Img/linked.dat")),
+    );
+    f.sized(&m4("cache/2024-05/shared.bin"), 2222)
+        .hardlink(&m4("cache/2024-05/shared.bin"), "outside/shared.bin");
+    f
+}
+
+/// Regular files under `root` whose every link is under one of `paths` (or is one of
+/// them): the bytes a plan of `paths` frees, counted independently of the tool.
+pub fn freed_by(paths: &[PathBuf]) -> (u64, u64) {
+    use std::collections::HashMap;
+    let mut seen: HashMap<(u64, u64), (u64, u64, u64)> = HashMap::new();
+    for p in paths {
+        for e in walkdir::WalkDir::new(p).follow_links(false) {
+            let e = e.expect("walk");
+            let m = e.metadata().expect("meta");
+            if m.is_file() {
+                let s = seen
+                    .entry((m.dev(), m.ino()))
+                    .or_insert((0, m.nlink(), m.len()));
+                s.0 += 1;
+            }
+        }
+    }
+    let all: u64 = seen.values().map(|v| v.2).sum();
+    let freed: u64 = seen.values().filter(|v| v.0 >= v.1).map(|v| v.2).sum();
+    (all, freed)
+}

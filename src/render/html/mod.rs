@@ -73,6 +73,7 @@ fn page(r: &Report, view: View, net: Option<&HostsReport>, h: &mut String) -> fm
     head(r, h)?;
     match view {
         View::Scan => {
+            findings(r, h)?;
             summary(r, h)?;
             categories(r, h)?;
             treemap(r, h)?;
@@ -246,6 +247,34 @@ fn plists(r: &Report, h: &mut String) -> fmt::Result {
             s = esc(&p.summary),
             k = esc(&known.join("; ")),
             p = esc(&p.path),
+        )?;
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+    Ok(())
+}
+
+/// What can be done, first: the findings, each with the command that plans it.
+fn findings(r: &Report, h: &mut String) -> fmt::Result {
+    if let Some(age) = &r.older_than {
+        writeln!(
+            h,
+            "<p class=\"note\">Filtered: only files last written more than {} ago are counted (<code>--older-than</code>).</p>",
+            esc(age)
+        )?;
+    }
+    if r.findings.is_empty() {
+        return Ok(());
+    }
+    h.push_str("<section id=\"findings\">\n<h2>What can be done</h2>\n<p class=\"note\">Sizes are estimates of what a plan would free (hard links and APFS clones outside it free nothing). Nothing is deleted: <code>wechat-inspect plan</code> writes a plan to review, and its script moves items to the Trash.</p>\n<table>\n<thead><tr><th>Tier</th><th>Finding</th><th>Plan it</th></tr></thead>\n<tbody>\n");
+    for f in &r.findings {
+        let evidence: Vec<String> = f.evidence.iter().map(|e| esc(e)).collect();
+        writeln!(
+            h,
+            "<tr><td>{}</td><td>{}<div class=\"muted\">{}</div></td><td><code>{}</code></td></tr>",
+            esc(f.tier.id()),
+            esc(&f.title),
+            evidence.join("<br>"),
+            esc(&f.plan)
         )?;
     }
     h.push_str("</tbody>\n</table>\n</section>\n");

@@ -8,7 +8,7 @@
 //! hold millions of links), so nothing is kept per link but three numbers, and per inode
 //! a fixed-size record:
 //!
-//! - `(device, inode)` → index of an [`Inode`] record (48 bytes: sizes, mtime, how many
+//! - `(device, inode)` → index of an [`Inode`] record (72 bytes: sizes, mtime, how many
 //!   links were seen, and the classification of the link it is counted under, with
 //!   folder, account/chat and file type as indices into small interned tables);
 //! - per link a [`Link`] (12 bytes): its inode, its folder, its owner (account and chat)
@@ -154,6 +154,11 @@ struct Inode {
     /// A 4.x `.dat` image's scheme (index into [`DAT_SCHEMES`]; its chat is the
     /// owner's), or [`NO_DAT`].
     dat: u8,
+    /// Its device, inode number and link count (`st_nlink`, links outside the scan
+    /// included), for the plan: it frees the inode only when every link is in it.
+    dev: u64,
+    ino: u64,
+    nlink: u64,
 }
 
 /// No `.dat` scheme.
@@ -223,6 +228,8 @@ type FolderAt = (u32, u32, u32);
 struct Folders {
     text: Vec<String>,
     at: Vec<FolderAt>,
+    /// The walk's number of each folder ([`crate::tree::walk::DirEntry::id`]).
+    tree: Vec<u32>,
 }
 
 /// Bytes per chunk of folder text (a longer path gets a chunk of its own).
@@ -239,7 +246,12 @@ impl Folders {
             .unwrap_or("")
     }
 
-    fn push(&mut self, path: &str) -> Option<u32> {
+    /// The walk's number of folder `i`.
+    fn tree_id(&self, i: u32) -> u32 {
+        self.tree.get(i as usize).copied().unwrap_or(NONE)
+    }
+
+    fn push(&mut self, path: &str, tree: u32) -> Option<u32> {
         let id = u32::try_from(self.at.len()).ok().filter(|&i| i < NONE)?;
         let fits = self
             .text
@@ -255,6 +267,7 @@ impl Folders {
         t.push_str(path);
         let b = u32::try_from(t.len()).ok()?;
         self.at.push((c, a, b));
+        self.tree.push(tree);
         Some(id)
     }
 
@@ -266,6 +279,7 @@ impl Folders {
         self.text.extend(other.text);
         self.at
             .extend(other.at.into_iter().map(|(c, a, b)| (c + chunks, a, b)));
+        self.tree.extend(other.tree);
         Some(ids)
     }
 }
@@ -308,6 +322,14 @@ pub(super) struct Settled<'a> {
     /// (account, chat, category) of its links, each once; only for an inode with
     /// several links in the scan (empty otherwise).
     pub(super) places: Vec<(&'a str, Option<&'a str>, Category)>,
+    /// The walk's number of the folder of the link it is counted under, and of the
+    /// folder of every link met (for the folder tree and the plan).
+    pub(super) folder: u32,
+    pub(super) link_folders: Vec<u32>,
+    /// Its device, inode number and `st_nlink`.
+    pub(super) dev: u64,
+    pub(super) ino: u64,
+    pub(super) nlink: u64,
 }
 
 /// See the module docs.
@@ -441,7 +463,7 @@ impl Links {
     }
 
     /// One link of a file with `nlink > 1`: `name` is its (escaped) name, `chat` its
-    /// chat if it is in one, `floor` the smallest size that can still be among the
+    /// chat if it is in one, `tree_folder` the walk's number of its folder, `floor` the smallest size that can still be among the
     /// largest files (see [`super::largest::Largest::floor`]). Returns `false` when a
     /// table is full (billions of entries, or 16 million owners): the caller then counts
     /// the file as is.
@@ -450,11 +472,12 @@ impl Links {
         f: &Facts<'_>,
         name: &str,
         chat: Option<&str>,
+        tree_folder: u32,
         floor: u64,
     ) -> bool {
         let dir = folder_of(f.rel, name);
         if self.current == NONE || self.folders.get(self.current) != dir {
-            let Some(id) = self.folders.push(dir) else {
+            let Some(id) = self.folders.push(dir, tree_folder) else {
                 return false;
             };
             self.current = id;
@@ -490,6 +513,9 @@ impl Links {
                     layout: f.layout,
                     variant: f.variant,
                     dat: dat_index(f),
+                    dev: f.meta.dev,
+                    ino,
+                    nlink: f.meta.nlink,
                 };
                 let Some(i) = self.inodes.push(record) else {
                     return false;
@@ -787,6 +813,11 @@ impl Links {
                 has_path,
                 chats,
                 places,
+                folder: folders.tree_id(node.folder),
+                link_folders: mine.iter().map(|l| folders.tree_id(l.folder)).collect(),
+                dev: node.dev,
+                ino: node.ino,
+                nlink: node.nlink,
             });
         }
         hard_links
@@ -870,7 +901,7 @@ mod tests {
                         nlink: 2,
                     },
                 };
-                assert!(t.add(&f, &l.name, l.chat, 0));
+                assert!(t.add(&f, &l.name, l.chat, 0, 0));
             }
         }
         let mut total = tables.remove(0);
@@ -1087,7 +1118,8 @@ mod tests {
 
     #[test]
     fn records_stay_small() {
-        assert!(std::mem::size_of::<Inode>() <= 48);
+        // 48 bytes before the plan needed each inode's device, number and st_nlink.
+        assert!(std::mem::size_of::<Inode>() <= 72);
         assert!(std::mem::size_of::<Link>() <= 16);
     }
 }

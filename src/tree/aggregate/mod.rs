@@ -24,13 +24,16 @@ mod largest;
 mod links;
 mod tallies;
 
+use crate::model::folders::{DirMeta, RootPlace};
 use crate::model::{self, Issue, Report, Size};
 use crate::readers::describe::Candidates;
 use crate::tree::classify::{Category, FolderClassifier, Layout};
+use crate::tree::folders::{FolderNotes, SettledLink};
 use crate::tree::sniff::{file_type, image_variant, Variant};
 use crate::tree::stores::{self, FoundStore};
 use crate::tree::walk::{DirEntry, FileEntry, FileMeta, Visitor};
 use std::collections::HashMap;
+use std::os::unix::ffi::OsStrExt;
 
 use dat::dat_scheme_id;
 
@@ -56,6 +59,9 @@ const SHARED: &str = "shared";
 pub struct Options {
     /// How many largest files to keep.
     pub top: usize,
+    /// Count only files last modified before this (seconds since the epoch;
+    /// `scan --older-than`).
+    pub before: Option<i64>,
 }
 
 /// What a file contributes when counted once, borrowed from the walk (no allocation
@@ -95,6 +101,9 @@ pub struct Accumulator {
     logins: Vec<String>,
     /// Classification state for the folder whose files are coming in.
     classifier: FolderClassifier,
+    /// The folder tree's notes ([`crate::tree::folders`]).
+    folders: FolderNotes,
+    before: Option<i64>,
 }
 
 impl Accumulator {
@@ -112,6 +121,8 @@ impl Accumulator {
             stores: Vec::new(),
             logins: Vec::new(),
             classifier: FolderClassifier::default(),
+            folders: FolderNotes::default(),
+            before: opts.before,
         }
     }
 
@@ -135,6 +146,7 @@ impl Accumulator {
         self.candidates.merge(other.candidates);
         self.stores.extend(other.stores);
         self.logins.extend(other.logins);
+        self.folders.merge(other.folders);
     }
 
     /// The files the metadata pass should describe (taken out; call before `finish`).
@@ -148,7 +160,7 @@ impl Accumulator {
     }
 
     /// Settle the hard-linked files and build the report.
-    pub fn finish(mut self, header: ReportHeader) -> Report {
+    pub fn finish(mut self, mut header: ReportHeader) -> Report {
         let links = std::mem::replace(&mut self.links, links::Links::new(0));
         let (tallies, largest, dat_images, hints) = (
             &mut self.tallies,
@@ -156,8 +168,18 @@ impl Accumulator {
             &mut self.dat_images,
             &mut self.hints,
         );
+        let mut linked = Vec::new();
         let hard_links = links.settle(|s| {
             hints.linked(s.facts.meta.size, &s.places);
+            linked.push(SettledLink {
+                dev: s.dev,
+                ino: s.ino,
+                size: s.facts.meta.size,
+                allocated: s.facts.meta.allocated,
+                nlink: s.nlink,
+                counted: s.folder,
+                folders: s.link_folders,
+            });
             for (account, chat, category) in &s.chats {
                 tallies.chat(account, chat, *category, &s.facts.meta);
             }
@@ -167,7 +189,11 @@ impl Accumulator {
                 largest.offer(&s.facts);
             }
         });
-        self.build(header, hard_links)
+        let places = std::mem::take(&mut header.places);
+        let tree = std::mem::take(&mut self.folders).build(places, linked);
+        let mut report = self.build(header, hard_links);
+        report.tree = tree;
+        report
     }
 
     fn build(self, header: ReportHeader, hard_links: model::HardLinks) -> Report {
@@ -231,6 +257,10 @@ impl Accumulator {
                 .collect(),
             unattributed: t.unattributed(),
             dupe_hints: self.hints.into_model(),
+            findings: Vec::new(),
+            folders: Vec::new(),
+            older_than: None,
+            tree: Default::default(),
         }
     }
 }
@@ -250,10 +280,15 @@ pub struct ReportHeader {
     pub base: String,
     /// Per root: path relative to base, kind id, container path.
     pub roots: Vec<(String, String, String)>,
+    /// Per root: where it is on disk and its own `lstat` (for the folder tree).
+    pub places: Vec<(RootPlace, DirMeta)>,
 }
 
 impl Visitor for Accumulator {
     fn file(&mut self, e: &FileEntry<'_>) {
+        if self.before.is_some_and(|t| e.meta.mtime >= t) {
+            return;
+        }
         candidates::file(&mut self.candidates, e);
         stores::offer(&mut self.stores, e);
         let p = self.classifier.classify(e.canonical);
@@ -280,12 +315,20 @@ impl Visitor for Accumulator {
             dat,
             meta: e.meta,
         };
+        let dir = e
+            .canonical
+            .strip_suffix(e.name)
+            .map_or("", |d| d.strip_suffix('/').unwrap_or(d));
         if e.meta.nlink > 1 {
             let floor = self.largest.floor();
-            if self.links.add(&facts, e.name, p.chat, floor) {
+            if self.links.add(&facts, e.name, p.chat, e.folder, floor) {
+                self.folders
+                    .file(e.folder, dir, e.name, p.category, &kind, &e.meta, false);
                 return;
             }
         }
+        self.folders
+            .file(e.folder, dir, e.name, p.category, &kind, &e.meta, true);
         if let Some(chat) = p.chat {
             self.tallies.chat(account, chat, p.category, &e.meta);
         }
@@ -303,6 +346,12 @@ impl Visitor for Accumulator {
                 self.logins.push(wxid.to_string());
             }
         }
+        self.folders
+            .folder(d.id, d.parent, d.os_name.as_bytes(), d.meta);
+    }
+
+    fn incomplete(&mut self, id: u32) {
+        self.folders.incomplete(id);
     }
 
     fn symlink(&mut self, _root: usize, meta: &FileMeta) {

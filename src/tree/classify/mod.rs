@@ -12,6 +12,9 @@ pub(crate) mod category;
 mod doc;
 pub(crate) mod pattern;
 pub(crate) mod rules;
+pub(crate) mod tiers;
+#[cfg(test)]
+mod tiers_doc;
 
 pub use category::Category;
 
@@ -214,6 +217,12 @@ fn scope_rel<'p, 'a>(
         Scope::V4Root => parts.v4root,
         Scope::Data => parts.data,
     }
+}
+
+/// The segments of `segs` (a split canonical path) that a pattern of `scope` is
+/// matched against, if the path is in that scope (for [`tiers`]).
+pub(crate) fn in_scope<'p, 'a>(scope: Scope, segs: &'p [&'a str]) -> Option<&'p [&'a str]> {
+    scope_rel(scope, segs, &split(segs))
 }
 
 /// The first of `candidates` (rule indices in table order, each with whether it is

@@ -1,0 +1,233 @@
+//! The findings `scan` opens with: the few largest things a user can act on, each
+//! worked out by the very selection `plan` runs (`plan --finding ID` gives the same
+//! items, so a finding's bytes are what that plan would free).
+
+use super::select::{self, Context, Within};
+use super::{Age, Lister, PlanOptions, FILE_TRANSFER};
+use crate::model::folders::{FolderTree, NONE};
+use crate::model::Report;
+use crate::render::human::bytes;
+use crate::tree::classify::tiers::Tier;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// One finding (JSON `findings[]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable id: `leftover-wechat3`, `old-backup`, `backup-wechat3`, `caches`,
+    /// `old-media`, `file-transfer`.
+    pub id: String,
+    pub title: String,
+    /// The tier a plan needs to take it.
+    pub tier: Tier,
+    /// Bytes freed (unique bytes; an estimate).
+    pub bytes: u64,
+    /// Why the tool says so.
+    pub evidence: Vec<String>,
+    /// The command that plans it.
+    pub plan: String,
+}
+
+/// The ids, in the order they are tried.
+pub const IDS: [&str; 6] = [
+    "leftover-wechat3",
+    "old-backup",
+    "backup-wechat3",
+    "caches",
+    "old-media",
+    "file-transfer",
+];
+
+/// How many findings `scan` shows at most.
+pub const MAX_FINDINGS: usize = 5;
+
+/// The selection behind a finding.
+pub(crate) struct Spec {
+    pub(crate) options: PlanOptions,
+    pub(crate) within: Within,
+    pub(crate) tier: Tier,
+}
+
+/// The topmost folders whose `test` holds (their subtrees are the finding's scope).
+fn topmost(tree: &FolderTree, test: impl Fn(usize) -> bool) -> Vec<u32> {
+    let mut inside = vec![false; tree.nodes.len()];
+    let mut out = Vec::new();
+    for i in 0..tree.nodes.len() {
+        let p = tree.nodes[i].parent;
+        if p != NONE && inside[p as usize] {
+            inside[i] = true;
+        } else if test(i) {
+            inside[i] = true;
+            out.push(i as u32);
+        }
+    }
+    out
+}
+
+fn kind_is(context: &Context, i: usize, id: &str) -> bool {
+    context.ctx[i].kind.is_some_and(|k| k.row.id == id)
+}
+
+/// The selection a finding runs, or `None` for an unknown id.
+pub(crate) fn spec(id: &str, tree: &FolderTree, context: &Context, now: i64) -> Option<Spec> {
+    let mut o = PlanOptions::new(now);
+    let (within, tier) = match id {
+        "leftover-wechat3" => {
+            o.tiers = vec![Tier::Safe, Tier::Careful, Tier::Confirm];
+            (
+                Within(Some(topmost(tree, |i| context.ctx[i].leftover))),
+                Tier::Confirm,
+            )
+        }
+        "old-backup" => {
+            o.tiers = vec![Tier::Confirm];
+            (
+                Within(Some(topmost(tree, |i| {
+                    kind_is(context, i, "kind:old_backup")
+                }))),
+                Tier::Confirm,
+            )
+        }
+        "backup-wechat3" => {
+            o.tiers = vec![Tier::Confirm];
+            (
+                Within(Some(topmost(tree, |i| {
+                    kind_is(context, i, "kind:backup-wechat3")
+                }))),
+                Tier::Confirm,
+            )
+        }
+        "caches" => (Within(None), Tier::Safe),
+        "old-media" => {
+            o.tiers = vec![Tier::Careful];
+            o.older_than = Some(Age::Months(24));
+            (Within(None), Tier::Careful)
+        }
+        "file-transfer" => {
+            o.tiers = vec![Tier::Careful];
+            o.chats = vec![FILE_TRANSFER.to_string()];
+            (Within(None), Tier::Careful)
+        }
+        _ => return None,
+    };
+    Some(Spec {
+        options: o,
+        within,
+        tier,
+    })
+}
+
+fn month(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map_or_else(|| "?".into(), |d| d.format("%Y-%m").to_string())
+}
+
+/// Work out every finding, largest first, at most [`MAX_FINDINGS`], none empty.
+pub(crate) fn findings(
+    report: &Report,
+    tree: &FolderTree,
+    context: &Context,
+    databases: &HashSet<String>,
+    now: i64,
+    lister: &mut dyn Lister,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for id in IDS {
+        let Some(s) = spec(id, tree, context, now) else {
+            continue;
+        };
+        if s.within.0.as_ref().is_some_and(Vec::is_empty) {
+            continue;
+        }
+        let (_, totals, _) = select::select(
+            tree, context, databases, &s.options, &s.within, lister, false,
+        );
+        if totals.unique_bytes == 0 {
+            continue;
+        }
+        let b = bytes(totals.unique_bytes);
+        let scope_newest = s.within.0.as_ref().map(|w| {
+            w.iter()
+                .filter_map(|&i| tree.node(i))
+                .map(|n| n.subtree.newest)
+                .max()
+                .unwrap_or(i64::MIN)
+        });
+        let mut evidence = Vec::new();
+        let title = match id {
+            "leftover-wechat3" => {
+                let mut pairs: Vec<_> = context.leftover.iter().collect();
+                pairs.sort();
+                for (v3, v4) in pairs {
+                    evidence.push(format!(
+                        "3.x account folder {v3} is the md5 of the wxid of 4.x account folder {v4}"
+                    ));
+                }
+                let last = month(scope_newest.unwrap_or(i64::MIN));
+                evidence.push(format!("its newest file was last written {last}"));
+                evidence.push("no upgrade marker file is known for WeChat on macOS: the link rests on the md5 match".into());
+                format!("3.x data left after the move to 4.x: {b}, last written {last}")
+            }
+            "old-backup" => {
+                evidence.push(format!(
+                    "{} of backup files, newest {}",
+                    bytes(totals.bytes),
+                    month(scope_newest.unwrap_or(i64::MIN))
+                ));
+                evidence
+                    .push("a chat-history backup, not a cache: WeChat does not rebuild it".into());
+                format!("old_backup, left by the move to 4.x, holds {b}")
+            }
+            "backup-wechat3" => {
+                evidence.push(format!(
+                    "newest file written {}",
+                    month(scope_newest.unwrap_or(i64::MIN))
+                ));
+                evidence.push("whether it repeats old_backup takes comparing contents".into());
+                format!("WeChat 3.x backups hold {b}")
+            }
+            "caches" => {
+                evidence.push("caches, temporary files, logs, avatars and stickers WeChat downloads or rebuilds".into());
+                format!("Caches WeChat rebuilds: {b}")
+            }
+            "old-media" => {
+                evidence.push(
+                    "chat pictures, videos and files last written more than 2 years ago".into(),
+                );
+                evidence.push("once gone they show as expired in the chat".into());
+                format!("Chat media older than 2 years: {b}")
+            }
+            "file-transfer" => {
+                let holds: u64 = report
+                    .chats
+                    .iter()
+                    .filter(|c| c.chat == FILE_TRANSFER)
+                    .map(|c| c.size.apparent_bytes)
+                    .sum();
+                evidence.push(format!(
+                    "chat folder {FILE_TRANSFER} is md5(\"filehelper\"), WeChat's File Transfer"
+                ));
+                format!(
+                    "File Transfer holds {}; {b} of it is older than 2 years",
+                    bytes(holds)
+                )
+            }
+            _ => continue,
+        };
+        let plan = match id {
+            "caches" => "wechat-inspect plan".to_string(),
+            _ => format!("wechat-inspect plan --finding {id}"),
+        };
+        out.push(Finding {
+            id: id.to_string(),
+            title,
+            tier: s.tier,
+            bytes: totals.unique_bytes,
+            evidence,
+            plan,
+        });
+    }
+    out.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.id.cmp(&b.id)));
+    out.truncate(MAX_FINDINGS);
+    out
+}
