@@ -122,7 +122,7 @@ fn findings(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
             .to_string()
     } else {
         format!(
-            "review one: wechat-inspect plan --finding ID (ID: {}; caches: no option)",
+            "review one: wechat-inspect plan --finding ID (ID: {}); caches: wechat-inspect plan",
             ids.join(", ")
         )
     };
