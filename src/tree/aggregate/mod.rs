@@ -261,6 +261,7 @@ impl Accumulator {
             folders: Vec::new(),
             older_than: None,
             tree: Default::default(),
+            contacts: Default::default(),
         }
     }
 }
