@@ -254,18 +254,9 @@ fn build(
             (given, abs)
         })
         .collect();
-    let t = &found.totals;
     let totals = DupesTotals {
-        files: t.files,
-        below_min_size: t.below_min_size,
         symlinks,
-        sampled: t.sampled,
-        hashed: t.hashed,
-        bytes_read: t.bytes_read,
-        groups: t.groups,
-        group_files: t.group_files,
-        group_inodes: t.group_inodes,
-        unique_bytes: t.unique_bytes,
+        ..found.totals
     };
     let groups = found
         .groups
