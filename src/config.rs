@@ -126,7 +126,7 @@ fn chat_hash(s: &str) -> Result<String> {
     if s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(s.to_ascii_lowercase())
     } else {
-        Ok(crate::plan::select::md5_hex(s))
+        Ok(crate::model::names::md5_hex(s))
     }
 }
 

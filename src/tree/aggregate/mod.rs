@@ -162,6 +162,7 @@ impl Accumulator {
     /// Settle the hard-linked files and build the report.
     pub fn finish(mut self, mut header: ReportHeader) -> Report {
         let links = std::mem::replace(&mut self.links, links::Links::new(0));
+        self.hints.link_accounts(self.tallies.account_links());
         let (tallies, largest, dat_images, hints) = (
             &mut self.tallies,
             &mut self.largest,
