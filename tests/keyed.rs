@@ -524,9 +524,36 @@ fn the_key_names_every_chat_and_counts_its_messages_per_layout_as_sqlcipher_does
     for bad in ['\x1b', '\u{202e}'] {
         assert!(!table.contains(bad), "raw control in the table");
     }
+    // `plan --key-file` names the chats of what it would move.
+    let h = md5_hex("wxid_synth0001");
+    k.tree.sized(
+        &format!(
+            "{XF}/{WXID_FIXTURE}/msg/attach/{h}/2024-01/Img/{}.dat",
+            md5_hex("img")
+        ),
+        5000,
+    );
+    let tiers = ["--tier", "safe,careful,confirm", "--chat", "wxid_synth0001"];
+    let (_, plan, plan_text) =
+        k.run(&[&["plan", "--key-file", key.to_str().unwrap()][..], &tiers].concat());
+    let items = plan["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{plan_text}"));
+    let mine: Vec<&Value> = items.iter().filter(|i| i["chat"] == h.as_str()).collect();
+    assert!(!mine.is_empty(), "{plan:#}");
+    assert!(
+        mine.iter().all(|i| i["chat_label"] == "Remark One"),
+        "{mine:#?}"
+    );
+    let (_, plain, _) = k.run(&[&["plan"][..], &tiers].concat());
+    assert!(plain["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i.get("chat_label").is_none()));
     for s in secrets(root) {
         assert!(
-            !text.contains(&s) && !table.contains(&s),
+            !text.contains(&s) && !table.contains(&s) && !plan_text.contains(&s),
             "a key was printed"
         );
     }
