@@ -103,8 +103,17 @@ fn quote(name: &str) -> String {
 /// The contacts of the database at `abs`, decrypted with `opts.keys` (or plaintext),
 /// with the view's notes. `opts.in_memory_max` is set to [`CONTACTS_IN_MEMORY_MAX`].
 pub fn read(abs: &Path, opts: &InspectOptions) -> Result<(Vec<Contact>, Vec<String>), DbError> {
+    read_capped(abs, opts, CONTACTS_IN_MEMORY_MAX)
+}
+
+/// [`read`] with another cap on the committed bytes read into memory.
+fn read_capped(
+    abs: &Path,
+    opts: &InspectOptions,
+    max: u64,
+) -> Result<(Vec<Contact>, Vec<String>), DbError> {
     let opts = InspectOptions {
-        in_memory_max: CONTACTS_IN_MEMORY_MAX,
+        in_memory_max: max,
         ..opts.clone()
     };
     let (rows, view) = with_read_only_connection(abs, &opts, read_rows)?;
@@ -204,5 +213,8 @@ mod tests {
         assert_eq!(rows[2].username, "1@chatroom");
         assert_eq!(rows[2].display(), "Group");
         assert_eq!(rows[2].source, ContactSource::Group);
+        // Over the cap: refused whole, no names.
+        let err = read_capped(&p, &InspectOptions::default(), 1024).unwrap_err();
+        assert!(matches!(err, DbError::TooLarge { .. }), "{err}");
     }
 }
