@@ -111,6 +111,8 @@ pub struct PlanConfig {
     pub older_than: Option<String>,
     /// `--key-file`: name the plan's chats.
     pub key_file: Option<PathBuf>,
+    /// `--dupes`: plan redundant copies of files of at least this many bytes.
+    pub dupes: Option<u64>,
 }
 
 /// Most values `--category`, `--chat` and `--protect` take together.
@@ -162,6 +164,9 @@ fn plan_config(a: crate::cli::PlanArgs, env: &Env) -> Result<PlanConfig> {
             TierArg::Confirm => Tier::Confirm,
         })
         .collect();
+    if a.tier.is_empty() && !a.dupes {
+        tiers.push(Tier::Safe);
+    }
     tiers.sort();
     tiers.dedup();
     options.tiers = tiers;
@@ -213,6 +218,7 @@ fn plan_config(a: crate::cli::PlanArgs, env: &Env) -> Result<PlanConfig> {
         options,
         finding: a.finding,
         older_than: a.older_than,
+        dupes: a.dupes.then_some(a.dupes_min_size),
     })
 }
 

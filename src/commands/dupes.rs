@@ -5,7 +5,7 @@
 use super::now_rfc3339;
 use super::output::{self, emit, Sink};
 use crate::config::{DupesConfig, DupesTarget};
-use crate::dupes::{self, Candidates, DirId};
+use crate::dupes::{self, Collector};
 use crate::error::Result;
 use crate::escape::escape_cow;
 use crate::exit::Exit;
@@ -37,12 +37,12 @@ pub(crate) fn run(c: &DupesConfig, stdout: &mut dyn Write, stderr: &mut dyn Writ
     let collected = progress::with_progress(c.progress, |p| {
         walk(&walk_roots, c.threads, None, p, || Collect::new(c.min_size))
     });
-    let mut candidates = Candidates::new(c.min_size);
+    let mut candidates = Collector::new(c.min_size);
     let mut issues = Vec::new();
     let mut symlinks = 0;
     let (mut v3, mut v4) = (BTreeSet::new(), BTreeSet::new());
     for v in collected {
-        candidates.append(v.candidates);
+        candidates.merge(v.candidates);
         issues.extend(v.issues);
         symlinks += v.symlinks;
         v3.extend(v.v3);
@@ -56,7 +56,9 @@ pub(crate) fn run(c: &DupesConfig, stdout: &mut dyn Write, stderr: &mut dyn Writ
     let opts = dupes::Options {
         threads: c.hash_threads,
     };
-    let found = with_engine_progress(c.progress, |p| dupes::find(candidates, &opts, p));
+    let found = with_engine_progress(c.progress, |p| {
+        dupes::find(candidates.into_candidates(), &opts, p)
+    });
 
     let mut report = build(&roots, base, c, found, issues, symlinks, &links);
     if c.redact {
@@ -122,9 +124,7 @@ fn roots(c: &DupesConfig) -> Result<(Vec<Root>, String, Sink)> {
 
 /// One walker's share: its candidate files and what else it met.
 struct Collect {
-    candidates: Candidates<u32>,
-    /// The folder of the last file, registered once for all of its files.
-    last: Option<(PathBuf, DirId)>,
+    candidates: Collector,
     issues: Vec<Issue>,
     symlinks: u64,
     /// Account folders met (3.x, 4.x), for the link rule.
@@ -135,8 +135,7 @@ struct Collect {
 impl Collect {
     fn new(min_size: u64) -> Collect {
         Collect {
-            candidates: Candidates::new(min_size),
-            last: None,
+            candidates: Collector::new(min_size),
             issues: Vec::new(),
             symlinks: 0,
             v3: BTreeSet::new(),
@@ -147,17 +146,7 @@ impl Collect {
 
 impl Visitor for Collect {
     fn file(&mut self, e: &FileEntry<'_>) {
-        let dir = match &self.last {
-            Some((path, id)) if path == e.dir => *id,
-            _ => {
-                let id = self.candidates.dir(e.dir);
-                self.last = Some((e.dir.to_path_buf(), id));
-                id
-            }
-        };
-        let meta = engine_meta(&e.meta);
-        let root = u32::try_from(e.root).unwrap_or(u32::MAX);
-        self.candidates.push_in(dir, e.os_name, meta, root);
+        self.candidates.file(e);
     }
 
     fn dir(&mut self, _root: usize, _meta: &FileMeta) {}
@@ -193,19 +182,11 @@ impl Visitor for Collect {
     }
 }
 
-/// The engine's view of the walk's `lstat`.
-fn engine_meta(m: &FileMeta) -> dupes::FileMeta {
-    dupes::FileMeta {
-        dev: m.dev,
-        ino: m.ino,
-        nlink: m.nlink,
-        size: m.size,
-        mtime_ns: dupes::mtime_ns(m.mtime, m.mtime_nsec),
-    }
-}
-
 /// Run the engine with a live progress line for its reading passes when `show`.
-fn with_engine_progress<T>(show: bool, work: impl FnOnce(Option<&dupes::Progress>) -> T) -> T {
+pub(crate) fn with_engine_progress<T>(
+    show: bool,
+    work: impl FnOnce(Option<&dupes::Progress>) -> T,
+) -> T {
     if !show {
         return work(None);
     }

@@ -55,6 +55,9 @@ pub struct DupeFile<T> {
     pub ino: u64,
     /// Links to the inode, as the walk saw them (including links outside the group).
     pub nlink: u64,
+    /// `st_mtime` in nanoseconds, as walked (what a plan re-checks); not serialized.
+    #[serde(skip)]
+    pub mtime_ns: i64,
     /// The caller's attribution (account, chat, ...), flattened into this object.
     #[serde(flatten)]
     pub tag: T,

@@ -39,7 +39,7 @@ pub(crate) struct Context {
 }
 
 /// The chat categories (what `--protect` keeps when it cannot tell the chat).
-fn is_chat_media(c: Category) -> bool {
+pub(crate) fn is_chat_media(c: Category) -> bool {
     CHAT_MEDIA_MASK & (1 << c.index()) != 0
 }
 
@@ -432,7 +432,7 @@ fn join(dir: &str, name: &str) -> String {
     }
 }
 
-fn month_of(t: i64) -> Option<String> {
+pub(crate) fn month_of(t: i64) -> Option<String> {
     chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m").to_string())
 }
 
