@@ -513,7 +513,7 @@ pub struct BrowseArgs {
 
     /// Browse a saved `scan --format json --folders` report instead of scanning (read
     /// only: files are not listed, and marks are printed as paths).
-    #[arg(long, value_name = "REPORT", conflicts_with_all = ["path", "any", "threads"])]
+    #[arg(long, value_name = "REPORT", conflicts_with_all = ["path", "any", "threads", "output"])]
     pub from: Option<PathBuf>,
 
     /// Write the marks as a plan (JSON, as `plan --format json`) to FILE on quit.

@@ -294,6 +294,46 @@ fn browse_redacted_names() {
 }
 
 #[test]
+fn browse_from_a_saved_report() {
+    let (f, mut live) = moved();
+    let json = f.scan_json("Data", &["--folders", "--now", NOW]);
+    let saved = f.path("saved.json");
+    std::fs::write(&saved, serde_json::to_vec(&json).unwrap()).unwrap();
+    let mut report = wechat_inspect::browse::load_saved(&saved).expect("load");
+    let mut s = State::from_report(&mut report, false, false);
+    // The same folders and sizes as the live scan.
+    for st in [&mut live, &mut s] {
+        key(st, 't');
+        open(st, "Library/");
+        open(st, "Caches/");
+    }
+    assert_eq!(s.rows(), live.rows());
+    assert_eq!(screen(&mut s, 100, 24), screen(&mut live, 100, 24));
+    // Files are not listed from a saved report; marks are kept as paths.
+    open(&mut s, "com.tencent.xinWeChat/");
+    let (_, rows) = s.rows();
+    assert!(
+        rows.iter().any(|r| r.contains("not listed: saved report")),
+        "{rows:?}"
+    );
+    key(&mut s, 'h');
+    key(&mut s, ' ');
+    assert_eq!(s.mark_count(), 1);
+    assert_eq!(
+        s.mark_paths(),
+        vec!["Library/Caches/com.tencent.xinWeChat".to_string()]
+    );
+    // A report without the folder tree is refused with a sentence.
+    let plain = f.scan_json("Data", &["--now", NOW]);
+    std::fs::write(&saved, serde_json::to_vec(&plain).unwrap()).unwrap();
+    let err = wechat_inspect::browse::load_saved(&saved)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("--folders"), "{err}");
+}
+
+#[test]
 fn browse_needs_a_terminal() {
     // Not a TTY: exit 2 with one sentence, before any scan (the path does not exist).
     let f = Fake::new();

@@ -31,6 +31,11 @@ pub fn scan_path(
     Ok(crate::tree::scan::scan(&[root], &opts, None).report)
 }
 
+/// Read a saved `scan --format json --folders` report for `--from` (bounded, checked).
+pub fn load_saved(path: &std::path::Path) -> crate::error::Result<Report> {
+    saved::load(path)
+}
+
 /// Most files one folder's listing keeps (a bound on memory for a hostile folder).
 pub const MAX_FILES: usize = 1_000_000;
 
