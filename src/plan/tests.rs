@@ -260,9 +260,11 @@ proptest! {
         let leftover = context.leftover.contains_key(A3);
         let n = tree.nodes.len();
         let path_of = |id: u32| String::from_utf8_lossy(&tree.disk_path(id)).into_owned();
-        let mut m = Marked::default();
-        m.subtrees = subtrees.iter().map(|&i| (i % n) as u32).collect();
-        m.own = own.iter().map(|&i| (i % n) as u32).collect();
+        let mut m = Marked {
+            subtrees: subtrees.iter().map(|&i| (i % n) as u32).collect(),
+            own: own.iter().map(|&i| (i % n) as u32).collect(),
+            ..Marked::default()
+        };
         let mut single_paths = BTreeSet::new();
         for &k in &singles {
             let f = &all[k % all.len()];
