@@ -503,3 +503,47 @@ fn browse_sigterm_restores_the_terminal() {
         "0"
     );
 }
+
+#[test]
+fn browse_in_tmux_writes_the_plan_file() {
+    let f = moved_mac_for_plan();
+    let bin = assert_cmd::cargo::cargo_bin("wechat-inspect");
+    let plan = f.path("out/plan.json");
+    std::fs::create_dir_all(f.path("out")).unwrap();
+    let before = snapshot_tree(&f.path("Data"));
+    let cmd = format!(
+        "'{}' browse '{}' -o '{}' --now {NOW}; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 60",
+        bin.display(),
+        f.path("Data").display(),
+        plan.display(),
+    );
+    let Some(t) = tmux_session("browse_in_tmux_writes_the_plan_file", &cmd) else {
+        return;
+    };
+    // The largest category first: Backups (backups and their databases).
+    let first = t.wait_for("? help");
+    let top = first.lines().nth(2).unwrap_or_default();
+    assert!(top.contains("Backups"), "{first}");
+    t.run(&["send-keys", "-t", "t", "Space"]);
+    t.wait_for("1 marked");
+    t.run(&["send-keys", "-t", "t", "q"]);
+    let after = t.wait_for("icanon");
+    // Exit 1: the fake Mac has a corner the scan lists as an issue.
+    assert!(
+        after.contains("EXIT=1")
+            && after.contains("issue(s) while scanning")
+            && after.contains("planned; nothing was moved"),
+        "{after}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&plan).unwrap()).unwrap();
+    check_plan_schema(&json);
+    let items = json["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    for i in items {
+        let p = i["path"].as_str().unwrap();
+        assert!(p.contains("BAK_0_MEDIA") || p.contains("Backup"), "{p}");
+        assert!(!p.ends_with(".db"), "{p}");
+        assert_ne!(i["tier"], "never");
+    }
+    assert_eq!(before, snapshot_tree(&f.path("Data")));
+}

@@ -113,11 +113,15 @@ pub(crate) fn run(
     }
     drop(tui);
     finish(&state, c, sink, live, stdout, stderr)?;
-    Ok(if issues > 0 {
-        Exit::Issues
-    } else {
-        Exit::Clean
-    })
+    if issues == 0 {
+        return Ok(Exit::Clean);
+    }
+    let _ = writeln!(
+        stderr,
+        "wechat-inspect: {issues} issue(s) while scanning (files that could not be read); \
+         `wechat-inspect scan` lists them"
+    );
+    Ok(Exit::Issues)
 }
 
 /// The marks on quit: the plan to `-o`, or the plan's paths (a live scan) or the marks'
@@ -131,6 +135,13 @@ fn finish(
     stderr: &mut dyn Write,
 ) -> Result<()> {
     if !state.has_marks() {
+        if let Output::File(p) = &c.output {
+            let _ = writeln!(
+                stderr,
+                "wechat-inspect: nothing marked; {} was not written",
+                crate::escape::printable(&p.display().to_string())
+            );
+        }
         return Ok(());
     }
     // A saved report, or hidden names: the marks as shown.
