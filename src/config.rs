@@ -112,6 +112,8 @@ pub struct PlanConfig {
     pub finding: Option<String>,
     /// The options as given, for the plan's `request`.
     pub older_than: Option<String>,
+    /// `--dupes`: plan redundant copies of files of at least this many bytes.
+    pub dupes: Option<u64>,
 }
 
 /// A validated `browse`.
@@ -149,7 +151,7 @@ fn chat_hash(s: &str) -> Result<String> {
     if s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(s.to_ascii_lowercase())
     } else {
-        Ok(crate::plan::select::md5_hex(s))
+        Ok(crate::model::names::md5_hex(s))
     }
 }
 
@@ -183,6 +185,9 @@ fn plan_config(a: crate::cli::PlanArgs, env: &Env) -> Result<PlanConfig> {
             TierArg::Confirm => Tier::Confirm,
         })
         .collect();
+    if a.tier.is_empty() && !a.dupes {
+        tiers.push(Tier::Safe);
+    }
     tiers.sort();
     tiers.dedup();
     options.tiers = tiers;
@@ -233,6 +238,7 @@ fn plan_config(a: crate::cli::PlanArgs, env: &Env) -> Result<PlanConfig> {
         options,
         finding: a.finding,
         older_than: a.older_than,
+        dupes: a.dupes.then_some(a.dupes_min_size),
     })
 }
 

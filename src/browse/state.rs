@@ -644,6 +644,7 @@ impl State {
             chats: Vec::new(),
             protect: Vec::new(),
             finding: None,
+            dupes: None,
         };
         select::plan(
             &self.data.tree,

@@ -35,6 +35,7 @@ pub fn scan_options(threads: usize, generated_at: String, base: String) -> scan:
             ..MetaOptions::default()
         },
         before: None,
+        same_bytes: None,
     }
 }
 

@@ -49,6 +49,7 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             ..MetaOptions::default()
         },
         before: c.before,
+        same_bytes: None,
     };
     let scanned = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
     let (mut report, timings) = (scanned.report, scanned.timings);

@@ -30,6 +30,8 @@ pub struct ScanOptions {
     pub meta: MetaOptions,
     /// Count only files last modified before this (`scan --older-than`).
     pub before: Option<i64>,
+    /// Also gather the duplicate engine's candidates of at least this many bytes.
+    pub same_bytes: Option<u64>,
 }
 
 /// Where a root is on disk (absolute) and its own `lstat` (the path itself may be a
@@ -75,6 +77,8 @@ pub struct Scanned {
     pub timings: Timings,
     /// The network stores the walk passed, in root order and then by path.
     pub stores: Vec<FoundStore>,
+    /// The duplicate engine's candidates ([`ScanOptions::same_bytes`]).
+    pub same_bytes: Option<crate::dupes::Candidates<u32>>,
 }
 
 /// Scan `roots` and build the report; also says how long each phase took.
@@ -84,6 +88,7 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
     let agg_opts = Options {
         top: opts.top,
         before: opts.before,
+        same_bytes: opts.same_bytes,
     };
     let mut accs = walk(
         &walk_roots,
@@ -101,6 +106,7 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
         total.merge(acc);
     }
     let candidates = total.take_candidates();
+    let same_bytes = total.take_same_bytes();
     let mut stores = total.take_stores();
     stores.sort();
     let header = ReportHeader {
@@ -148,5 +154,6 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
         report,
         timings,
         stores,
+        same_bytes,
     }
 }
