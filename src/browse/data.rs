@@ -16,6 +16,8 @@ use std::collections::{BTreeMap, HashSet};
 pub(crate) struct Group {
     /// Shown as is (already escaped).
     pub(crate) label: String,
+    /// Its parent group (0 for the top's children and the top itself).
+    pub(crate) parent: u32,
     pub(crate) children: Vec<u32>,
     /// At the month level: the folders whose own files are here.
     pub(crate) folders: Vec<u32>,
@@ -174,6 +176,7 @@ impl Data {
         }
         let mut groups = vec![Group {
             label: String::new(),
+            parent: 0,
             children: Vec::new(),
             folders: Vec::new(),
             category: None,
@@ -187,6 +190,7 @@ impl Data {
             let id = groups.len();
             groups.push(Group {
                 label,
+                parent: parent as u32,
                 children: Vec::new(),
                 folders: Vec::new(),
                 category: cat,

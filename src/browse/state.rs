@@ -202,20 +202,14 @@ impl State {
     }
 
     fn group_path(&self, g: u32) -> String {
-        // Groups are numbered parents first; find the chain by search (levels are few).
         let mut chain = Vec::new();
         let mut at = g;
         while at != 0 {
-            let Some(p) = self
-                .data
-                .groups
-                .iter()
-                .position(|x| x.children.contains(&at))
-            else {
+            let Some(group) = self.data.groups.get(at as usize) else {
                 break;
             };
-            chain.push(self.data.groups[at as usize].label.clone());
-            at = p as u32;
+            chain.push(group.label.clone());
+            at = group.parent;
         }
         chain.reverse();
         if chain.is_empty() {
