@@ -489,6 +489,12 @@ pub struct PlanArgs {
     #[arg(long, value_name = "HASH", value_delimiter = ',')]
     pub protect: Vec<String>,
 
+    /// Name the plan's chats with the contact databases read with the key in FILE (as
+    /// for `scan`: a 64-hex-digit account key or an all_keys.json-style map; yours,
+    /// chmod 600, not a symlink). Never printed, logged or written.
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+
     /// Plan exactly what a finding of `scan` counts (its id, e.g. leftover-wechat3).
     #[arg(long, value_name = "ID", conflicts_with_all = ["tier", "older_than", "category", "chat"])]
     pub finding: Option<String>,

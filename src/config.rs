@@ -112,6 +112,8 @@ pub struct PlanConfig {
     pub finding: Option<String>,
     /// The options as given, for the plan's `request`.
     pub older_than: Option<String>,
+    /// `--key-file`: name the plan's chats.
+    pub key_file: Option<PathBuf>,
     /// `--dupes`: plan redundant copies of files of at least this many bytes.
     pub dupes: Option<u64>,
 }
@@ -232,6 +234,7 @@ fn plan_config(a: crate::cli::PlanArgs, env: &Env) -> Result<PlanConfig> {
             Some(p) if p.as_os_str() != "-" => Output::File(p),
             _ => Output::Stdout,
         },
+        key_file: a.key_file,
         quiet: a.quiet || !env.stderr_is_tty,
         now,
         threads: a.threads.map_or_else(default_threads, usize::from),

@@ -417,3 +417,197 @@ fn the_key_file_is_refused_before_any_work_when_not_private() {
     let out = run(&["dbs", "--format", "json"], &key);
     assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
 }
+
+/// The fixture people and what the report must call them (remark, else nickname,
+/// else alias, else username; database strings escaped).
+const NAMED: &[(&str, &str, &str)] = &[
+    ("wxid_synth0001", "Remark One", "person"),
+    ("wxid_synth0002", "Synthetic Person Two", "person"),
+    ("wxid_synth0003", "alias_three", "person"),
+    ("synth_custom_id", "Custom Id Person", "person"),
+    (
+        "wxid_synthhostile",
+        "Evil\\x1b[31mRed\\x0aLine\\xe2\\x80\\xaeRTL 中文 😀",
+        "person",
+    ),
+    ("1234500001@chatroom", "Synthetic Group A", "group"),
+    ("1234500002@chatroom", "Synthetic Group B", "group"),
+    ("gh_synthnews", "Synthetic News", "official"),
+];
+
+/// A container of the fixtures without the two truncated shards (their counts are
+/// partial by design).
+fn whole_fixtures(root: &Path) -> Keyed {
+    let k = Keyed::new(root);
+    for rel in [
+        "cases/truncated/message_9.db",
+        "cases/truncated/msg_9_v3.db",
+    ] {
+        fs::remove_file(k.tree.path(&place(rel))).unwrap();
+    }
+    k
+}
+
+fn chat<'a>(r: &'a Value, username: &str) -> &'a Value {
+    let h = md5_hex(username);
+    r["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["chat"].as_str().unwrap().eq_ignore_ascii_case(&h))
+        .unwrap_or_else(|| panic!("no chat row for {username}"))
+}
+
+#[test]
+fn the_key_names_every_chat_and_counts_its_messages_per_layout_as_sqlcipher_does() {
+    let Some(root) = fixtures() else { return };
+    let k = whole_fixtures(root);
+    let key = k.key("key.hex");
+    let (code, r, text) = k.run(&["scan", "--all-pages", "--key-file", key.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{text}");
+    validate(&r);
+    // What SQLCipher counted, per chat md5 and layout, over every shard of a layout.
+    let mut want: BTreeMap<(String, &str), u64> = BTreeMap::new();
+    for (rel, e) in &k.expected {
+        if rel.starts_with("cases/") {
+            continue;
+        }
+        let layout = if rel.starts_with("wechat3/") {
+            "wechat3"
+        } else {
+            "wechat4"
+        };
+        for (t, rows) in e["tables"].as_object().unwrap() {
+            let h = t.strip_prefix("Chat_").or_else(|| t.strip_prefix("Msg_"));
+            if let Some(h) = h.filter(|h| h.len() == 32) {
+                *want.entry((h.to_string(), layout)).or_default() += rows.as_u64().unwrap();
+            }
+        }
+    }
+    assert!(want.len() >= 10, "{want:?}");
+    let chats = r["chats"].as_array().unwrap();
+    for ((h, layout), n) in &want {
+        let c = chats
+            .iter()
+            .find(|c| c["chat"].as_str().unwrap().eq_ignore_ascii_case(h))
+            .unwrap_or_else(|| panic!("no chat row for {h}"));
+        assert_eq!(c["messages_by_layout"][layout], *n, "{h} {layout}: {c:#}");
+        // Every page of its tables was walked: its share of the databases is known.
+        assert!(c["db_bytes"].as_u64().unwrap() > 0, "{c:#}");
+        // Chats only the databases know are rows with no media.
+        assert_eq!(c["apparent_bytes"], 0);
+    }
+    // Names: contact > group > session, remark > nickname > alias > username.
+    for (user, label, kind) in NAMED {
+        let c = chat(&r, user);
+        assert_eq!(c["label"], *label, "{user}");
+        assert_eq!(c["label_source"], "key", "{user}");
+        assert_eq!(c["kind"], *kind, "{user}");
+    }
+    // A system chat keeps its system label.
+    let f = chat(&r, "filehelper");
+    assert_eq!(
+        (&f["label"], &f["label_source"]),
+        (&Value::from("File Transfer"), &Value::from("system"))
+    );
+    // The hostile name reaches no terminal raw.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wechat-inspect"));
+    cmd.args(["scan", "--key-file"])
+        .arg(&key)
+        .arg(k.tree.root());
+    let out = run_with_timeout(&mut cmd, LIMIT);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("Remark One") && table.contains("msgs "),
+        "{table}"
+    );
+    for bad in ['\x1b', '\u{202e}'] {
+        assert!(!table.contains(bad), "raw control in the table");
+    }
+    // `plan --key-file` names the chats of what it would move.
+    let h = md5_hex("wxid_synth0001");
+    k.tree.sized(
+        &format!(
+            "{XF}/{WXID_FIXTURE}/msg/attach/{h}/2024-01/Img/{}.dat",
+            md5_hex("img")
+        ),
+        5000,
+    );
+    let tiers = ["--tier", "safe,careful,confirm", "--chat", "wxid_synth0001"];
+    let (_, plan, plan_text) =
+        k.run(&[&["plan", "--key-file", key.to_str().unwrap()][..], &tiers].concat());
+    let items = plan["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{plan_text}"));
+    let mine: Vec<&Value> = items.iter().filter(|i| i["chat"] == h.as_str()).collect();
+    assert!(!mine.is_empty(), "{plan:#}");
+    assert!(
+        mine.iter().all(|i| i["chat_label"] == "Remark One"),
+        "{mine:#?}"
+    );
+    let (_, plain, _) = k.run(&[&["plan"][..], &tiers].concat());
+    assert!(plain["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i.get("chat_label").is_none()));
+    for s in secrets(root) {
+        assert!(
+            !text.contains(&s) && !table.contains(&s) && !plan_text.contains(&s),
+            "a key was printed"
+        );
+    }
+}
+
+#[test]
+fn a_wrong_key_names_nothing_and_redact_hides_every_name_and_username() {
+    let Some(root) = fixtures() else { return };
+    let k = whole_fixtures(root);
+    // A wrong key: every database a clean mismatch, no label from a key, no counts.
+    let wrong = k.keys.path().join("wrong.hex");
+    fs::write(&wrong, format!("{}\n", "ab".repeat(32))).unwrap();
+    chmod(&wrong, 0o600);
+    let (_, r, text) = k.run(&["scan", "--key-file", wrong.to_str().unwrap()]);
+    validate(&r);
+    for d in r["databases"].as_array().unwrap() {
+        if d["encrypted"] == true {
+            assert_eq!(d["key"], "mismatch", "{d:#}");
+        }
+    }
+    for c in r["chats"].as_array().unwrap() {
+        assert_ne!(c["label_source"], "key", "{c:#}");
+        assert!(c.get("messages_by_layout").is_none(), "{c:#}");
+    }
+    for (_, label, _) in NAMED {
+        assert!(!text.contains(label), "{label}");
+    }
+    // --redact: no name and no username from the fixtures, in any format.
+    let key = k.key("key.hex");
+    for format in ["json", "table", "csv", "html"] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wechat-inspect"));
+        cmd.args(["scan", "--redact", "--format", format, "--key-file"])
+            .arg(&key)
+            .arg(k.tree.root());
+        let out = run_with_timeout(&mut cmd, LIMIT);
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(all.len() > 200, "{format}: {all}");
+        for (user, label, _) in NAMED {
+            for s in [*user, *label, &md5_hex(user)] {
+                assert!(!all.contains(s), "{format}: {s} shown with --redact");
+            }
+        }
+        for s in [
+            "Synthetic Person",
+            "Remark One",
+            "alias_",
+            "wxid_synth",
+            "Evil",
+        ] {
+            assert!(!all.contains(s), "{format}: {s} shown with --redact");
+        }
+    }
+}

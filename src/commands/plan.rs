@@ -16,6 +16,8 @@ use crate::plan::findings;
 use crate::plan::select::{self, Context, Within};
 use crate::plan::{PlanOptions, PlanRequest};
 use crate::readers::describe::MetaOptions;
+use crate::readers::sqlite::cipher::KeyRing;
+use crate::readers::sqlite::keyfile::load_key_file;
 use crate::render::plan::render;
 use crate::tree::list::DiskLister;
 use crate::tree::locate::Root;
@@ -23,9 +25,15 @@ use crate::tree::{progress, scan, sniff};
 use std::collections::HashSet;
 use std::io::Write;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::sync::Arc;
 
 /// Run `plan`.
 pub(crate) fn run(c: &PlanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
+    // The key file first: a refusal is a fatal error before any long work.
+    let keys = match &c.key_file {
+        Some(path) => Some(Arc::new(KeyRing::new(load_key_file(path)?))),
+        None => None,
+    };
     let (roots, base, sink) = roots_for(&c.target, c.any, &c.output)?;
     let opts = scan::ScanOptions {
         threads: c.threads,
@@ -37,13 +45,18 @@ pub(crate) fn run(c: &PlanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             databases: true,
             plists: false,
             count_rows: false,
+            keys: keys.clone(),
             ..MetaOptions::default()
         },
         before: None,
         same_bytes: c.dupes,
     };
     let scanned = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
-    let report = scanned.report;
+    let mut report = scanned.report;
+    if keys.is_some() {
+        // Names from the contact databases (issue 17).
+        crate::model::keyed::apply(&mut report);
+    }
     let mut plan = make(&report, c);
     let mut issues = report.issues.len();
     if let Some(candidates) = scanned.same_bytes {
@@ -58,6 +71,9 @@ pub(crate) fn run(c: &PlanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             .map(|g| g.files.iter().map(|f| copy_of(&roots, f, g.size)).collect())
             .collect();
         plan_dupes::add(&mut plan, &groups, &c.options, &database_paths(&report));
+    }
+    if keys.is_some() {
+        label_items(&mut plan, &report);
     }
     emit(sink, stdout, |w| render(c.format, &plan, w))?;
     Ok(exit_for(issues, "scanning", c.quiet, stderr))
@@ -142,6 +158,28 @@ fn make(report: &crate::model::Report, c: &PlanConfig) -> crate::plan::Plan {
         None,
         &mut lister,
     )
+}
+
+/// Each item's chat name: the report's label for (account, chat), from the contact
+/// databases or the system chats.
+fn label_items(plan: &mut crate::plan::Plan, report: &crate::model::Report) {
+    use std::collections::HashMap;
+    let labels: HashMap<(&str, String), &str> = report
+        .chats
+        .iter()
+        .filter_map(|c| {
+            let l = c.label.as_deref()?;
+            Some(((c.account.as_str(), c.chat.to_ascii_lowercase()), l))
+        })
+        .collect();
+    for it in &mut plan.items {
+        if let (Some(a), Some(ch)) = (&it.account, &it.chat) {
+            it.chat_label = labels
+                .get(&(a.as_str(), ch.to_ascii_lowercase()))
+                .map(|l| (*l).to_string())
+                .or_else(|| crate::model::names::system_chat(ch).map(|s| s.label.to_string()));
+        }
+    }
 }
 
 /// The paths (relative to the base) the report lists as databases.

@@ -7,7 +7,7 @@ use crate::config::ScanConfig;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::model::hosts::HostsOptions;
-use crate::model::{names, redact};
+use crate::model::{keyed, names, redact};
 use crate::readers::describe::MetaOptions;
 use crate::readers::names_file;
 use crate::readers::sqlite::cipher::KeyRing;
@@ -54,6 +54,10 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
     let scanned = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
     let (mut report, timings) = (scanned.report, scanned.timings);
     names::label(&mut report, names.as_ref());
+    if c.key_file.is_some() {
+        // Names from the contact databases and messages per chat (issue 17).
+        keyed::apply(&mut report);
+    }
     report.older_than = c.older_than.clone();
     if c.view == View::Scan {
         report.findings = super::plan::scan_findings(&report, c.now.timestamp());

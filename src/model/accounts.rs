@@ -242,6 +242,8 @@ mod tests {
             by_layout: [(layout.to_string(), s)].into(),
             first_month: Some(month.into()),
             last_month: Some(month.into()),
+            messages_by_layout: Default::default(),
+            db_bytes: None,
         }
     }
 

@@ -13,6 +13,7 @@ pub(crate) mod domain;
 pub mod dupes;
 pub mod folders;
 pub mod hosts;
+pub(crate) mod keyed;
 pub mod names;
 pub(crate) mod redact;
 
@@ -79,6 +80,10 @@ pub struct Report {
     /// The folder tree (in memory only; `folders` is its JSON form).
     #[serde(skip)]
     pub tree: folders::FolderTree,
+    /// The contact databases' rows read with the owner's key, by database path (in
+    /// memory only: chats' `label` is what the report shows).
+    #[serde(skip)]
+    pub contacts: BTreeMap<String, Vec<keyed::Contact>>,
 }
 
 /// Duplicates `scan` sees without reading a byte, per category, account and chat
@@ -430,6 +435,16 @@ pub struct ChatTotals {
     pub first_month: Option<String>,
     #[serde(default)]
     pub last_month: Option<String>,
+    /// With the owner's key: rows of its `Chat_<md5>` tables (`wechat3`) and
+    /// `Msg_<md5>` tables (`wechat4`), each summed over every shard of that layout
+    /// (`biz_message_*` included). Never added together: a migration copies 3.x
+    /// history into 4.x. Empty without a key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub messages_by_layout: BTreeMap<String, u64>,
+    /// With the owner's key and `--all-pages`: the pages of its message tables and
+    /// their indexes in every shard × page size; `null` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_bytes: Option<u64>,
 }
 
 /// Files last modified in one month (UTC).

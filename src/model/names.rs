@@ -6,8 +6,8 @@
 //! Chat folders and 3.x account folders are named md5(username) in lowercase hex
 //! (`next-capabilities.md` §A.4), and a 4.x account folder is `<wxid>_<4 hex>`, so a
 //! known username names a folder by its md5. Each label says where it came from
-//! ([`LabelSource`]): the system table, the `--names` file, or (later, with the owner's
-//! key) the contact databases. Pure: no I/O.
+//! ([`LabelSource`]): the system table, the `--names` file, or, with the owner's key,
+//! the contact databases ([`super::keyed`]). Pure: no I/O.
 
 use super::{AccountSeen, AccountTotals, ChatTotals, Report};
 use serde::{Deserialize, Serialize};
@@ -496,6 +496,8 @@ mod tests {
             by_layout: Default::default(),
             first_month: None,
             last_month: None,
+            messages_by_layout: Default::default(),
+            db_bytes: None,
         };
         let mut r = Report {
             chats: vec![

@@ -181,6 +181,7 @@ pub(crate) fn add(
                     side_effect: DUPLICATE.side_effect.into(),
                     account: p.account.clone(),
                     chat: p.chat.clone(),
+                    chat_label: None,
                     month: month_of(c.mtime()),
                     files: 1,
                     // A hard-linked file's bytes once, on its first link.

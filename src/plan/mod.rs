@@ -143,6 +143,10 @@ pub struct PlanItem {
     pub side_effect: String,
     pub account: Option<String>,
     pub chat: Option<String>,
+    /// The chat's name, from the contact databases (`plan --key-file`) or WeChat's
+    /// system chats; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_label: Option<String>,
     /// `YYYY-MM` when every file in it was last written that month, else `null`.
     pub month: Option<String>,
     /// Files in it (a folder's whole subtree).

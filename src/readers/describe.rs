@@ -12,6 +12,7 @@
 //! Per-file problems become issues (`database`, `plist`, or the I/O kinds); the pass
 //! goes on.
 
+use super::contacts::{self, Contact};
 use super::plist::{inspect_plist, PlistError, PlistFormat, MAX_PLIST_BYTES};
 use super::read_head;
 use super::sqlite::btree::WalkMode;
@@ -26,6 +27,7 @@ use crate::error::io_issue;
 use crate::escape::printable;
 use crate::model::{Database, Issue, Plist, TableRows};
 use crate::tree::classify::classify;
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs;
 use std::io;
@@ -115,6 +117,8 @@ pub struct Described {
     /// By path.
     pub plists: Vec<Plist>,
     pub issues: Vec<Issue>,
+    /// The contact databases' rows (with the owner's key), by database path.
+    pub contacts: BTreeMap<String, Vec<Contact>>,
 }
 
 /// Describe the candidates.
@@ -136,7 +140,10 @@ pub fn describe(c: Candidates, opts: &MetaOptions) -> Described {
             ..opts.clone()
         };
         let done = par_map(&c.databases, threads, |cand| describe_db(cand, &opts));
-        for (db, issues) in done {
+        for (db, issues, contacts) in done {
+            if let (Some(db), Some(c)) = (&db, contacts) {
+                out.contacts.insert(db.path.clone(), c);
+            }
             out.databases.extend(db);
             out.issues.extend(issues);
         }
@@ -229,7 +236,45 @@ fn database_issue(rel: &str, message: String) -> Issue {
     }
 }
 
-fn describe_db(c: &Candidate, opts: &MetaOptions) -> (Option<Database>, Vec<Issue>) {
+/// Roles whose databases hold usernames and names (read with the key: issue 17).
+const CONTACT_ROLES: &[&str] = &["contacts", "groups", "sessions"];
+
+type DescribedDb = (Option<Database>, Vec<Issue>, Option<Vec<Contact>>);
+
+fn describe_db(c: &Candidate, opts: &MetaOptions) -> DescribedDb {
+    let (db, mut issues) = describe_db_meta(c, opts);
+    let Some(db) = db else {
+        return (None, issues, None);
+    };
+    // The names, only with a key that opened this database (a plaintext contact
+    // database in a fixture or a test container is read too).
+    let opened = db.key.as_deref() == Some("ok");
+    let wanted = opts.keys.is_some()
+        && db
+            .role
+            .as_deref()
+            .is_some_and(|r| CONTACT_ROLES.contains(&r))
+        && (opened || (db.format == "sqlite" && db.tables.is_some()));
+    if !wanted {
+        return (Some(db), issues, None);
+    }
+    let inspect = InspectOptions {
+        keys: opts.keys.clone(),
+        ..InspectOptions::default()
+    };
+    match contacts::read(&c.path, &inspect) {
+        Ok((rows, _notes)) => (Some(db), issues, Some(rows)),
+        Err(e) => {
+            issues.push(database_issue(
+                &c.rel,
+                format!("names not read: {}", relative_message(&e, &c.path)),
+            ));
+            (Some(db), issues, None)
+        }
+    }
+}
+
+fn describe_db_meta(c: &Candidate, opts: &MetaOptions) -> (Option<Database>, Vec<Issue>) {
     let mut issues = Vec::new();
     let head = match read_head(&c.path, SQLITE_HEADER_LEN) {
         Ok(h) => h,

@@ -11,6 +11,7 @@
 //! through these, become the report's entries.
 
 pub(crate) mod binarycookies;
+pub(crate) mod contacts;
 pub(crate) mod dat;
 pub(crate) mod describe;
 pub(crate) mod httpstorage;

@@ -7,6 +7,9 @@
 //! `account-label` (id, label; no numbers), `account-seen` (wxid, the account row with
 //! its data or `-`; no numbers), `chat` (account/chat, label or empty), `chat-layout`
 //! (account/chat, layout), `chat-category` (account/chat, category id; bytes only),
+//! `chat-messages` (account/chat, layout; files = messages in that layout's
+//! databases, with the key), `chat-db` (account/chat, `db`; apparent = pages of its
+//! message tables × page size, with the key and `--all-pages`),
 //! `unattributed` (account, what the bytes are), `month` (YYYY-MM),
 //! `file-type` (type), `image-variant` (layout, variant), `largest` (path, category),
 //! `hard-links` (`shared`), `database` (path, role or `-`; bytes), `database-free` (path,
@@ -235,6 +238,12 @@ fn scan_rows(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         for (cat, bytes) in &c.categories {
             row(out, "chat-category", &id, cat, [None, Some(*bytes), None])?;
+        }
+        for (layout, n) in &c.messages_by_layout {
+            row(out, "chat-messages", &id, layout, [Some(*n), None, None])?;
+        }
+        if let Some(b) = c.db_bytes {
+            row(out, "chat-db", &id, "db", [None, Some(b), None])?;
         }
     }
     for u in &r.unattributed {

@@ -4,7 +4,7 @@
 
 use crate::escape::{Notation, Printable};
 use crate::plan::{sh, Plan};
-use crate::render::human::{bytes, count, truncate_left};
+use crate::render::human::{bytes, count, truncate_left, truncate_right};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -141,6 +141,9 @@ fn table(p: &Plan, w: &mut dyn Write) -> io::Result<()> {
             it.tier.id(),
             truncate_left(&it.path, 50)
         )?;
+        if let Some(l) = &it.chat_label {
+            writeln!(w, "  {:>10}  chat: {}", "", truncate_right(l, 50))?;
+        }
     }
     writeln!(w, "\nNEXT")?;
     writeln!(

@@ -438,6 +438,23 @@ fn top_kinds(categories: &BTreeMap<String, u64>, whole: u64) -> String {
         .join(", ")
 }
 
+/// Messages per layout (`msgs 3.x 120, 4.x 98`): never added, a migration copies
+/// 3.x history into 4.x.
+fn messages_split(m: &std::collections::BTreeMap<String, u64>) -> String {
+    let parts: Vec<String> = m
+        .iter()
+        .map(|(l, n)| {
+            let l = match l.as_str() {
+                "wechat3" => "3.x",
+                "wechat4" => "4.x",
+                other => other,
+            };
+            format!("{l} {}", count(*n))
+        })
+        .collect();
+    format!("msgs {}", parts.join(", "))
+}
+
 /// The largest chats, two lines each: name (label, else folder), account, size, files
 /// and months; then top kinds and bytes per layout. Each account's unattributable
 /// files and videos are rows too, in size order.
@@ -489,6 +506,9 @@ fn top_chats(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
                 }
                 detail.push(top_kinds(&c.categories, c.size.apparent_bytes));
                 detail.push(layout_split(&c.by_layout));
+                if !c.messages_by_layout.is_empty() {
+                    detail.push(messages_split(&c.messages_by_layout));
+                }
                 writeln!(o.w, "    {}", truncate_right(&detail.join(" · "), 76))?;
             }
             ChatRow::Unattributed(u) => {

@@ -23,7 +23,13 @@
 //!   the buffer SQLite allocates for `sqlite3_deserialize` ([`ImageReader`]:
 //!   one copy, in memory) and listed with SQL (`sqlite_master`, `count(*)`),
 //!   so virtual tables are counted as SQLite counts them.
-//! * **Everything else**, and every decrypted database whatever its size, is
+//! * **The contact databases with the owner's key** (issue 17:
+//!   [`crate::readers::contacts`]) are read the same way once decrypted, up
+//!   to [`crate::readers::contacts::CONTACTS_IN_MEMORY_MAX`], through
+//!   [`with_read_only_connection`]: their image lives in SQLite's heap until
+//!   the connection closes (SQLite frees it without wiping; it never reaches
+//!   the disk). No other decrypted database reaches SQLite.
+//! * **Everything else**, and every other decrypted database whatever its size, is
 //!   read by the b-tree walker ([`super::btree`]): in
 //!   [`WalkMode::Rows`] it reads what SQLite's `count(*)` reads; with
 //!   `--all-pages` ([`WalkMode::Full`]) every page. Decrypted pages then never
@@ -681,7 +687,8 @@ pub struct ViewInfo {
 }
 
 /// Runs `f` on a read-only, in-memory view of the committed state of the
-/// plaintext SQLite database at `path` (its `-wal` frames applied), built as
+/// plaintext SQLite database at `path` (its `-wal` frames applied), or of a
+/// SQLCipher database `opts.keys` opens (decrypted page by page), built as
 /// [`inspect_db`] builds it, so no file anywhere is created, changed or
 /// deleted. A committed state over `opts.in_memory_max` bytes is refused
 /// ([`DbError::TooLarge`]); the connection is hardened (no trusted schema,
@@ -696,8 +703,12 @@ pub fn with_read_only_connection<T>(
     }
     open_regular(path).map_err(io_err(path))?;
     let OpenedDb { mut report, pages } =
-        open_database(path, None).map_err(|e| pages_err(path, e))?;
-    if report.format != DbFormat::Sqlite {
+        open_database(path, opts.keys.as_deref()).map_err(|e| pages_err(path, e))?;
+    // A SQLCipher file only when the run's keys opened it (the contact
+    // databases, issue 17; see the module docs).
+    let opened = report.format == DbFormat::Sqlite
+        || (report.format == DbFormat::Sqlcipher && report.key == Some(KeyStatus::Ok));
+    if !opened {
         return Err(DbError::NotPlaintext {
             path: path.to_path_buf(),
         });

@@ -281,6 +281,7 @@ impl Accumulator {
             folders: Vec::new(),
             older_than: None,
             tree: Default::default(),
+            contacts: Default::default(),
         }
     }
 }

@@ -295,6 +295,8 @@ impl Tallies {
                     by_layout: [(chat_layout(account).id().to_string(), acc.size)].into(),
                     first_month,
                     last_month,
+                    messages_by_layout: Default::default(),
+                    db_bytes: None,
                 }
             })
             .collect();

@@ -1,0 +1,359 @@
+//! What the owner's key adds to the chats (issue 17): names from the contact
+//! databases, joined to chats by md5(username), and per chat the messages and
+//! database pages of its `Chat_<md5>` (3.x) and `Msg_<md5>` (4.x) tables, summed over
+//! every shard of each layout (`biz_message_*` included). Chats found only in the
+//! message databases (no media folder) get a row. Pure: no I/O.
+//!
+//! The two layouts are never added: a migration copies 3.x history into 4.x, so
+//! `messages_by_layout` keeps one figure per layout.
+
+use super::names::{kind_of, md5_hex, system_chat, LabelSource};
+use super::{ChatTotals, Report};
+use std::collections::BTreeMap;
+
+/// Where a username was found; earlier kinds win when a username is in several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ContactSource {
+    /// 3.x `WCContact`, 4.x `contact`.
+    Contact,
+    /// 3.x `GroupContact`, 4.x `chat_room`.
+    Group,
+    /// 4.x `stranger`.
+    Stranger,
+    /// 3.x `SessionAbstract`, 4.x `SessionTable`: a username only.
+    Session,
+}
+
+/// One row of a contact database: a username and the names the owner's WeChat
+/// shows for it. Kept in memory only (never in the JSON: `label` is what shows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub username: String,
+    pub remark: String,
+    pub nickname: String,
+    pub alias: String,
+    pub source: ContactSource,
+}
+
+impl Contact {
+    /// What WeChat shows: remark, else nickname, else alias (our fallback), else the
+    /// username.
+    pub fn display(&self) -> &str {
+        [&self.remark, &self.nickname, &self.alias]
+            .into_iter()
+            .find(|s| !s.trim().is_empty())
+            .unwrap_or(&self.username)
+    }
+}
+
+/// Most characters of a name kept (as for a `--names` label).
+pub const MAX_LABEL_CHARS: usize = 200;
+
+/// A name from a database as the report keeps it: at most [`MAX_LABEL_CHARS`]
+/// characters, unsafe ones escaped ([`crate::escape::printable`]).
+fn shown(name: &str) -> String {
+    let cut: String = name.chars().take(MAX_LABEL_CHARS).collect();
+    crate::escape::printable(&cut).into_owned()
+}
+
+/// The layout of a message table's name: `Chat_<md5>` is 3.x, `Msg_<md5>` 4.x;
+/// with the md5 (lowercase).
+fn message_table(name: &str) -> Option<(&'static str, String)> {
+    let (layout, h) = if let Some(h) = name.strip_prefix("Chat_") {
+        ("wechat3", h)
+    } else if let Some(h) = name.strip_prefix("Msg_") {
+        ("wechat4", h)
+    } else {
+        return None;
+    };
+    (h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| (layout, h.to_ascii_lowercase()))
+}
+
+const MESSAGE_ROLES: &[&str] = &["message-shard", "business-message-shard"];
+
+/// (account, chat md5) → best contact.
+type Known<'a> = BTreeMap<(String, String), &'a Contact>;
+
+fn known(r: &Report) -> Known<'_> {
+    let mut out = Known::new();
+    for d in &r.databases {
+        let Some(rows) = r.contacts.get(&d.path) else {
+            continue;
+        };
+        for c in rows {
+            let key = (d.account.clone(), md5_hex(&c.username));
+            match out.get(&key) {
+                // A better source wins; within one, the first row.
+                Some(have) if have.source <= c.source => {}
+                _ => {
+                    out.insert(key, c);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn empty_chat(account: &str, chat: &str) -> ChatTotals {
+    ChatTotals {
+        account: account.to_string(),
+        chat: chat.to_string(),
+        size: Default::default(),
+        categories: Default::default(),
+        label: None,
+        label_source: None,
+        kind: None,
+        by_layout: Default::default(),
+        first_month: None,
+        last_month: None,
+        messages_by_layout: Default::default(),
+        db_bytes: None,
+    }
+}
+
+/// Adds the message figures of every message shard to the chats (rows for chats
+/// only the databases know), then labels chats from the contact databases: a
+/// contact's name wins over a `--names` line; a system chat keeps its system label.
+/// Runs after [`super::names::label`].
+pub(crate) fn apply(r: &mut Report) {
+    // Messages and pages per (account, chat).
+    #[derive(Default)]
+    struct Figures {
+        messages: BTreeMap<String, u64>,
+        pages_bytes: u64,
+        pages_known: bool,
+    }
+    let mut figs: BTreeMap<(String, String), Figures> = BTreeMap::new();
+    for d in &r.databases {
+        if !d
+            .role
+            .as_deref()
+            .is_some_and(|x| MESSAGE_ROLES.contains(&x))
+        {
+            continue;
+        }
+        let page_size = u64::from(d.page_size.unwrap_or(0));
+        for t in d.tables.iter().flatten() {
+            let Some((layout, h)) = message_table(&t.name) else {
+                continue;
+            };
+            let f = figs.entry((d.account.clone(), h)).or_insert(Figures {
+                pages_known: true,
+                ..Figures::default()
+            });
+            if let Some(n) = t.rows {
+                let m = f.messages.entry(layout.to_string()).or_default();
+                *m = m.saturating_add(n);
+            }
+            match t.pages {
+                Some(p) if page_size > 0 => {
+                    f.pages_bytes = f.pages_bytes.saturating_add(p.saturating_mul(page_size));
+                }
+                _ => f.pages_known = false,
+            }
+        }
+    }
+    let mut index: BTreeMap<(String, String), usize> = r
+        .chats
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((c.account.clone(), c.chat.to_ascii_lowercase()), i))
+        .collect();
+    for ((account, h), f) in figs {
+        let i = match index.get(&(account.clone(), h.clone())) {
+            Some(&i) => i,
+            None => {
+                r.chats.push(empty_chat(&account, &h));
+                index.insert((account, h), r.chats.len() - 1);
+                r.chats.len() - 1
+            }
+        };
+        let c = &mut r.chats[i];
+        c.messages_by_layout = f.messages;
+        c.db_bytes = f.pages_known.then_some(f.pages_bytes);
+    }
+    // Names.
+    let known = known(r);
+    let mut labels: Vec<(usize, String, &'static str)> = Vec::new();
+    for (i, c) in r.chats.iter().enumerate() {
+        if c.label_source == Some(LabelSource::System) || system_chat(&c.chat).is_some() {
+            continue;
+        }
+        if let Some(k) = known.get(&(c.account.clone(), c.chat.to_ascii_lowercase())) {
+            labels.push((i, shown(k.display()), kind_of(&k.username)));
+        }
+    }
+    for (i, label, kind) in labels {
+        let c = &mut r.chats[i];
+        c.label = Some(label);
+        c.label_source = Some(LabelSource::Key);
+        c.kind = Some(kind.to_string());
+    }
+    // System chats only the databases know: their system label.
+    for c in &mut r.chats {
+        if c.label.is_none() {
+            if let Some(s) = system_chat(&c.chat) {
+                c.label = Some(s.label.to_string());
+                c.label_source = Some(LabelSource::System);
+                c.kind = Some("system".to_string());
+            }
+        }
+    }
+    super::accounts::sort_chats(&mut r.chats);
+    for a in &mut r.accounts {
+        a.chats = r.chats.iter().filter(|c| c.account == a.id).count() as u64;
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::model::{Database, TableRows};
+
+    fn db(path: &str, account: &str, role: &str, tables: &[(&str, u64, Option<u64>)]) -> Database {
+        Database {
+            path: path.into(),
+            role: Some(role.into()),
+            role_label: None,
+            account: account.into(),
+            format: "sqlcipher".into(),
+            encrypted: true,
+            key: Some("ok".into()),
+            cipher_profile: None,
+            apparent_bytes: 0,
+            allocated_bytes: 0,
+            page_size: Some(1024),
+            page_count: None,
+            freelist_pages: None,
+            reclaimable_bytes: None,
+            journal: None,
+            wal_bytes: None,
+            wal_frames: None,
+            wal_pending_frames: None,
+            shm_bytes: None,
+            expected_page_size: None,
+            size_note: None,
+            tables: Some(
+                tables
+                    .iter()
+                    .map(|(n, rows, pages)| TableRows {
+                        name: (*n).into(),
+                        rows: Some(*rows),
+                        pages: *pages,
+                        error: None,
+                    })
+                    .collect(),
+            ),
+            rows_skipped: None,
+        }
+    }
+
+    fn contact(u: &str, remark: &str, nick: &str, source: ContactSource) -> Contact {
+        Contact {
+            username: u.into(),
+            remark: remark.into(),
+            nickname: nick.into(),
+            alias: String::new(),
+            source,
+        }
+    }
+
+    #[test]
+    fn messages_sum_per_layout_and_names_join_by_md5() {
+        let a = md5_hex("wxid_a");
+        let g = md5_hex("9@chatroom");
+        let f = md5_hex("filehelper");
+        let mut r = Report::default();
+        r.chats.push(empty_chat("acct", &a.to_ascii_uppercase()));
+        r.chats[0].label = Some("from names file".into());
+        r.chats[0].label_source = Some(LabelSource::NamesFile);
+        r.databases = vec![
+            db(
+                "m0",
+                "acct",
+                "message-shard",
+                &[(&format!("Chat_{a}"), 10, Some(3)), ("Name2Id", 5, Some(1))],
+            ),
+            db(
+                "m1",
+                "acct",
+                "message-shard",
+                &[(&format!("Msg_{a}"), 7, None)],
+            ),
+            db(
+                "m2",
+                "acct",
+                "business-message-shard",
+                &[
+                    (&format!("Msg_{a}"), 2, None),
+                    (&format!("Msg_{g}"), 4, Some(2)),
+                ],
+            ),
+            db(
+                "m3",
+                "acct",
+                "message-shard",
+                &[(&format!("Chat_{f}"), 1, Some(1))],
+            ),
+            db("c", "acct", "contacts", &[]),
+        ];
+        r.contacts.insert(
+            "c".into(),
+            vec![
+                contact("wxid_a", "", "session only", ContactSource::Session),
+                contact("wxid_a", "", "Nick A", ContactSource::Contact),
+                contact("9@chatroom", "", "", ContactSource::Group),
+                contact("filehelper", "Mine", "", ContactSource::Contact),
+            ],
+        );
+        apply(&mut r);
+        let find = |h: &str| {
+            r.chats
+                .iter()
+                .find(|c| c.chat.eq_ignore_ascii_case(h))
+                .unwrap()
+        };
+        let ca = find(&a);
+        assert_eq!(ca.messages_by_layout["wechat3"], 10);
+        assert_eq!(ca.messages_by_layout["wechat4"], 9);
+        assert_eq!(ca.db_bytes, None, "4.x pages unknown");
+        assert_eq!(ca.label.as_deref(), Some("Nick A"));
+        assert_eq!(ca.label_source, Some(LabelSource::Key));
+        assert_eq!(ca.kind.as_deref(), Some("person"));
+        let cg = find(&g);
+        assert_eq!(cg.db_bytes, Some(2048));
+        assert_eq!(cg.label.as_deref(), Some("9@chatroom"));
+        assert_eq!(cg.kind.as_deref(), Some("group"));
+        let cf = find(&f);
+        assert_eq!(cf.label.as_deref(), Some("File Transfer"));
+        assert_eq!(cf.label_source, Some(LabelSource::System));
+        assert_eq!(r.chats.len(), 3);
+    }
+
+    #[test]
+    fn hostile_names_are_escaped_and_bounded() {
+        assert_eq!(
+            shown("a\x1b[31mb\nc\u{202e}d 中文 😀"),
+            "a\\x1b[31mb\\x0ac\\xe2\\x80\\xaed 中文 😀"
+        );
+        assert_eq!(shown(&"x".repeat(500)).len(), MAX_LABEL_CHARS);
+    }
+
+    #[test]
+    fn message_table_names() {
+        let h = md5_hex("x");
+        assert_eq!(
+            message_table(&format!("Chat_{h}")),
+            Some(("wechat3", h.clone()))
+        );
+        assert_eq!(
+            message_table(&format!("Msg_{h}")),
+            Some(("wechat4", h.clone()))
+        );
+        assert_eq!(message_table("Msg_abc"), None);
+        assert_eq!(message_table("Name2Id"), None);
+        assert_eq!(message_table(&format!("Msg_{}", "z".repeat(32))), None);
+    }
+}
