@@ -75,6 +75,11 @@ pub enum Command {
     /// NUL-separated paths.
     #[command(after_long_help = PLAN_HELP)]
     Plan(PlanArgs),
+    /// Walk the scan interactively, like ncdu: by meaning (category, account, chat,
+    /// month) or by folder, each row with its tier and reason. Space marks; on quit
+    /// the marks become a plan (-o FILE, the `plan --format json` layout) or are
+    /// printed as paths. Nothing is ever deleted. Needs a terminal.
+    Browse(BrowseArgs),
     /// Print a shell completion script (bash, zsh or fish) on standard output.
     #[command(after_long_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
@@ -515,6 +520,38 @@ pub struct PlanArgs {
     pub quiet: bool,
 
     /// Pin the plan's time (RFC 3339): ages are counted from it.
+    #[arg(long, hide = true, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
+/// `browse` options.
+#[derive(Debug, Args)]
+pub struct BrowseArgs {
+    /// Folder to scan, as for `scan`.
+    pub path: Option<PathBuf>,
+
+    /// Browse a saved `scan --format json --folders` report instead of scanning (read
+    /// only: files are not listed, and marks are printed as paths).
+    #[arg(long, value_name = "REPORT", conflicts_with_all = ["path", "any", "threads", "output"])]
+    pub from: Option<PathBuf>,
+
+    /// Write the marks as a plan (JSON, as `plan --format json`) to FILE on quit.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Hide account, chat and file names (pseudonyms), on screen and in the printed marks.
+    #[arg(long, conflicts_with = "output")]
+    pub redact: bool,
+
+    /// Scan PATH even if it does not look like WeChat data.
+    #[arg(long)]
+    pub any: bool,
+
+    /// Worker threads, as for `scan`.
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: Option<u16>,
+
+    /// Pin the plan's time (RFC 3339).
     #[arg(long, hide = true, value_name = "RFC3339")]
     pub now: Option<String>,
 }

@@ -18,6 +18,8 @@ pub struct Env {
     /// The terminal's width, when standard output is one.
     pub columns: Option<usize>,
     pub stderr_is_tty: bool,
+    /// Standard input is a terminal (`browse` reads keys from it).
+    pub stdin_is_tty: bool,
     /// File descriptor 1 is closed (`>&-`).
     pub stdout_closed: bool,
 }
@@ -87,6 +89,7 @@ pub enum Config {
     Hosts(HostsConfig),
     Dupes(DupesConfig),
     Plan(PlanConfig),
+    Browse(BrowseConfig),
     /// Print the completion script for this shell.
     Completions(clap_complete::Shell),
     /// Print the man page.
@@ -113,6 +116,26 @@ pub struct PlanConfig {
     pub key_file: Option<PathBuf>,
     /// `--dupes`: plan redundant copies of files of at least this many bytes.
     pub dupes: Option<u64>,
+}
+
+/// A validated `browse`.
+#[derive(Debug, Clone)]
+pub struct BrowseConfig {
+    /// What to scan, or the saved report to read.
+    pub source: BrowseSource,
+    pub any: bool,
+    /// The plan file (`-o`); without it the marks are printed.
+    pub output: Output,
+    pub redact: bool,
+    pub threads: usize,
+    pub now: DateTime<Utc>,
+}
+
+/// Where `browse` gets its scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BrowseSource {
+    Scan(Target),
+    Report(PathBuf),
 }
 
 /// Most values `--category`, `--chat` and `--protect` take together.
@@ -410,6 +433,7 @@ impl Config {
             Config::Hosts(c) => c.output == Output::Stdout,
             Config::Dupes(c) => c.output == Output::Stdout,
             Config::Plan(c) => c.output == Output::Stdout,
+            Config::Browse(c) => c.output == Output::Stdout,
             Config::Completions(_) | Config::Man => true,
         }
     }
@@ -448,6 +472,7 @@ impl Config {
             Command::Hosts(args) => Ok(Config::Hosts(hosts_config(args, env)?)),
             Command::Dupes(args) => Ok(Config::Dupes(dupes_config(args, env)?)),
             Command::Plan(args) => Ok(Config::Plan(plan_config(args, env)?)),
+            Command::Browse(args) => Ok(Config::Browse(browse_config(args, env)?)),
             Command::Completions(args) => Ok(Config::Completions(match args.shell {
                 ShellArg::Bash => clap_complete::Shell::Bash,
                 ShellArg::Zsh => clap_complete::Shell::Zsh,
@@ -456,6 +481,32 @@ impl Config {
             Command::Man => Ok(Config::Man),
         }
     }
+}
+
+fn browse_config(a: crate::cli::BrowseArgs, env: &Env) -> Result<BrowseConfig> {
+    // Checked first, before any scan: keys come from stdin, the screen is stdout.
+    if !env.stdin_is_tty || !env.stdout_is_tty {
+        return Err(Error::Usage(
+            "browse needs a terminal on standard input and output; use `scan` or `plan` in scripts"
+                .into(),
+        ));
+    }
+    let source = match (a.from, a.path) {
+        (Some(r), _) => BrowseSource::Report(r),
+        (None, Some(p)) => BrowseSource::Scan(Target::Path(p)),
+        (None, None) => BrowseSource::Scan(Target::Home(env.home.clone().ok_or(Error::NoHome)?)),
+    };
+    Ok(BrowseConfig {
+        source,
+        any: a.any,
+        output: match a.output {
+            Some(p) if p.as_os_str() != "-" => Output::File(p),
+            _ => Output::Stdout,
+        },
+        redact: a.redact,
+        threads: a.threads.map_or_else(default_threads, usize::from),
+        now: parse_now(a.now.as_deref())?,
+    })
 }
 
 fn scan_config(a: CommonArgs, top: usize, view: View, env: &Env) -> Result<ScanConfig> {

@@ -24,6 +24,7 @@
 // crate-private modules (see above).
 #![allow(rustdoc::private_intra_doc_links)]
 
+pub mod browse;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -24,6 +24,8 @@ fn on_signals() {
         .name("signals".into())
         .spawn(move || {
             if let Some(sig) = signals.forever().next() {
+                // `browse`: the terminal back to normal first.
+                wechat_inspect::browse::terminal::restore();
                 let _held = wechat_inspect::commands::output::abandon();
                 std::process::exit(128 + sig);
             }
@@ -82,6 +84,7 @@ fn main() -> ExitCode {
             .map(|w| usize::from(w.ws_col))
             .filter(|&c| c > 0),
         stderr_is_tty: io::stderr().is_terminal(),
+        stdin_is_tty: io::stdin().is_terminal(),
         stdout_closed,
     };
     let result = Config::from_cli(cli, &env).and_then(|config| {

@@ -4,6 +4,7 @@
 
 mod util;
 
+mod browse;
 mod browser;
 mod chats;
 mod classification;

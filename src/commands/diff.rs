@@ -44,7 +44,7 @@ fn not_a_report(path: &Path, reason: impl Into<String>) -> Error {
 }
 
 /// The bytes of the report at `path`, bounded (see the module docs).
-fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>> {
+pub(crate) fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>> {
     let io_err = |source| Error::Io {
         path: path.to_path_buf(),
         source,

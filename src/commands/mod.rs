@@ -3,6 +3,7 @@
 //! read and where the report goes ([`roots_for`], [`output`]) and the exit code for the
 //! issues found ([`exit_for`]).
 
+pub(crate) mod browse;
 pub(crate) mod diff;
 pub(crate) mod docs;
 pub(crate) mod dupes;
@@ -28,6 +29,7 @@ pub fn run(config: &Config, stdout: &mut dyn Write, stderr: &mut dyn Write) -> R
         Config::Hosts(c) => hosts::run(c, stdout, stderr),
         Config::Dupes(c) => dupes::run(c, stdout, stderr),
         Config::Plan(c) => plan::run(c, stdout, stderr),
+        Config::Browse(c) => browse::run(c, stdout, stderr),
         Config::Completions(shell) => docs::completions(*shell, stdout),
         Config::Man => docs::man(stdout),
     }

@@ -155,6 +155,7 @@ fn make(report: &crate::model::Report, c: &PlanConfig) -> crate::plan::Plan {
         &within,
         request,
         (&report.generated_at, &report.base),
+        None,
         &mut lister,
     )
 }

@@ -190,7 +190,7 @@ fn category_mask(o: &PlanOptions) -> u32 {
 }
 
 /// The tiers of a mask after the leftover-3.x promotion.
-fn promote(mask: u8, leftover: bool) -> u8 {
+pub(crate) fn promote(mask: u8, leftover: bool) -> u8 {
     if !leftover {
         return mask;
     }
@@ -207,6 +207,17 @@ fn tiers_in(mask: u8) -> impl Iterator<Item = Tier> {
     Tier::ALL.into_iter().filter(move |t| mask & t.bit() != 0)
 }
 
+/// What `browse` marked: whole folders (their subtrees), the files directly in some
+/// folders (not their subfolders), and single files. The same rules hold inside each:
+/// a `never`-tier file is never taken.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Marked {
+    pub(crate) subtrees: Vec<u32>,
+    pub(crate) own: Vec<u32>,
+    /// Single files: their folder and name.
+    pub(crate) files: HashMap<u32, HashSet<Vec<u8>>>,
+}
+
 /// Run the selection over `tree`: `databases` are the paths (relative to the base) the
 /// report lists as databases (never planned, whatever their names say).
 pub(crate) fn select(
@@ -218,14 +229,34 @@ pub(crate) fn select(
     lister: &mut dyn Lister,
     keep: bool,
 ) -> (Vec<PlanItem>, PlanTotals, u64) {
+    select_in(tree, context, databases, o, within, None, lister, keep)
+}
+
+/// [`select`], limited to what `browse` marked when `marked` is given (then `within`
+/// is ignored).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn select_in(
+    tree: &FolderTree,
+    context: &Context,
+    databases: &HashSet<String>,
+    o: &PlanOptions,
+    within: &Within,
+    marked: Option<&Marked>,
+    lister: &mut dyn Lister,
+    keep: bool,
+) -> (Vec<PlanItem>, PlanTotals, u64) {
     let n = tree.nodes.len();
     let allowed = allowed_mask(o);
     let cats = category_mask(o);
     // Subtree facts after the leftover promotion, and protected chats below.
     let mut eff = vec![0u8; n];
     let mut protected_below = vec![false; n];
-    let mut in_scope = vec![within.0.is_none(); n];
-    if let Some(w) = &within.0 {
+    let scope_ids = match marked {
+        Some(m) => Some(&m.subtrees),
+        None => within.0.as_ref(),
+    };
+    let mut in_scope = vec![scope_ids.is_none(); n];
+    if let Some(w) = scope_ids {
         for &id in w {
             if let Some(s) = in_scope.get_mut(id as usize) {
                 *s = true;
@@ -237,8 +268,21 @@ pub(crate) fn select(
             in_scope[i] = true;
         }
     }
+    // Folders whose own files (all, or some) are marked, not their subfolders.
+    let mut own_only = vec![false; n];
+    if let Some(m) = marked {
+        for &id in m.own.iter().chain(m.files.keys()) {
+            if let Some(s) = own_only.get_mut(id as usize) {
+                *s = true;
+            }
+        }
+    }
     // Scope also reaches up: a folder above an in-scope one must be walked into.
-    let mut scope_below = in_scope.clone();
+    let mut scope_below: Vec<bool> = in_scope
+        .iter()
+        .zip(&own_only)
+        .map(|(a, b)| *a || *b)
+        .collect();
     for i in (0..n).rev() {
         let c = &context.ctx[i];
         eff[i] |= promote(tree.nodes[i].own.tiers, c.leftover);
@@ -306,17 +350,23 @@ pub(crate) fn select(
         }
         let c = &context.ctx[i];
         let own_eff = promote(node.own.tiers, c.leftover);
-        if in_scope[i]
+        if (in_scope[i] || own_only[i])
             && node.own.tiers != 0
             && own_eff & allowed != 0
             && node.own.categories & cats != 0
         {
+            // Only the marked files, when single files of this folder are marked and
+            // neither it nor its own files are.
+            let only = marked.and_then(|m| {
+                let all = in_scope[i] || m.own.contains(&id);
+                m.files.get(&id).filter(|_| !all)
+            });
             list_files(
                 tree,
                 context,
                 databases,
                 o,
-                id,
+                (id, only),
                 lister,
                 (&mut chosen, &mut loose, keep),
                 &mut kept_unattributed,
@@ -341,14 +391,17 @@ fn list_files(
     context: &Context,
     databases: &HashSet<String>,
     o: &PlanOptions,
-    id: u32,
+    (id, only): (u32, Option<&HashSet<Vec<u8>>>),
     lister: &mut dyn Lister,
     (chosen, loose, keep): (&mut Vec<Chosen>, &mut (u64, u64), bool),
     kept_unattributed: &mut u64,
 ) {
-    let Some(files) = lister.list(&tree.disk_path(id)) else {
+    let Some(mut files) = lister.list(&tree.disk_path(id)) else {
         return;
     };
+    if let Some(only) = only {
+        files.retain(|f| only.contains(&f.name));
+    }
     let c = &context.ctx[id as usize];
     let canonical = tree.canonical(id);
     let rel = tree.rel(id);
@@ -651,9 +704,11 @@ pub(crate) fn plan(
     within: &Within,
     request: PlanRequest,
     header: (&str, &str),
+    marked: Option<&Marked>,
     lister: &mut dyn Lister,
 ) -> Plan {
-    let (items, totals, kept) = select(tree, context, databases, o, within, lister, true);
+    let (items, totals, kept) =
+        select_in(tree, context, databases, o, within, marked, lister, true);
     Plan {
         schema_version: PLAN_SCHEMA_VERSION,
         tool: Tool {

@@ -242,3 +242,68 @@ proptest! {
         prop_assert_eq!(md5_hex("wxid_ck85xup8b1bj21"), A3);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    /// `browse`'s marks: a plan holds exactly the qualifying files under the marked
+    /// folders, directly in the folders whose own files are marked, and the marked
+    /// files; never a `never`-tier file, whatever is marked.
+    #[test]
+    fn marked_plans_hold_exactly_the_marked_qualifying_files(
+        files in proptest::collection::vec((0usize..17, 0usize..7, 0usize..3, 1u64..5000), 1..40),
+        subtrees in proptest::collection::vec(0usize..64, 0..3),
+        own in proptest::collection::vec(0usize..64, 0..3),
+        singles in proptest::collection::vec(0usize..64, 0..4),
+    ) {
+        use super::select::{select_in, Marked};
+        let (tree, mut mem, all) = build(&files);
+        let context = Context::new(&tree);
+        let leftover = context.leftover.contains_key(A3);
+        let n = tree.nodes.len();
+        let path_of = |id: u32| String::from_utf8_lossy(&tree.disk_path(id)).into_owned();
+        let mut m = Marked {
+            subtrees: subtrees.iter().map(|&i| (i % n) as u32).collect(),
+            own: own.iter().map(|&i| (i % n) as u32).collect(),
+            ..Marked::default()
+        };
+        let mut single_paths = BTreeSet::new();
+        for &k in &singles {
+            let f = &all[k % all.len()];
+            let (dir, name) = f.0.rsplit_once('/').unwrap_or(("", &f.0));
+            if let Some(id) = (0..n as u32).find(|&i| path_of(i) == dir) {
+                m.files.entry(id).or_default().insert(name.as_bytes().to_vec());
+                single_paths.insert(f.0.clone());
+            }
+        }
+        let mut o = PlanOptions::new(NOW);
+        o.tiers = vec![Tier::Safe, Tier::Careful, Tier::Confirm];
+        o.older_than = Some(Age::Days(0));
+        let (items, _, _) =
+            select_in(&tree, &context, &HashSet::new(), &o, &Within(None), Some(&m), &mut mem, true);
+        let mut covered: BTreeSet<String> = BTreeSet::new();
+        for it in &items {
+            if it.kind == "file" {
+                prop_assert!(covered.insert(it.path.clone()), "twice: {}", it.path);
+            } else {
+                let prefix = format!("{}/", it.path);
+                for f in all.iter().filter(|f| f.0.starts_with(&prefix)) {
+                    prop_assert!(covered.insert(f.0.clone()), "twice: {}", f.0);
+                }
+            }
+        }
+        let sub: Vec<String> = m.subtrees.iter().map(|&i| format!("{}/", path_of(i))).collect();
+        let own_dirs: Vec<String> = m.own.iter().map(|&i| path_of(i)).collect();
+        let want: BTreeSet<String> = all
+            .iter()
+            .filter(|f| {
+                let dir = f.0.rsplit_once('/').map_or("", |d| d.0);
+                sub.iter().any(|s| f.0.starts_with(s))
+                    || own_dirs.iter().any(|d| d == dir)
+                    || single_paths.contains(&f.0)
+            })
+            .filter(|f| qualifies(&f.1, f.2, &o, leftover))
+            .map(|f| f.0.clone())
+            .collect();
+        prop_assert_eq!(&covered, &want);
+    }
+}

@@ -34,7 +34,8 @@ impl Progress {
         }
     }
 
-    fn line(&self) -> String {
+    /// The line as shown (also the first frame of `browse`).
+    pub fn line(&self) -> String {
         let folder = self.folder.lock().map(|f| f.clone()).unwrap_or_default();
         format!(
             "{} file paths · {} by path · {}",
