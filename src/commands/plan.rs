@@ -33,6 +33,7 @@ pub(crate) fn run(c: &PlanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             ..MetaOptions::default()
         },
         before: None,
+        now: c.now.timestamp(),
     };
     let scanned = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
     let report = scanned.report;
@@ -97,12 +98,5 @@ pub(crate) fn scan_findings(report: &crate::model::Report, now: i64) -> Vec<find
     }
     let context = Context::new(&report.tree);
     let databases = database_paths(report);
-    findings::findings(
-        report,
-        &report.tree,
-        &context,
-        &databases,
-        now,
-        &mut DiskLister::default(),
-    )
+    findings::findings(report, &report.tree, &context, &databases, now)
 }

@@ -49,17 +49,20 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             ..MetaOptions::default()
         },
         before: c.before,
+        now: c.now.timestamp(),
     };
     let scanned = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
     let (mut report, timings) = (scanned.report, scanned.timings);
     names::label(&mut report, names.as_ref());
     report.older_than = c.older_than.clone();
+    let finding = Instant::now();
     if c.view == View::Scan {
         report.findings = super::plan::scan_findings(&report, c.now.timestamp());
         if c.folders {
             report.folders = crate::model::folders::to_json(&report.tree);
         }
     }
+    let findings_took = finding.elapsed();
     if c.redact {
         redact::redact(&mut report);
     }
@@ -101,11 +104,12 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             writeln!(
             stderr,
             "timings: walk {:.1} ms, totals {:.1} ms, databases and plists {:.1} ms ({} files), \
-             hosts stores {:.1} ms ({} read), report {:.1} ms",
+             findings {:.1} ms, hosts stores {:.1} ms ({} read), report {:.1} ms",
             ms(timings.walk),
             ms(timings.totals),
             ms(timings.metadata),
             timings.metadata_files,
+            ms(findings_took),
             ms(stores_read),
             if net.is_some() { scanned.stores.len() } else { 0 },
             ms(rendering.elapsed())

@@ -62,6 +62,8 @@ pub struct Options {
     /// Count only files last modified before this (seconds since the epoch;
     /// `scan --older-than`).
     pub before: Option<i64>,
+    /// The folder tree's `careful` cut-off ([`crate::model::folders::Qual`]).
+    pub careful_cutoff: i64,
 }
 
 /// What a file contributes when counted once, borrowed from the walk (no allocation
@@ -121,7 +123,7 @@ impl Accumulator {
             stores: Vec::new(),
             logins: Vec::new(),
             classifier: FolderClassifier::default(),
-            folders: FolderNotes::default(),
+            folders: FolderNotes::new(opts.careful_cutoff),
             before: opts.before,
         }
     }
