@@ -449,9 +449,22 @@ pub struct PlanArgs {
     /// Folder to scan, as for `scan`.
     pub path: Option<PathBuf>,
 
-    /// Tiers the plan may take, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "safe")]
+    /// Tiers the plan may take, comma-separated (default: safe; none with --dupes).
+    #[arg(long, value_enum, value_delimiter = ',')]
     pub tier: Vec<TierArg>,
+
+    /// Also plan the redundant copies of duplicate files: files are compared by content
+    /// (BLAKE3), one copy of each stays (the oldest; a 4.x one first), and the others
+    /// are `confirm` items that say which copy stays. --category, --chat, --protect and
+    /// --older-than apply to the copies planned. Reads the files of a size shared by
+    /// another.
+    #[arg(long, conflicts_with = "finding")]
+    pub dupes: bool,
+
+    /// With --dupes: compare only files of at least this size (bytes, or with K, M, G
+    /// or T; at most 1T).
+    #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_size, requires = "dupes")]
+    pub dupes_min_size: u64,
 
     /// Only files last written longer ago than AGE: 90d, 6w, 12m, 2y (1 day to 100
     /// years).

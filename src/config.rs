@@ -109,6 +109,8 @@ pub struct PlanConfig {
     pub finding: Option<String>,
     /// The options as given, for the plan's `request`.
     pub older_than: Option<String>,
+    /// `--dupes`: plan redundant copies of files of at least this many bytes.
+    pub dupes: Option<u64>,
 }
 
 /// Most values `--category`, `--chat` and `--protect` take together.
@@ -126,7 +128,7 @@ fn chat_hash(s: &str) -> Result<String> {
     if s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(s.to_ascii_lowercase())
     } else {
-        Ok(crate::plan::select::md5_hex(s))
+        Ok(crate::model::names::md5_hex(s))
     }
 }
 
@@ -160,6 +162,9 @@ fn plan_config(a: crate::cli::PlanArgs, env: &Env) -> Result<PlanConfig> {
             TierArg::Confirm => Tier::Confirm,
         })
         .collect();
+    if a.tier.is_empty() && !a.dupes {
+        tiers.push(Tier::Safe);
+    }
     tiers.sort();
     tiers.dedup();
     options.tiers = tiers;
@@ -210,6 +215,7 @@ fn plan_config(a: crate::cli::PlanArgs, env: &Env) -> Result<PlanConfig> {
         options,
         finding: a.finding,
         older_than: a.older_than,
+        dupes: a.dupes.then_some(a.dupes_min_size),
     })
 }
 

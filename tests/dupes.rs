@@ -472,7 +472,16 @@ fn scan_counts_same_bytes_without_reading() {
     );
     assert_eq!(row("categories", "id", "chat-files")["overlap_bytes"], 4000);
     assert_eq!(row("accounts", "id", ACCT4)["linked_bytes"], 7000);
-    assert_eq!(row("accounts", "id", ACCT3)["overlap_bytes"], 4000);
+    // The 3.x folder is the 4.x account's (md5 of its wxid): one row, as in `accounts`.
+    assert_eq!(row("accounts", "id", moved)["overlap_bytes"], 4000);
+    assert!(
+        h["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["id"] != ACCT3),
+        "{h}"
+    );
     // The link is in both chats; the repeated md5 counts in the chat that sorts second.
     assert_eq!(row("chats", "chat", CHAT)["linked_bytes"], 7000);
     assert_eq!(row("chats", "chat", CHAT2)["linked_bytes"], 7000);
@@ -481,6 +490,22 @@ fn scan_counts_same_bytes_without_reading() {
     // The same at one thread (each worker's records merge the same way).
     let one = f.scan_json("", &["--threads", "1"]);
     assert_eq!(one["dupe_hints"], r["dupe_hints"]);
+    // `dupes` places both copies in the one account too.
+    let out = f
+        .cmd()
+        .args(["dupes", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let copies: Vec<&serde_json::Value> = d["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["files"].as_array().unwrap())
+        .filter(|p| p["path"].as_str().unwrap().ends_with("plan.xlsx"))
+        .collect();
+    assert_eq!(copies.len(), 2, "{d}");
+    assert!(copies.iter().all(|p| p["account"] == moved), "{d}");
     // No byte read for them: the table says where to compare content.
     let out = f.cmd().args(["scan", "."]).output().unwrap();
     let table = String::from_utf8(out.stdout).unwrap();

@@ -664,21 +664,7 @@ fn sigterm_sighup_and_sigint_leave_no_temporary_file() {
             let _ = fs::remove_file(&target);
             continue;
         }
-        Command::new("kill")
-            .args([&format!("-{sig}"), &child.id().to_string()])
-            .status()
-            .unwrap();
-        let sent = Instant::now();
-        let status = loop {
-            if let Some(s) = child.try_wait().unwrap() {
-                break s;
-            }
-            if sent.elapsed() > Duration::from_secs(2) {
-                let _ = child.kill();
-                panic!("still running 2 s after SIG{sig}");
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        };
+        let status = signal_and_wait(&mut child, sig, Duration::from_secs(2));
         assert_eq!(status.code(), Some(code), "SIG{sig}");
         let left: Vec<_> = fs::read_dir(out.path()).unwrap().collect();
         assert!(left.is_empty(), "SIG{sig} left {left:?}");

@@ -469,7 +469,9 @@ fn a_hundred_thousand_entries_in_one_folder() {
     assert_eq!(r["totals"]["files"], 100_000);
     assert_eq!(r["totals"]["dirs"], 1);
     assert_eq!(r["largest"].as_array().unwrap().len(), 5);
-    assert!(took < Duration::from_secs(10), "{took:?}");
+    // A hang guard, not a speed test (speed is benchmarked: BENCHMARKS.md); generous
+    // enough for a loaded CI machine.
+    assert!(took < Duration::from_secs(300), "{took:?}");
 }
 
 /// Files and folders deleted and created while the scan runs: the scan finishes, and
@@ -921,23 +923,7 @@ fn ctrl_c_stops_within_a_second_and_leaves_no_partial_output() {
             println!("note: the scan ended before {delay_ms} ms; nothing to interrupt");
             continue;
         }
-        let sent = Instant::now();
-        let kill = Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(kill.success());
-        let status = loop {
-            if let Some(s) = child.try_wait().unwrap() {
-                break s;
-            }
-            if sent.elapsed() > Duration::from_secs(1) {
-                let _ = child.kill();
-                panic!("still running 1 s after SIGINT");
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        };
-        println!("stopped {:?} after SIGINT: {status:?}", sent.elapsed());
+        let status = signal_and_wait(&mut child, "INT", Duration::from_secs(1));
         assert!(!status.success());
         assert_eq!(status.code(), Some(130));
         assert_eq!(listing(t.path()), Vec::<String>::new());

@@ -44,13 +44,7 @@ fn json_of(args: &[&str], root: &Path) -> (i32, Value) {
 }
 
 fn validate(report: &Value) {
-    let schema: Value = serde_json::from_str(include_str!("../docs/report-schema.json")).unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(report)
-        .map(|e| format!("{} at {}", e, e.instance_path))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
+    assert_report_schema(report);
 }
 
 fn sqlite3_available() -> bool {

@@ -11,7 +11,7 @@ use crate::util::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const LIMIT: Duration = Duration::from_secs(120);
 const CONTAINER: &str = "Library/Containers/com.tencent.xinWeChat";
@@ -291,22 +291,7 @@ fn sigint_or_sigterm_mid_run_leaves_nothing_in_tmpdir() {
             println!("note: dbs ended before {delay_ms} ms; nothing to interrupt");
             continue;
         }
-        let sent = Instant::now();
-        assert!(Command::new("kill")
-            .args([&format!("-{signal}"), &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success());
-        let status = loop {
-            if let Some(s) = child.try_wait().unwrap() {
-                break s;
-            }
-            if sent.elapsed() > Duration::from_secs(5) {
-                let _ = child.kill();
-                panic!("still running 5 s after SIG{signal}");
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        };
+        let status = signal_and_wait(&mut child, signal, Duration::from_secs(5));
         interrupted += 1;
         assert!(!status.success(), "SIG{signal}: {status:?}");
         let left: Vec<_> = fs::read_dir(tmp.path())

@@ -496,14 +496,8 @@ fn plan_json_validates_against_its_schema_and_reads_back() {
         assert_eq!(serde_json::to_value(&model).unwrap(), p);
     }
     // --folders: the report's schema covers folders[] too.
-    let schema: Value = serde_json::from_str(include_str!("../docs/report-schema.json")).unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
     let r = f.scan_json("Data", &["--folders", "--now", NOW]);
-    let errors: Vec<String> = validator
-        .iter_errors(&r)
-        .map(|e| format!("{} at {}", e, e.instance_path))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
+    assert_report_schema(&r);
     let folders = r["folders"].as_array().expect("folders");
     assert_eq!(folders[0]["parent"], Value::Null);
     assert_eq!(
@@ -582,4 +576,94 @@ fn scan_older_than_filters_and_says_so() {
         .output()
         .expect("run");
     assert_eq!(bad.status.code(), Some(2));
+}
+
+/// `plan --dupes`: every copy but one of each duplicate, hard links of the kept copy
+/// never, a 4.x copy kept before a 3.x one; the reason names the copy that stays, and
+/// the plan frees what an independent sum says.
+#[test]
+fn dupes_plans_every_copy_but_one_and_frees_what_they_hold() {
+    let f = planted_dupes();
+    let schema = include_str!("../docs/plan-schema.json");
+    let p = plan_json(&f, &["--dupes", "--dupes-min-size", "1"]);
+    assert!(schema_errors(schema, &p).is_empty(), "{p}");
+    assert_eq!(p["request"]["dupes"], 1);
+    assert_eq!(
+        p["request"]["tiers"],
+        serde_json::json!([]),
+        "--dupes alone"
+    );
+    let items = p["items"].as_array().expect("items");
+    let names: Vec<String> = item_paths(&p)
+        .iter()
+        .map(|p| {
+            let s = p.to_string_lossy();
+            s.rsplit("/Data/").next().unwrap_or(&s).to_string()
+        })
+        .collect();
+    // md5 A: one of two 4.x chat copies; md5 B: the 3.x copy (the 4.x inode, hard
+    // linked in two chats, stays); the report: the second 4.x copy and the 3.x one.
+    assert_eq!(items.len(), 4, "{names:#?}");
+    assert!(items.iter().all(|i| i["tier"] == "confirm"), "{p}");
+    assert!(items.iter().all(|i| i["reason"]
+        .as_str()
+        .unwrap()
+        .contains("are in a copy that stays: ")));
+    assert_eq!(
+        names.iter().filter(|n| n.contains(MD5_B)).count(),
+        1,
+        "{names:#?}"
+    );
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("MessageTemp") && n.contains(MD5_B)),
+        "the 3.x copy goes, the 4.x one stays: {names:#?}"
+    );
+    assert_eq!(
+        names.iter().filter(|n| n.contains("report")).count(),
+        2,
+        "{names:#?}"
+    );
+    let (all, freed) = freed_by(&item_paths(&p));
+    assert_eq!(p["totals"]["unique_bytes"].as_u64(), Some(freed));
+    assert_eq!(p["totals"]["bytes"].as_u64(), Some(all));
+    assert_eq!(freed, 5000 + 7000 + 3000 + 3000);
+    // A protected chat keeps its copies; other copies of the same bytes may still go.
+    let p = plan_json(
+        &f,
+        &["--dupes", "--dupes-min-size", "1", "--protect", CHAT2],
+    );
+    assert!(
+        p["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["chat"] != CHAT2),
+        "{p}"
+    );
+    // The default minimum (1 MiB) leaves these small files alone; --dupes adds to tiers.
+    let p = plan_json(&f, &["--dupes"]);
+    assert_eq!(p["items"].as_array().unwrap().len(), 0, "{p}");
+    let p = plan_json(&f, &["--dupes", "--tier", "safe"]);
+    assert_eq!(p["request"]["tiers"], serde_json::json!(["safe"]));
+    // A copy the tiers already plan (a cache) is never the one kept: the other stays.
+    f.file(&a4("temp/x/same.bin"), &content(6000, 9)).file(
+        &a3(&format!("Message/MessageTemp/{CHAT}/File/same.bin")),
+        &content(6000, 9),
+    );
+    let p = plan_json(&f, &["--dupes", "--dupes-min-size", "1", "--tier", "safe"]);
+    let paths: Vec<&str> = p["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.iter().any(|p| p.ends_with("/temp")), "{paths:#?}");
+    assert!(
+        !paths.iter().any(|p| p.ends_with("same.bin")),
+        "the 3.x copy stays: {paths:#?}"
+    );
+    // Without --dupes the plan is the tiers' alone.
+    assert_eq!(plan_json(&f, &[])["request"]["dupes"], Value::Null);
 }

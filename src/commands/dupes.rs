@@ -5,20 +5,23 @@
 use super::now_rfc3339;
 use super::output::{self, emit, Sink};
 use crate::config::{DupesConfig, DupesTarget};
-use crate::dupes::{self, Candidates, DirId};
+use crate::dupes::{self, Collector};
 use crate::error::Result;
 use crate::escape::escape_cow;
 use crate::exit::Exit;
 use crate::model::dupes::{
     DupeGroup, DupePath, DupesReport, DupesRoot, DupesTotals, DUPES_SCHEMA_VERSION,
 };
-use crate::model::{redact, Issue, Tool};
+use crate::model::names::v4_wxid;
+use crate::model::{accounts, redact, Issue, Tool};
 use crate::render::dupes::render;
-use crate::tree::classify::classify;
+use crate::tree::classify::pattern::is_md5;
+use crate::tree::classify::{classify, Layout};
 use crate::tree::locate::{self, Root};
 use crate::tree::progress;
 use crate::tree::walk::{walk, DirEntry, FileEntry, FileMeta, Visitor, WalkRoot};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
@@ -34,22 +37,30 @@ pub(crate) fn run(c: &DupesConfig, stdout: &mut dyn Write, stderr: &mut dyn Writ
     let collected = progress::with_progress(c.progress, |p| {
         walk(&walk_roots, c.threads, None, p, || Collect::new(c.min_size))
     });
-    let mut candidates = Candidates::new(c.min_size);
+    let mut candidates = Collector::new(c.min_size);
     let mut issues = Vec::new();
     let mut symlinks = 0;
+    let (mut v3, mut v4) = (BTreeSet::new(), BTreeSet::new());
     for v in collected {
-        candidates.append(v.candidates);
+        candidates.merge(v.candidates);
         issues.extend(v.issues);
         symlinks += v.symlinks;
+        v3.extend(v.v3);
+        v4.extend(v.v4);
     }
+    // A 3.x account folder that is a 4.x account's is reported under the 4.x id, as
+    // `scan` does.
+    let links = accounts::v3_links(v3.iter().map(String::as_str), v4.iter().map(String::as_str));
 
     // The engine: size, inode, head + tail sample, full BLAKE3.
     let opts = dupes::Options {
         threads: c.hash_threads,
     };
-    let found = with_engine_progress(c.progress, |p| dupes::find(candidates, &opts, p));
+    let found = with_engine_progress(c.progress, |p| {
+        dupes::find(candidates.into_candidates(), &opts, p)
+    });
 
-    let mut report = build(&roots, base, c, found, issues, symlinks);
+    let mut report = build(&roots, base, c, found, issues, symlinks, &links);
     if c.redact {
         redact::redact_dupes(&mut report);
     }
@@ -113,42 +124,48 @@ fn roots(c: &DupesConfig) -> Result<(Vec<Root>, String, Sink)> {
 
 /// One walker's share: its candidate files and what else it met.
 struct Collect {
-    candidates: Candidates<u32>,
-    /// The folder of the last file, registered once for all of its files.
-    last: Option<(PathBuf, DirId)>,
+    candidates: Collector,
     issues: Vec<Issue>,
     symlinks: u64,
+    /// Account folders met (3.x, 4.x), for the link rule.
+    v3: BTreeSet<String>,
+    v4: BTreeSet<String>,
 }
 
 impl Collect {
     fn new(min_size: u64) -> Collect {
         Collect {
-            candidates: Candidates::new(min_size),
-            last: None,
+            candidates: Collector::new(min_size),
             issues: Vec::new(),
             symlinks: 0,
+            v3: BTreeSet::new(),
+            v4: BTreeSet::new(),
         }
     }
 }
 
 impl Visitor for Collect {
     fn file(&mut self, e: &FileEntry<'_>) {
-        let dir = match &self.last {
-            Some((path, id)) if path == e.dir => *id,
-            _ => {
-                let id = self.candidates.dir(e.dir);
-                self.last = Some((e.dir.to_path_buf(), id));
-                id
-            }
-        };
-        let meta = engine_meta(&e.meta);
-        let root = u32::try_from(e.root).unwrap_or(u32::MAX);
-        self.candidates.push_in(dir, e.os_name, meta, root);
+        self.candidates.file(e);
     }
 
     fn dir(&mut self, _root: usize, _meta: &FileMeta) {}
 
-    fn named_dir(&mut self, _entry: &DirEntry<'_>) {}
+    fn named_dir(&mut self, e: &DirEntry<'_>) {
+        // Only a folder that could be an account folder is placed.
+        if !is_md5(e.name) && v4_wxid(e.name).is_none() {
+            return;
+        }
+        let probe = format!("{}/\u{0}", e.canonical);
+        let p = classify(&probe);
+        if p.account == Some(e.name) {
+            match p.layout {
+                Layout::Wechat3 => self.v3.insert(e.name.to_string()),
+                Layout::Wechat4 => self.v4.insert(e.name.to_string()),
+                _ => false,
+            };
+        }
+    }
 
     fn symlink(&mut self, _root: usize, _meta: &FileMeta) {
         self.symlinks += 1;
@@ -165,19 +182,11 @@ impl Visitor for Collect {
     }
 }
 
-/// The engine's view of the walk's `lstat`.
-fn engine_meta(m: &FileMeta) -> dupes::FileMeta {
-    dupes::FileMeta {
-        dev: m.dev,
-        ino: m.ino,
-        nlink: m.nlink,
-        size: m.size,
-        mtime_ns: dupes::mtime_ns(m.mtime, m.mtime_nsec),
-    }
-}
-
 /// Run the engine with a live progress line for its reading passes when `show`.
-fn with_engine_progress<T>(show: bool, work: impl FnOnce(Option<&dupes::Progress>) -> T) -> T {
+pub(crate) fn with_engine_progress<T>(
+    show: bool,
+    work: impl FnOnce(Option<&dupes::Progress>) -> T,
+) -> T {
     if !show {
         return work(None);
     }
@@ -211,6 +220,7 @@ fn build(
     found: dupes::Dupes<u32>,
     mut issues: Vec<Issue>,
     symlinks: u64,
+    links: &BTreeMap<String, String>,
 ) -> DupesReport {
     // Each root's on-disk path, and its absolute form (the root may be reached
     // through a symlink the user named; nothing under it is followed).
@@ -225,18 +235,9 @@ fn build(
             (given, abs)
         })
         .collect();
-    let t = &found.totals;
     let totals = DupesTotals {
-        files: t.files,
-        below_min_size: t.below_min_size,
         symlinks,
-        sampled: t.sampled,
-        hashed: t.hashed,
-        bytes_read: t.bytes_read,
-        groups: t.groups,
-        group_files: t.group_files,
-        group_inodes: t.group_inodes,
-        unique_bytes: t.unique_bytes,
+        ..found.totals
     };
     let groups = found
         .groups
@@ -258,6 +259,7 @@ fn build(
                         places.get(root),
                         &f.raw,
                         (f.dev, f.ino, f.nlink),
+                        links,
                     )
                 })
                 .collect(),
@@ -301,6 +303,7 @@ fn place(
     on_disk: Option<&(Vec<u8>, Vec<u8>)>,
     raw: &[u8],
     (dev, ino, nlink): (u64, u64, u64),
+    links: &BTreeMap<String, String>,
 ) -> DupePath {
     let (under, abs) = match on_disk {
         Some((given, abs)) if raw.starts_with(given) => {
@@ -332,7 +335,10 @@ fn place(
     DupePath {
         path: rel,
         category: p.category.id().to_string(),
-        account: p.account.unwrap_or("shared").to_string(),
+        account: p
+            .account
+            .map_or("shared", |a| links.get(a).map_or(a, String::as_str))
+            .to_string(),
         chat: p.chat.map(str::to_string),
         dev,
         ino,

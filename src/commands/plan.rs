@@ -1,21 +1,28 @@
 //! `plan`: one scan (no row counts, databases found but not read), then the selection
-//! over its folder tree, rendered as a table, JSON, a script or a path list. Nothing
+//! over its folder tree, and with `--dupes` the duplicate engine over the files that
+//! walk gathered; rendered as a table, JSON, a script or a path list. Nothing
 //! is moved: the script does that, when its user says so.
 
+use super::dupes::with_engine_progress;
 use super::output::emit;
 use super::{exit_for, now_rfc3339, roots_for};
 use crate::config::PlanConfig;
+use crate::dupes;
 use crate::error::Result;
+use crate::escape::escape_cow;
 use crate::exit::Exit;
+use crate::plan::dupes::{self as plan_dupes, Copy};
 use crate::plan::findings;
 use crate::plan::select::{self, Context, Within};
 use crate::plan::{PlanOptions, PlanRequest};
 use crate::readers::describe::MetaOptions;
 use crate::render::plan::render;
 use crate::tree::list::DiskLister;
+use crate::tree::locate::Root;
 use crate::tree::{progress, scan, sniff};
 use std::collections::HashSet;
 use std::io::Write;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 /// Run `plan`.
 pub(crate) fn run(c: &PlanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
@@ -34,12 +41,63 @@ pub(crate) fn run(c: &PlanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
         },
         before: None,
         now: c.now.timestamp(),
+        same_bytes: c.dupes,
     };
     let scanned = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
     let report = scanned.report;
-    let plan = make(&report, c);
+    let mut plan = make(&report, c);
+    let mut issues = report.issues.len();
+    if let Some(candidates) = scanned.same_bytes {
+        // The duplicate engine over the files the scan's walk gathered, reading on
+        // as many workers as `dupes` does by default (the cores).
+        let opts = dupes::Options::default();
+        let found = with_engine_progress(!c.quiet, |p| dupes::find(candidates, &opts, p));
+        issues += found.issues.len();
+        let groups: Vec<Vec<Copy>> = found
+            .groups
+            .iter()
+            .map(|g| g.files.iter().map(|f| copy_of(&roots, f, g.size)).collect())
+            .collect();
+        plan_dupes::add(&mut plan, &groups, &c.options, &database_paths(&report));
+    }
     emit(sink, stdout, |w| render(c.format, &plan, w))?;
-    Ok(exit_for(report.issues.len(), "scanning", c.quiet, stderr))
+    Ok(exit_for(issues, "scanning", c.quiet, stderr))
+}
+
+/// A group's path as the plan places it: absolute (as the folder tree's roots are),
+/// relative to the base, and container-relative for the classifier.
+fn copy_of(roots: &[Root], f: &dupes::DupeFile<u32>, size: u64) -> Copy {
+    let root = roots.get(f.tag as usize);
+    let given = root.map_or(&[][..], |r| r.path.as_os_str().as_bytes());
+    let under = f
+        .raw
+        .strip_prefix(given)
+        .map_or(&f.raw[..], |u| u.strip_prefix(b"/").unwrap_or(u));
+    let mut abs = root
+        .and_then(|r| std::path::absolute(&r.path).ok())
+        .map_or_else(Vec::new, |p| p.into_os_string().into_vec());
+    if !abs.is_empty() && !abs.ends_with(b"/") {
+        abs.push(b'/');
+    }
+    abs.extend_from_slice(under);
+    let under = escape_cow(under).0;
+    let join = |a: &str| {
+        if a.is_empty() {
+            under.to_string()
+        } else {
+            format!("{}/{under}", a.trim_end_matches('/'))
+        }
+    };
+    Copy {
+        abs,
+        rel: join(root.map_or("", |r| r.rel.as_str())),
+        canonical: join(root.map_or("", |r| r.container_path.as_str())),
+        dev: f.dev,
+        ino: f.ino,
+        nlink: f.nlink,
+        size,
+        mtime_ns: f.mtime_ns,
+    }
 }
 
 /// The plan `c` asks for, over a scanned report.
@@ -72,6 +130,7 @@ fn make(report: &crate::model::Report, c: &PlanConfig) -> crate::plan::Plan {
         chats: options.chats.clone(),
         protect: options.protect.clone(),
         finding: c.finding.clone(),
+        dupes: c.dupes,
     };
     select::plan(
         tree,

@@ -22,6 +22,7 @@
 //! written, linked, cloned or deleted.
 
 mod candidates;
+mod collect;
 mod enumerate;
 mod model;
 pub mod names;
@@ -29,6 +30,7 @@ mod progress;
 mod read;
 
 pub use candidates::{mtime_ns, Candidates, DirId, FileMeta};
+pub use collect::Collector;
 pub use enumerate::enumerate;
 pub use model::{DupeFile, Dupes, Group, Totals};
 pub use progress::{Phase, Progress, Snapshot};
@@ -363,6 +365,7 @@ fn group<T: Clone>(c: &Candidates<T>, run: &[Member], issues: &mut Vec<Issue>) -
                 dev: e.meta.dev,
                 ino: e.meta.ino,
                 nlink: e.meta.nlink,
+                mtime_ns: e.meta.mtime_ns,
                 tag: e.tag.clone(),
             })
             .collect(),

@@ -2,6 +2,7 @@
 //! removing all but one copy would free, the work done, and the files it could not read.
 //! Serialized as it is (`--format json`); field names and order are stable.
 
+pub use crate::model::dupes::DupesTotals as Totals;
 use crate::model::Issue;
 use serde::Serialize;
 
@@ -54,30 +55,10 @@ pub struct DupeFile<T> {
     pub ino: u64,
     /// Links to the inode, as the walk saw them (including links outside the group).
     pub nlink: u64,
+    /// `st_mtime` in nanoseconds, as walked (what a plan re-checks); not serialized.
+    #[serde(skip)]
+    pub mtime_ns: i64,
     /// The caller's attribution (account, chat, ...), flattened into this object.
     #[serde(flatten)]
     pub tag: T,
-}
-
-/// How much was compared and found.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Totals {
-    /// Files given, at least `min_size` bytes (a path given twice counts once).
-    pub files: u64,
-    /// Files given and left out for being smaller than `min_size`.
-    pub below_min_size: u64,
-    /// Inodes sampled (4 KiB head + tail, or whole up to 8 KiB): those sharing their
-    /// size with another inode. Every other file was decided without a read.
-    pub sampled: u64,
-    /// Inodes hashed in full: those whose sample matched another's.
-    pub hashed: u64,
-    /// Bytes read by both passes.
-    pub bytes_read: u64,
-    pub groups: u64,
-    /// Paths in all groups.
-    pub group_files: u64,
-    /// Inodes in all groups.
-    pub group_inodes: u64,
-    /// Sum of the groups' `unique_bytes` (an estimate; see [`Group::unique_bytes`]).
-    pub unique_bytes: u64,
 }

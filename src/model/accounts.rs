@@ -18,25 +18,43 @@ pub const NO_V3_MATCH: &str = "no 3.x account folder here is md5 of this account
 /// The note on 4.x accounts that share one wxid, whose 3.x folder is left unlinked.
 pub const SHARED_V3_MATCH: &str = "a 3.x account folder here is md5 of this account's id, but so is another 4.x folder's; the 3.x folder stays a separate row";
 
-/// 3.x folder → the 4.x folder it is the same account as.
-pub(crate) fn aliases(r: &Report) -> BTreeMap<String, String> {
+/// The link rule, the one place it lives: each 3.x account folder (md5 hex) → the 4.x
+/// folder `<wxid>_<4 hex>` whose wxid it is md5 of. Claimed only when exactly one 4.x
+/// folder has that wxid. Used by the report ([`aliases`]), the plan's leftover-3.x
+/// context and the `dupes` command.
+pub(crate) fn v3_links<'a>(
+    v3: impl IntoIterator<Item = &'a str>,
+    v4: impl IntoIterator<Item = &'a str>,
+) -> BTreeMap<String, String> {
     let mut by_md5: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for a in r.accounts.iter().filter(|a| a.layout == "wechat4") {
-        if let Some(wxid) = v4_wxid(&a.id) {
-            by_md5.entry(md5_hex(wxid)).or_default().push(&a.id);
+    for id in v4 {
+        if let Some(wxid) = v4_wxid(id) {
+            let ids = by_md5.entry(md5_hex(wxid)).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
         }
     }
-    r.accounts
-        .iter()
-        .filter(|a| a.layout == "wechat3" && is_md5(&a.id))
+    v3.into_iter()
+        .filter(|id| is_md5(id))
         .filter_map(
-            |a| match by_md5.get(&a.id.to_ascii_lowercase()).map(Vec::as_slice) {
-                // Claimed only when exactly one 4.x folder has that wxid.
-                Some([v4]) => Some((a.id.clone(), (*v4).to_string())),
+            |id| match by_md5.get(&id.to_ascii_lowercase()).map(Vec::as_slice) {
+                Some([v4]) => Some((id.to_string(), (*v4).to_string())),
                 _ => None,
             },
         )
         .collect()
+}
+
+/// 3.x folder → the 4.x folder it is the same account as.
+pub(crate) fn aliases(r: &Report) -> BTreeMap<String, String> {
+    let of = |layout: &'static str| {
+        r.accounts
+            .iter()
+            .filter(move |a| a.layout == layout)
+            .map(|a| a.id.as_str())
+    };
+    v3_links(of("wechat3"), of("wechat4"))
 }
 
 fn merge_month(a: &mut Option<String>, b: &Option<String>, earlier: bool) {

@@ -42,7 +42,8 @@ pub struct DupesRoot {
     pub container_path: String,
 }
 
-/// How much was compared and found.
+/// How much was compared and found: the engine's counts ([`crate::dupes::find`]) and
+/// the walk's symbolic links.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DupesTotals {
     /// Regular files of at least `min_size` bytes (a path reached twice counts once).

@@ -8,7 +8,10 @@
 //! the files of a `--protect`ed chat can never be in a plan, whatever the options.
 //! Unique bytes: an inode is freed only when every one of its links is in the plan
 //! (`st_nlink`, so links outside the scanned roots keep it).
+//!
+//! With `--dupes`, the redundant copies of duplicate files join the plan ([`dupes`]).
 
+pub(crate) mod dupes;
 pub mod findings;
 pub(crate) mod select;
 pub(crate) mod sh;
@@ -184,6 +187,10 @@ pub struct PlanRequest {
     pub protect: Vec<String>,
     /// The finding this plan is (`--finding`), if any.
     pub finding: Option<String>,
+    /// With `--dupes`: the smallest file compared (bytes); its redundant copies are
+    /// items of row `duplicate`. `null` without.
+    #[serde(default)]
+    pub dupes: Option<u64>,
 }
 
 /// A plan: what `plan --format json` writes.

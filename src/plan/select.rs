@@ -8,12 +8,13 @@ use super::{
     ESTIMATE_NOTE, PLAN_SCHEMA_VERSION,
 };
 use crate::escape::{escape_bytes, escape_cow};
+use crate::model::accounts;
 use crate::model::folders::{FolderTree, Node, LINKED_OLD, NONE};
 use crate::model::Tool;
 use crate::tree::classify::tiers::{self, Tier, TierRow};
 use crate::tree::classify::{classify, Category, Layout};
 use crate::tree::walk::FileMeta;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// What a folder's path says about the files in it (strings as indices into
 /// [`Context::name`], [`NONE`] for none).
@@ -38,7 +39,7 @@ pub(crate) struct Context {
 }
 
 /// The chat categories (what `--protect` keeps when it cannot tell the chat).
-fn is_chat_media(c: Category) -> bool {
+pub(crate) fn is_chat_media(c: Category) -> bool {
     CHAT_MEDIA_MASK & (1 << c.index()) != 0
 }
 
@@ -47,22 +48,6 @@ const CHAT_MEDIA_MASK: u32 = (1 << Category::ChatImages as u32)
     | (1 << Category::ChatVoice as u32)
     | (1 << Category::ChatFiles as u32)
     | (1 << Category::ChatOther as u32);
-
-/// The wxid part of a 4.x account folder `<wxid>_<4 hex>`.
-pub(crate) fn wxid_of(folder: &str) -> Option<&str> {
-    let (wxid, suffix) = folder.rsplit_once('_')?;
-    (suffix.len() == 4 && suffix.bytes().all(|b| b.is_ascii_hexdigit()) && !wxid.is_empty())
-        .then_some(wxid)
-}
-
-/// Lowercase hex md5.
-pub(crate) fn md5_hex(s: &str) -> String {
-    use md5::{Digest, Md5};
-    Md5::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 impl Context {
     /// Read each folder's place off its path (once per folder, one path buffer).
@@ -73,8 +58,8 @@ impl Context {
             ids: HashMap::new(),
             leftover: HashMap::new(),
         };
-        let mut v3 = HashSet::new();
-        let mut v4 = HashMap::new();
+        let mut v3 = BTreeSet::new();
+        let mut v4 = BTreeSet::new();
         let mut buf = String::new();
         // (folder, length of its path in `buf`); ids are depth-first, parents first.
         let mut stack: Vec<(u32, usize)> = Vec::new();
@@ -111,9 +96,7 @@ impl Context {
                     v3.insert(a.to_string());
                 }
                 (Layout::Wechat4, Some(a)) => {
-                    if let Some(w) = wxid_of(a) {
-                        v4.insert(md5_hex(w), a.to_string());
-                    }
+                    v4.insert(a.to_string());
                 }
                 _ => {}
             }
@@ -127,10 +110,10 @@ impl Context {
                 kind,
             });
         }
-        me.leftover = v3
-            .into_iter()
-            .filter_map(|a| v4.get(&a).map(|b: &String| (a, b.clone())))
-            .collect();
+        me.leftover =
+            accounts::v3_links(v3.iter().map(String::as_str), v4.iter().map(String::as_str))
+                .into_iter()
+                .collect();
         for i in 0..me.ctx.len() {
             let c = me.ctx[i];
             // The account's own tree: its backups (3.x `Backup/<md5>`, `old_backup/<md5>`)
@@ -542,7 +525,7 @@ fn join(dir: &str, name: &str) -> String {
     }
 }
 
-fn month_of(t: i64) -> Option<String> {
+pub(crate) fn month_of(t: i64) -> Option<String> {
     chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m").to_string())
 }
 

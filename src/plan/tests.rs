@@ -2,9 +2,10 @@
 //! files the per-file rule allows (folders taken whole only when every file below
 //! qualifies), never a `never`-tier file and never a protected chat's.
 
-use super::select::{md5_hex, select, Context, Files, Within};
+use super::select::{select, Context, Files, Within};
 use super::{Age, Listed, Lister, PlanOptions, CAREFUL_DEFAULT_MONTHS};
 use crate::model::folders::{DirMeta, RootPlace};
+use crate::model::names::md5_hex;
 use crate::tree::classify::tiers::{self, Tier};
 use crate::tree::classify::{classify, Category, Layout};
 use crate::tree::folders::FolderNotes;

@@ -58,8 +58,12 @@ fn table(p: &Plan, w: &mut dyn Write) -> io::Result<()> {
     let tiers: Vec<&str> = r.tiers.iter().map(|t| t.id()).collect();
     writeln!(
         w,
-        "tiers {} · older than {} · categories {} · chats {} · protected {}{}",
-        tiers.join(","),
+        "tiers {} · older than {} · categories {} · chats {} · protected {}{}{}",
+        if tiers.is_empty() {
+            "none".to_string()
+        } else {
+            tiers.join(",")
+        },
         r.older_than.as_deref().unwrap_or("-"),
         list(&r.categories),
         list(&r.chats),
@@ -71,6 +75,9 @@ fn table(p: &Plan, w: &mut dyn Write) -> io::Result<()> {
         r.finding
             .as_deref()
             .map(|f| format!(" · finding {f}"))
+            .unwrap_or_default(),
+        r.dupes
+            .map(|m| format!(" · duplicates of {} or more (row duplicate)", bytes(m)))
             .unwrap_or_default()
     )?;
     writeln!(

@@ -443,8 +443,14 @@ fn top_kinds(categories: &BTreeMap<String, u64>, whole: u64) -> String {
 /// files and videos are rows too, in size order.
 fn top_chats(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
     let top_chats = o.style.top_chats;
+    // The count is of chats; the rows of media no chat can be given are said apart.
+    let extra = match r.unattributed.len() {
+        0 => String::new(),
+        1 => ", and 1 row of media no chat can be given".to_string(),
+        n => format!(", and {n} rows of media no chat can be given"),
+    };
     o.heading(&format!(
-        "TOP CHATS ({} of {})",
+        "TOP CHATS ({} of {} chats{extra})",
         r.chats.len().min(top_chats),
         r.chats.len()
     ))?;

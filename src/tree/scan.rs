@@ -33,6 +33,8 @@ pub struct ScanOptions {
     /// "Now" (seconds since the epoch): the folder tree's `careful` cut-off is
     /// [`crate::plan::CAREFUL_DEFAULT_MONTHS`] before it.
     pub now: i64,
+    /// Also gather the duplicate engine's candidates of at least this many bytes.
+    pub same_bytes: Option<u64>,
 }
 
 /// Where a root is on disk (absolute) and its own `lstat` (the path itself may be a
@@ -78,6 +80,8 @@ pub struct Scanned {
     pub timings: Timings,
     /// The network stores the walk passed, in root order and then by path.
     pub stores: Vec<FoundStore>,
+    /// The duplicate engine's candidates ([`ScanOptions::same_bytes`]).
+    pub same_bytes: Option<crate::dupes::Candidates<u32>>,
 }
 
 /// Scan `roots` and build the report; also says how long each phase took.
@@ -89,6 +93,7 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
         before: opts.before,
         careful_cutoff: crate::plan::Age::Months(crate::plan::CAREFUL_DEFAULT_MONTHS)
             .before(opts.now),
+        same_bytes: opts.same_bytes,
     };
     let mut accs = walk(
         &walk_roots,
@@ -106,6 +111,7 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
         total.merge(acc);
     }
     let candidates = total.take_candidates();
+    let same_bytes = total.take_same_bytes();
     let mut stores = total.take_stores();
     stores.sort();
     let header = ReportHeader {
@@ -153,5 +159,6 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
         report,
         timings,
         stores,
+        same_bytes,
     }
 }

@@ -850,3 +850,45 @@ pub fn freed_by(paths: &[PathBuf]) -> (u64, u64) {
     let freed: u64 = seen.values().filter(|v| v.0 >= v.1).map(|v| v.2).sum();
     (all, freed)
 }
+
+/// What `schema` (a JSON Schema's text) finds wrong with `doc`, one line each.
+pub fn schema_errors(schema: &str, doc: &serde_json::Value) -> Vec<String> {
+    let schema: serde_json::Value = serde_json::from_str(schema).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    validator
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect()
+}
+
+/// Fail unless `report` is valid by `docs/report-schema.json`.
+pub fn assert_report_schema(report: &serde_json::Value) {
+    let errors = schema_errors(include_str!("../../docs/report-schema.json"), report);
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+/// Send `signal` (`INT`, `TERM`, ...) to `child` and wait for it to end; fail if it
+/// still runs after `limit`.
+pub fn signal_and_wait(
+    child: &mut std::process::Child,
+    signal: &str,
+    limit: Duration,
+) -> std::process::ExitStatus {
+    assert!(std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let sent = std::time::Instant::now();
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            println!("stopped {:?} after SIG{signal}: {s:?}", sent.elapsed());
+            return s;
+        }
+        if sent.elapsed() > limit {
+            let _ = child.kill();
+            panic!("still running {limit:?} after SIG{signal}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}

@@ -18,6 +18,7 @@
 
 use super::{Map, SHARED};
 use crate::dupes::names::md5_stem;
+use crate::model::names::v4_wxid;
 use crate::model::{AccountHints, CategoryHints, ChatHints, DupeHints, HintFigures};
 use crate::tree::classify::{Category, Layout, Placement};
 use crate::tree::walk::FileMeta;
@@ -60,6 +61,9 @@ pub(super) struct Hints {
     full: bool,
     /// Linked bytes, added when the hard links settle.
     linked: Figures,
+    /// 3.x account folder → its 4.x account ([`Hints::link_accounts`]): figures are
+    /// kept per account as the report shows it, an inode in both trees once.
+    links: BTreeMap<String, String>,
 }
 
 /// The figures per category, account and chat.
@@ -130,13 +134,11 @@ fn hex16(s: &str) -> Option<[u8; 16]> {
     Some(out)
 }
 
-/// The 3.x folder name of a 4.x account folder `<wxid>_<4 hex>`: md5 of the wxid.
+/// The 3.x folder name of a 4.x account folder `<wxid>_<4 hex>`: md5 of the wxid (the
+/// link rule of [`crate::model::accounts::v3_links`], as bytes; two 4.x folders of one
+/// wxid both count their overlap here, where the report leaves the 3.x row unlinked).
 fn v3_key_of_v4(account: &str) -> Option<[u8; 16]> {
-    let (wxid, tail) = account.rsplit_once('_')?;
-    if tail.len() != 4 || !tail.bytes().all(|b| b.is_ascii_hexdigit()) || wxid.is_empty() {
-        return None;
-    }
-    Some(Md5::digest(wxid.as_bytes()).into())
+    Some(Md5::digest(v4_wxid(account)?.as_bytes()).into())
 }
 
 impl Hints {
@@ -204,12 +206,27 @@ impl Hints {
         });
     }
 
+    /// Report the figures of a 3.x account folder under the 4.x account it is (call
+    /// before the hard links settle).
+    pub(super) fn link_accounts(&mut self, links: BTreeMap<String, String>) {
+        self.links = links;
+    }
+
+    fn account<'a>(&'a self, id: &'a str) -> &'a str {
+        self.links.get(id).map_or(id, String::as_str)
+    }
+
     /// An inode with several links, settled: its bytes are already shared.
     pub(super) fn linked(&mut self, size: u64, places: &[(&str, Option<&str>, Category)]) {
         if places.is_empty() {
             return;
         }
-        self.linked.add(places, |f| {
+        let links = &self.links;
+        let places: Vec<(&str, Option<&str>, Category)> = places
+            .iter()
+            .map(|&(a, c, k)| (links.get(a).map_or(a, String::as_str), c, k))
+            .collect();
+        self.linked.add(&places, |f| {
             f.linked_inodes += 1;
             f.linked_bytes += size;
         });
@@ -343,7 +360,7 @@ impl Hints {
         let (account, chat) = self
             .owners
             .get(r.owner as usize)
-            .map_or((SHARED, None), |(a, c)| (&**a, c.as_deref()));
+            .map_or((SHARED, None), |(a, c)| (self.account(a), c.as_deref()));
         let category = Category::ALL
             .get(usize::from(r.category))
             .copied()

@@ -64,6 +64,9 @@ pub struct Options {
     pub before: Option<i64>,
     /// The folder tree's `careful` cut-off ([`crate::model::folders::Qual`]).
     pub careful_cutoff: i64,
+    /// Also gather the duplicate engine's candidates: files of at least this many bytes
+    /// (`plan --dupes`).
+    pub same_bytes: Option<u64>,
 }
 
 /// What a file contributes when counted once, borrowed from the walk (no allocation
@@ -105,6 +108,8 @@ pub struct Accumulator {
     classifier: FolderClassifier,
     /// The folder tree's notes ([`crate::tree::folders`]).
     folders: FolderNotes,
+    /// Candidates for the duplicate engine, when asked for.
+    same_bytes: Option<crate::dupes::Collector>,
     before: Option<i64>,
 }
 
@@ -125,6 +130,7 @@ impl Accumulator {
             classifier: FolderClassifier::default(),
             folders: FolderNotes::new(opts.careful_cutoff),
             before: opts.before,
+            same_bytes: opts.same_bytes.map(crate::dupes::Collector::new),
         }
     }
 
@@ -149,6 +155,19 @@ impl Accumulator {
         self.stores.extend(other.stores);
         self.logins.extend(other.logins);
         self.folders.merge(other.folders);
+        match (&mut self.same_bytes, other.same_bytes) {
+            (Some(mine), Some(theirs)) => mine.merge(theirs),
+            (mine @ None, theirs) => *mine = theirs,
+            _ => {}
+        }
+    }
+
+    /// The duplicate engine's candidates, when [`Options::same_bytes`] asked for them
+    /// (taken out).
+    pub fn take_same_bytes(&mut self) -> Option<crate::dupes::Candidates<u32>> {
+        self.same_bytes
+            .take()
+            .map(crate::dupes::Collector::into_candidates)
     }
 
     /// The files the metadata pass should describe (taken out; call before `finish`).
@@ -164,6 +183,7 @@ impl Accumulator {
     /// Settle the hard-linked files and build the report.
     pub fn finish(mut self, mut header: ReportHeader) -> Report {
         let links = std::mem::replace(&mut self.links, links::Links::new(0));
+        self.hints.link_accounts(self.tallies.account_links());
         let (tallies, largest, dat_images, hints) = (
             &mut self.tallies,
             &mut self.largest,
@@ -292,6 +312,9 @@ impl Visitor for Accumulator {
             return;
         }
         candidates::file(&mut self.candidates, e);
+        if let Some(c) = &mut self.same_bytes {
+            c.file(e);
+        }
         stores::offer(&mut self.stores, e);
         let p = self.classifier.classify(e.canonical);
         self.hints.file(&p, e.name, &e.meta);

@@ -241,6 +241,17 @@ impl Tallies {
     }
 
     /// Largest first, then by id and layout.
+    /// The 3.x account folders that are a 4.x account here ([`model::accounts::v3_links`]).
+    pub(super) fn account_links(&self) -> std::collections::BTreeMap<String, String> {
+        let of = |layout: Layout| {
+            self.accounts
+                .iter()
+                .filter(move |(_, l, _)| *l == layout)
+                .map(|(id, _, _)| id.as_str())
+        };
+        model::accounts::v3_links(of(Layout::Wechat3), of(Layout::Wechat4))
+    }
+
     pub(super) fn accounts(&self) -> Vec<model::AccountTotals> {
         let mut accounts: Vec<model::AccountTotals> = self
             .accounts

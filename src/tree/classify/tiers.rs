@@ -10,6 +10,9 @@
 //! 3. its category's row in [`CATEGORIES`];
 //! 4. after the walk, a file of a 3.x account tree whose account has moved to 4.x
 //!    ([`LEFTOVER_WECHAT3`]) is `confirm`, unless step 1–3 made it `never`.
+//!
+//! A redundant copy of a duplicate (`plan --dupes`) is `confirm` ([`DUPLICATE`]),
+//! unless step 1–3 made it `never`.
 
 use super::category::Category;
 use super::pattern::Pattern;
@@ -231,6 +234,15 @@ pub const LEFTOVER_WECHAT3: TierRow = TierRow {
     reason: "WeChat 3.x data of an account that has moved to 4.x; WeChat 4 does not read it",
     side_effect:
         "3.x media and files no longer on this Mac; 4.x keeps its own copies of what it migrated",
+};
+
+/// A copy of a file whose bytes are also elsewhere (`plan --dupes`, with the copy that
+/// stays named in the item's reason).
+pub const DUPLICATE: TierRow = TierRow {
+    id: "duplicate",
+    tier: Tier::Confirm,
+    reason: "the same bytes (BLAKE3 of the whole file) are in a copy that stays",
+    side_effect: "the message this copy belongs to loses its file (WeChat may show it as expired); the copy that stays is not touched",
 };
 
 /// A folder kind that overrides the category's tier for everything inside it.

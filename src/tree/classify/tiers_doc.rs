@@ -3,7 +3,7 @@
 //! every folder kind's example lands in that kind.
 
 use super::category::Category;
-use super::tiers::{self, Tier, CATEGORIES, DATABASE, KINDS, LEFTOVER_WECHAT3};
+use super::tiers::{self, Tier, CATEGORIES, DATABASE, DUPLICATE, KINDS, LEFTOVER_WECHAT3};
 use super::Scope;
 use std::fmt::Write as _;
 
@@ -59,9 +59,13 @@ pub fn tiers_markdown() -> String {
     s.push_str(
         "   folder is the md5 of the wxid of a 4.x account folder `<wxid>_<4 hex>`), every\n",
     );
-    s.push_str("   file that is not `never` becomes `confirm`.\n\n");
+    s.push_str("   file that is not `never` becomes `confirm`.\n");
+    s.push_str(
+        "6. With `plan --dupes`: a copy of a duplicate that is not the one kept, and is not\n",
+    );
+    s.push_str("   `never`, is `confirm` (row `duplicate`).\n\n");
     s.push_str("## Fixed rows\n\n| row | tier | reason | side effect |\n|---|---|---|---|\n");
-    for r in [DATABASE, LEFTOVER_WECHAT3] {
+    for r in [DATABASE, LEFTOVER_WECHAT3, DUPLICATE] {
         let _ = writeln!(
             s,
             "| `{}` | `{}` | {} | {} |",
