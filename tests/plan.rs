@@ -99,6 +99,57 @@ fn findings_name_the_leftover_tree_with_its_exact_unique_bytes() {
     assert!(bytes.windows(2).all(|w| w[0] >= w[1]), "{bytes:?}");
 }
 
+/// A month folder holding old and new media (so it qualifies only in part): the scan
+/// weighs it from the walk's tallies, without listing it, and still matches the plan.
+#[test]
+fn a_folder_that_qualifies_in_part_is_weighed_without_listing_it() {
+    let f = moved_mac_for_plan();
+    f.sized(&m4("msg/file/2024-01/mixold.pdf"), 6000)
+        .sized(&m4("msg/file/2024-01/mixnew.pdf"), 6100)
+        .mtime(&m4("msg/file/2024-01/mixold.pdf"), JAN_2022)
+        .mtime(&m4("msg/file/2024-01/mixnew.pdf"), OCT_2026);
+    let r = scan(&f);
+    let old = r["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|x| x["id"] == "old-media")
+        .expect("old-media")
+        .clone();
+    assert_eq!(old.get("at_least"), None, "{old}");
+    let p = plan_json(&f, &["--finding", "old-media"]);
+    assert_eq!(p["totals"]["unique_bytes"], old["bytes"]);
+    let paths = item_paths(&p);
+    assert!(
+        paths.iter().any(|p| p.ends_with("mixold.pdf"))
+            && !paths.iter().any(|p| p.ends_with("mixnew.pdf")),
+        "the old file alone is planned"
+    );
+    // An old hard-linked file in that folder: the scan does not weigh it and says so.
+    f.sized(&m4("msg/file/2024-01/linked.pdf"), 777)
+        .mtime(&m4("msg/file/2024-01/linked.pdf"), JAN_2022)
+        .hardlink(
+            &m4("msg/file/2024-01/linked.pdf"),
+            &m4("msg/file/2022-01/linked.pdf"),
+        );
+    let r = scan(&f);
+    let old2 = r["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|x| x["id"] == "old-media")
+        .expect("old-media")
+        .clone();
+    assert_eq!(old2["at_least"], true, "{old2}");
+    assert!(old2["title"].as_str().expect("title").contains("at least"));
+    assert_eq!(old2["bytes"], old["bytes"]);
+    let p = plan_json(&f, &["--finding", "old-media"]);
+    assert_eq!(
+        p["totals"]["unique_bytes"].as_u64(),
+        old["bytes"].as_u64().map(|b| b + 777)
+    );
+}
+
 #[test]
 fn every_finding_frees_what_its_plan_frees() {
     let f = moved_mac_for_plan();

@@ -27,7 +27,8 @@ pub fn scan_path(
     let root = crate::tree::locate::detect(path, false)?;
     let base =
         crate::escape::escape_bytes(std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str())).0;
-    let opts = crate::commands::browse::scan_options(threads, now.to_string(), base);
+    let t = chrono::DateTime::parse_from_rfc3339(now).map_or(0, |t| t.timestamp());
+    let opts = crate::commands::browse::scan_options(threads, t, now.to_string(), base);
     Ok(crate::tree::scan::scan(&[root], &opts, None).report)
 }
 

@@ -108,6 +108,9 @@ fn tree(r: &Report) -> std::result::Result<FolderTree, String> {
                 apparent: f.own_apparent_bytes,
                 categories,
                 tiers,
+                // What only `scan`'s findings read; a saved report has no findings to
+                // work out.
+                qual: Default::default(),
             },
             subtree,
             first_child: NONE,

@@ -21,7 +21,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The scan `browse` (and its tests) run: no row counts, databases found but not read.
-pub fn scan_options(threads: usize, generated_at: String, base: String) -> scan::ScanOptions {
+pub fn scan_options(
+    threads: usize,
+    now: i64,
+    generated_at: String,
+    base: String,
+) -> scan::ScanOptions {
     scan::ScanOptions {
         threads,
         top: 0,
@@ -36,6 +41,7 @@ pub fn scan_options(threads: usize, generated_at: String, base: String) -> scan:
         },
         before: None,
         same_bytes: None,
+        now,
     }
 }
 
@@ -74,7 +80,7 @@ pub(crate) fn run(
         None => match scan_with_frames(
             &mut tui,
             roots,
-            scan_options(c.threads, now_rfc3339(&c.now), base),
+            scan_options(c.threads, c.now.timestamp(), now_rfc3339(&c.now), base),
         )? {
             Some(r) => r,
             None => {

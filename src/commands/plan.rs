@@ -49,6 +49,7 @@ pub(crate) fn run(c: &PlanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             ..MetaOptions::default()
         },
         before: None,
+        now: c.now.timestamp(),
         same_bytes: c.dupes,
     };
     let scanned = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
@@ -195,12 +196,5 @@ pub(crate) fn scan_findings(report: &crate::model::Report, now: i64) -> Vec<find
     }
     let context = Context::new(&report.tree);
     let databases = database_paths(report);
-    findings::findings(
-        report,
-        &report.tree,
-        &context,
-        &databases,
-        now,
-        &mut DiskLister::default(),
-    )
+    findings::findings(report, &report.tree, &context, &databases, now)
 }

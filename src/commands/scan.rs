@@ -49,6 +49,7 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             ..MetaOptions::default()
         },
         before: c.before,
+        now: c.now.timestamp(),
         same_bytes: None,
     };
     let scanned = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
@@ -59,12 +60,14 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
         keyed::apply(&mut report);
     }
     report.older_than = c.older_than.clone();
+    let finding = Instant::now();
     if c.view == View::Scan {
         report.findings = super::plan::scan_findings(&report, c.now.timestamp());
         if c.folders {
             report.folders = crate::model::folders::to_json(&report.tree);
         }
     }
+    let findings_took = finding.elapsed();
     if c.redact {
         redact::redact(&mut report);
     }
@@ -106,11 +109,12 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             writeln!(
             stderr,
             "timings: walk {:.1} ms, totals {:.1} ms, databases and plists {:.1} ms ({} files), \
-             hosts stores {:.1} ms ({} read), report {:.1} ms",
+             findings {:.1} ms, hosts stores {:.1} ms ({} read), report {:.1} ms",
             ms(timings.walk),
             ms(timings.totals),
             ms(timings.metadata),
             timings.metadata_files,
+            ms(findings_took),
             ms(stores_read),
             if net.is_some() { scanned.stores.len() } else { 0 },
             ms(rendering.elapsed())

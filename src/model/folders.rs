@@ -107,6 +107,60 @@ pub struct Own {
     pub apparent: u64,
     pub categories: u32,
     pub tiers: u8,
+    /// Per tier, what `scan`'s findings need when the folder qualifies only in part.
+    pub qual: Qual,
+}
+
+/// The files directly in a folder by tier, tallied during the walk, so that `scan`'s
+/// findings never list a folder again: apparent bytes of the files with one link per
+/// tier (before the leftover-3.x promotion), `careful` ones also those last written
+/// before [`FolderTree::careful_cutoff`]; and, as bits, the tiers of its hard-linked
+/// files (their bytes are settled per inode, so a finding that would need them says
+/// "at least").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Qual {
+    pub safe: u64,
+    pub careful: u64,
+    pub careful_old: u64,
+    pub confirm: u64,
+    /// [`Tier::bit`] per tier of a hard-linked file here; [`LINKED_OLD`]: a `careful`
+    /// one older than the cut-off.
+    pub linked: u8,
+}
+
+/// In [`Qual::linked`]: a hard-linked `careful` file older than the cut-off.
+pub const LINKED_OLD: u8 = 0x80;
+
+impl Qual {
+    /// A file of tier `tier` (`single`: one link), `old`: written before the cut-off.
+    pub fn add(&mut self, tier: Tier, size: u64, old: bool, single: bool) {
+        if !single {
+            self.linked |= tier.bit();
+            if tier == Tier::Careful && old {
+                self.linked |= LINKED_OLD;
+            }
+            return;
+        }
+        match tier {
+            Tier::Safe => self.safe += size,
+            Tier::Careful => {
+                self.careful += size;
+                if old {
+                    self.careful_old += size;
+                }
+            }
+            Tier::Confirm => self.confirm += size,
+            Tier::Never => {}
+        }
+    }
+
+    pub fn merge(&mut self, o: &Qual) {
+        self.safe += o.safe;
+        self.careful += o.careful;
+        self.careful_old += o.careful_old;
+        self.confirm += o.confirm;
+        self.linked |= o.linked;
+    }
 }
 
 impl From<&Stats> for Own {
@@ -116,6 +170,7 @@ impl From<&Stats> for Own {
             apparent: s.apparent,
             categories: s.categories,
             tiers: s.tiers,
+            qual: Qual::default(),
         }
     }
 }
@@ -177,6 +232,8 @@ pub struct FolderTree {
     pub link_folders: Vec<u32>,
     /// Every folder's name, end to end (see [`Node::name_at`]).
     pub names: Vec<u8>,
+    /// The cut-off of [`Qual::careful_old`] (seconds since the epoch).
+    pub careful_cutoff: i64,
 }
 
 impl FolderTree {

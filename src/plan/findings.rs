@@ -1,9 +1,14 @@
 //! The findings `scan` opens with: the few largest things a user can act on, each
 //! worked out by the very selection `plan` runs (`plan --finding ID` gives the same
-//! items, so a finding's bytes are what that plan would free).
+//! items, so a finding's bytes are what that plan would free). `scan` never lists a
+//! folder again for them: a folder that qualifies only in part adds the walk's
+//! per-tier tallies of its files ([`crate::model::folders::Qual`]). Those hold files
+//! with one link; when hard-linked files in such a folder could have added bytes, the
+//! finding is a lower bound and says "at least" (`at_least` in JSON), and
+//! `plan --finding ID`, which lists the folder, may free more.
 
-use super::select::{self, Context, Within};
-use super::{Age, Lister, PlanOptions, FILE_TRANSFER};
+use super::select::{self, Context, Files, Within};
+use super::{Age, PlanOptions, FILE_TRANSFER};
 use crate::model::folders::{FolderTree, NONE};
 use crate::model::Report;
 use crate::render::human::bytes;
@@ -26,6 +31,10 @@ pub struct Finding {
     pub evidence: Vec<String>,
     /// The command that plans it.
     pub plan: String,
+    /// `bytes` is a lower bound: hard-linked files in folders that qualify only in
+    /// part were not weighed (`plan --finding` lists them and may free more).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub at_least: bool,
 }
 
 /// The ids, in the order they are tried.
@@ -129,7 +138,6 @@ pub(crate) fn findings(
     context: &Context,
     databases: &HashSet<String>,
     now: i64,
-    lister: &mut dyn Lister,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     for id in IDS {
@@ -139,13 +147,19 @@ pub(crate) fn findings(
         if s.within.0.as_ref().is_some_and(Vec::is_empty) {
             continue;
         }
+        let mut files = Files::Tallied { inexact: false };
         let (_, totals, _) = select::select(
-            tree, context, databases, &s.options, &s.within, lister, false,
+            tree, context, databases, &s.options, &s.within, &mut files, false,
         );
+        let at_least = matches!(files, Files::Tallied { inexact: true });
         if totals.unique_bytes == 0 {
             continue;
         }
-        let b = bytes(totals.unique_bytes);
+        let b = if at_least {
+            format!("at least {}", bytes(totals.unique_bytes))
+        } else {
+            bytes(totals.unique_bytes)
+        };
         let scope_newest = s.within.0.as_ref().map(|w| {
             w.iter()
                 .filter_map(|&i| tree.node(i))
@@ -225,6 +239,7 @@ pub(crate) fn findings(
             bytes: totals.unique_bytes,
             evidence,
             plan,
+            at_least,
         });
     }
     out.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.id.cmp(&b.id)));

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::escape::{escape_bytes, escape_cow};
 use crate::model::accounts;
-use crate::model::folders::{FolderTree, Node, NONE};
+use crate::model::folders::{FolderTree, Node, LINKED_OLD, NONE};
 use crate::model::Tool;
 use crate::tree::classify::tiers::{self, Tier, TierRow};
 use crate::tree::classify::{classify, Category, Layout};
@@ -145,6 +145,17 @@ impl Context {
     }
 }
 
+/// How a selection gets at the files of a folder that qualifies only in part.
+pub(crate) enum Files<'a> {
+    /// Listed from disk (`plan`: every file becomes an item).
+    List(&'a mut dyn Lister),
+    /// From the walk's per-tier tallies ([`crate::model::folders::Qual`]; `scan`'s
+    /// findings, totals only, no second walk). `inexact` is set when a folder's
+    /// hard-linked files (or a cut-off the tallies do not hold) could have added
+    /// bytes: the totals are then a lower bound.
+    Tallied { inexact: bool },
+}
+
 /// Where a selection may look: everywhere, or only below these folders.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Within(pub(crate) Option<Vec<u32>>);
@@ -226,10 +237,10 @@ pub(crate) fn select(
     databases: &HashSet<String>,
     o: &PlanOptions,
     within: &Within,
-    lister: &mut dyn Lister,
+    files: &mut Files<'_>,
     keep: bool,
 ) -> (Vec<PlanItem>, PlanTotals, u64) {
-    select_in(tree, context, databases, o, within, None, lister, keep)
+    select_in(tree, context, databases, o, within, None, files, keep)
 }
 
 /// [`select`], limited to what `browse` marked when `marked` is given (then `within`
@@ -242,7 +253,7 @@ pub(crate) fn select_in(
     o: &PlanOptions,
     within: &Within,
     marked: Option<&Marked>,
-    lister: &mut dyn Lister,
+    files: &mut Files<'_>,
     keep: bool,
 ) -> (Vec<PlanItem>, PlanTotals, u64) {
     let n = tree.nodes.len();
@@ -361,16 +372,23 @@ pub(crate) fn select_in(
                 let all = in_scope[i] || m.own.contains(&id);
                 m.files.get(&id).filter(|_| !all)
             });
-            list_files(
-                tree,
-                context,
-                databases,
-                o,
-                (id, only),
-                lister,
-                (&mut chosen, &mut loose, keep),
-                &mut kept_unattributed,
-            );
+            match files {
+                Files::List(lister) => list_files(
+                    tree,
+                    context,
+                    databases,
+                    o,
+                    (id, only),
+                    &mut **lister,
+                    (&mut chosen, &mut loose, keep),
+                    &mut kept_unattributed,
+                ),
+                Files::Tallied { inexact } => {
+                    let (b, exact) = tallied(tree, context, o, id);
+                    loose.1 += b;
+                    *inexact |= !exact;
+                }
+            }
         }
         let kids: Vec<u32> = tree.children(id).collect();
         stack.extend(kids.into_iter().rev());
@@ -383,6 +401,81 @@ pub(crate) fn select_in(
         items.clear();
     }
     (items, totals, kept_unattributed)
+}
+
+/// What the files directly in folder `id` that qualify add up to, from the walk's
+/// tallies: (apparent bytes of those with one link, whether that is all of it). The
+/// same rules as [`list_files`], per tier instead of per file.
+fn tallied(tree: &FolderTree, context: &Context, o: &PlanOptions, id: u32) -> (u64, bool) {
+    let i = id as usize;
+    let (node, c) = (&tree.nodes[i], &context.ctx[i]);
+    let (own, q) = (&node.own, &node.own.qual);
+    let cats = category_mask(o);
+    let mut exact = true;
+    // A category filter that splits the folder's files cannot be tallied per tier.
+    if own.categories & !cats != 0 {
+        return (0, false);
+    }
+    let chat = context.name(c.chat);
+    match chat {
+        Some(ch) => {
+            if o.protect.iter().any(|p| p == ch)
+                || (!o.chats.is_empty() && !o.chats.iter().any(|x| x == ch))
+            {
+                return (0, true);
+            }
+        }
+        None => {
+            if !o.chats.is_empty() {
+                return (0, true);
+            }
+            if !o.protect.is_empty() && own.categories & CHAT_MEDIA_MASK != 0 {
+                return (0, false);
+            }
+        }
+    }
+    let allowed = allowed_mask(o);
+    let mut bytes = 0u64;
+    let linked_tiers = q.linked & !LINKED_OLD;
+    for t in [Tier::Safe, Tier::Careful, Tier::Confirm] {
+        if allowed & t.bit() == 0 {
+            continue;
+        }
+        let cut = cutoff(o, t);
+        // (every file of the tier, those older than the tree's cut-off, hard-linked
+        // ones present, hard-linked ones older than the cut-off present)
+        let (all, old, linked, linked_old) = if c.leftover {
+            if t != Tier::Confirm {
+                continue;
+            }
+            let any_linked = linked_tiers & !Tier::Never.bit() != 0;
+            (q.safe + q.careful + q.confirm, None, any_linked, any_linked)
+        } else {
+            let old = (t == Tier::Careful).then_some(q.careful_old);
+            let has = q.linked & t.bit() != 0;
+            let has_old = has && (t != Tier::Careful || q.linked & LINKED_OLD != 0);
+            (
+                match t {
+                    Tier::Safe => q.safe,
+                    Tier::Careful => q.careful,
+                    _ => q.confirm,
+                },
+                old,
+                has,
+                has_old,
+            )
+        };
+        if cut == i64::MAX {
+            bytes += all;
+            exact &= !linked;
+        } else if cut == tree.careful_cutoff && old.is_some() {
+            bytes += old.unwrap_or(0);
+            exact &= !linked_old;
+        } else if all > 0 || linked {
+            exact = false;
+        }
+    }
+    (bytes, exact)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -707,8 +800,16 @@ pub(crate) fn plan(
     marked: Option<&Marked>,
     lister: &mut dyn Lister,
 ) -> Plan {
-    let (items, totals, kept) =
-        select_in(tree, context, databases, o, within, marked, lister, true);
+    let (items, totals, kept) = select_in(
+        tree,
+        context,
+        databases,
+        o,
+        within,
+        marked,
+        &mut Files::List(lister),
+        true,
+    );
     Plan {
         schema_version: PLAN_SCHEMA_VERSION,
         tool: Tool {

@@ -2,7 +2,7 @@
 //! files the per-file rule allows (folders taken whole only when every file below
 //! qualifies), never a `never`-tier file and never a protected chat's.
 
-use super::select::{select, Context, Within};
+use super::select::{select, Context, Files, Within};
 use super::{Age, Listed, Lister, PlanOptions, CAREFUL_DEFAULT_MONTHS};
 use crate::model::folders::{DirMeta, RootPlace};
 use crate::model::names::md5_hex;
@@ -72,7 +72,7 @@ fn build(
     let dirs = dirs();
     let mut ids: BTreeMap<String, u32> = BTreeMap::new();
     ids.insert("Data".into(), 0);
-    let mut notes = FolderNotes::default();
+    let mut notes = FolderNotes::new(Age::Months(CAREFUL_DEFAULT_MONTHS).before(NOW));
     let mut uniq: BTreeMap<String, (i64, u64)> = BTreeMap::new();
     for &(d, n, t, s) in files {
         uniq.insert(format!("{}/{}", dirs[d], NAMES[n]), (TIMES[t], s));
@@ -218,7 +218,16 @@ proptest! {
         let leftover = context.leftover.contains_key(A3);
         // 4.x account present and a 3.x folder of that account: the 3.x tree is left over.
         prop_assert_eq!(leftover, all.iter().any(|f| f.1.contains(A4)) && all.iter().any(|f| f.1.contains(A3)));
-        let (items, totals, _) = select(&tree, &context, &HashSet::new(), &o, &Within(None), &mut mem, true);
+        let (items, totals, _) = select(&tree, &context, &HashSet::new(), &o, &Within(None), &mut Files::List(&mut mem), true);
+        // The walk's tallies (what `scan`'s findings use) give the same bytes, or say
+        // they are a lower bound.
+        let mut tallied = Files::Tallied { inexact: false };
+        let (_, t, _) = select(&tree, &context, &HashSet::new(), &o, &Within(None), &mut tallied, false);
+        if matches!(tallied, Files::Tallied { inexact: true }) {
+            prop_assert!(t.unique_bytes <= totals.unique_bytes);
+        } else {
+            prop_assert_eq!(t.unique_bytes, totals.unique_bytes);
+        }
         let mut covered: BTreeSet<String> = BTreeSet::new();
         for it in &items {
             let p = &it.path;

@@ -6,7 +6,7 @@
 //! folder of the link the report counts them under (settled by
 //! [`super::aggregate::links`]), and every link's folder is kept for the plan.
 
-use crate::model::folders::{DirMeta, FolderTree, Linked, Node, Own, RootPlace, Stats, NONE};
+use crate::model::folders::{DirMeta, FolderTree, Linked, Node, Own, Qual, RootPlace, Stats, NONE};
 use crate::tree::classify::tiers::{self, Kind, Tier};
 use crate::tree::classify::Category;
 use crate::tree::walk::FileMeta;
@@ -35,9 +35,11 @@ struct MetList {
 pub(crate) struct FolderNotes {
     met: Vec<MetList>,
     /// Own stats per folder, in the order the folders were read.
-    own: Vec<Vec<(u32, Stats)>>,
+    own: Vec<Vec<(u32, Stats, Qual)>>,
     /// The folder whose files are coming in, and what they add up to so far.
-    current: Option<(u32, Stats)>,
+    current: Option<(u32, Stats, Qual)>,
+    /// Files last written before this are `careful_old` ([`Qual`]).
+    careful_cutoff: i64,
     /// Its canonical path and folder kind.
     kind_for: String,
     kind: Option<&'static Kind>,
@@ -46,6 +48,14 @@ pub(crate) struct FolderNotes {
 }
 
 impl FolderNotes {
+    /// Empty notes; `careful_cutoff`: see [`Qual::careful_old`].
+    pub(crate) fn new(careful_cutoff: i64) -> FolderNotes {
+        FolderNotes {
+            careful_cutoff,
+            ..FolderNotes::default()
+        }
+    }
+
     /// A sub-folder met in its parent.
     pub(crate) fn folder(&mut self, id: u32, parent: u32, name: &[u8], meta: &FileMeta) {
         if self.met.is_empty() {
@@ -91,14 +101,14 @@ impl FolderNotes {
         }
     }
 
-    fn stats(&mut self, folder: u32) -> &mut Stats {
+    fn stats(&mut self, folder: u32) -> (&mut Stats, &mut Qual) {
         if self.current.as_ref().is_some_and(|c| c.0 != folder) {
             self.flush();
         }
-        &mut self
+        let c = self
             .current
-            .get_or_insert_with(|| (folder, Stats::default()))
-            .1
+            .get_or_insert_with(|| (folder, Stats::default(), Qual::default()));
+        (&mut c.1, &mut c.2)
     }
 
     /// A file (or one link of a hard-linked file) in folder `folder`: `canonical_dir`
@@ -122,11 +132,13 @@ impl FolderNotes {
             self.kind = tiers::folder_kind(canonical_dir);
         }
         let row = tiers::file_row(category, self.kind, name, kind);
-        let s = self.stats(folder);
+        let old = meta.mtime < self.careful_cutoff;
+        let (s, q) = self.stats(folder);
         s.mark(category, row.tier, meta.mtime);
         if counted {
             s.count(meta.size, meta.allocated, false);
         }
+        q.add(row.tier, meta.size, old, counted && meta.nlink <= 1);
         row.tier
     }
 
@@ -199,9 +211,10 @@ impl FolderNotes {
         }
         // Own stats: whole in `subtree` for now (the sum below starts from them).
         for part in std::mem::take(&mut self.own) {
-            for (id, s) in part {
+            for (id, s, q) in part {
                 if let Some(n) = nodes.get_mut(id as usize) {
                     n.subtree.merge(&s);
+                    n.own.qual.merge(&q);
                 }
             }
         }
@@ -305,7 +318,10 @@ impl FolderNotes {
         }
         // `subtree` holds each folder's own files so far.
         for n in &mut nodes {
-            n.own = Own::from(&n.subtree);
+            n.own = Own {
+                qual: n.own.qual,
+                ..Own::from(&n.subtree)
+            };
         }
         for i in (0..nodes.len()).rev() {
             let s = nodes[i].subtree;
@@ -324,6 +340,7 @@ impl FolderNotes {
             linked: linked_out,
             link_folders,
             names,
+            careful_cutoff: self.careful_cutoff,
         }
     }
 }

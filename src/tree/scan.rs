@@ -30,6 +30,9 @@ pub struct ScanOptions {
     pub meta: MetaOptions,
     /// Count only files last modified before this (`scan --older-than`).
     pub before: Option<i64>,
+    /// "Now" (seconds since the epoch): the folder tree's `careful` cut-off is
+    /// [`crate::plan::CAREFUL_DEFAULT_MONTHS`] before it.
+    pub now: i64,
     /// Also gather the duplicate engine's candidates of at least this many bytes.
     pub same_bytes: Option<u64>,
 }
@@ -88,6 +91,8 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
     let agg_opts = Options {
         top: opts.top,
         before: opts.before,
+        careful_cutoff: crate::plan::Age::Months(crate::plan::CAREFUL_DEFAULT_MONTHS)
+            .before(opts.now),
         same_bytes: opts.same_bytes,
     };
     let mut accs = walk(

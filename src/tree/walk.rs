@@ -563,7 +563,7 @@ struct Listed {
 
 /// Entries handed to a visitor at a time (a folder with more is handed over in parts,
 /// all to the same visitor); also what a worker's buffers keep between folders.
-const HAND_OVER: usize = 1024;
+const HAND_OVER: usize = 256;
 
 /// Read one folder; returns the number and apparent bytes of its regular files.
 fn read_dir<V: Visitor>(

@@ -62,6 +62,8 @@ pub struct Options {
     /// Count only files last modified before this (seconds since the epoch;
     /// `scan --older-than`).
     pub before: Option<i64>,
+    /// The folder tree's `careful` cut-off ([`crate::model::folders::Qual`]).
+    pub careful_cutoff: i64,
     /// Also gather the duplicate engine's candidates: files of at least this many bytes
     /// (`plan --dupes`).
     pub same_bytes: Option<u64>,
@@ -126,7 +128,7 @@ impl Accumulator {
             stores: Vec::new(),
             logins: Vec::new(),
             classifier: FolderClassifier::default(),
-            folders: FolderNotes::default(),
+            folders: FolderNotes::new(opts.careful_cutoff),
             before: opts.before,
             same_bytes: opts.same_bytes.map(crate::dupes::Collector::new),
         }
