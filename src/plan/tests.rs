@@ -288,7 +288,7 @@ proptest! {
         o.tiers = vec![Tier::Safe, Tier::Careful, Tier::Confirm];
         o.older_than = Some(Age::Days(0));
         let (items, _, _) =
-            select_in(&tree, &context, &HashSet::new(), &o, &Within(None), Some(&m), &mut mem, true);
+            select_in(&tree, &context, &HashSet::new(), &o, &Within(None), Some(&m), &mut Files::List(&mut mem), true);
         let mut covered: BTreeSet<String> = BTreeSet::new();
         for it in &items {
             if it.kind == "file" {
