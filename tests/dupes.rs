@@ -490,6 +490,18 @@ fn scan_counts_same_bytes_without_reading() {
     // The same at one thread (each worker's records merge the same way).
     let one = f.scan_json("", &["--threads", "1"]);
     assert_eq!(one["dupe_hints"], r["dupe_hints"]);
+    // The first screen names them, as an estimate by name and size planned by --dupes.
+    let f_dup = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "duplicates")
+        .cloned()
+        .unwrap_or_else(|| panic!("no duplicates finding: {}", r["findings"]));
+    assert_eq!(f_dup["bytes"], 5000 + 4000);
+    assert_eq!(f_dup["tier"], "confirm");
+    assert_eq!(f_dup["plan"], "wechat-inspect plan --dupes");
+    assert_report_schema(&r);
     // `dupes` places both copies in the one account too.
     let out = f
         .cmd()

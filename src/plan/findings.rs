@@ -20,7 +20,8 @@ use std::collections::HashSet;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// Stable id: `leftover-wechat3`, `old-backup`, `backup-wechat3`, `caches`,
-    /// `old-media`, `file-transfer`.
+    /// `old-media`, `file-transfer`, `duplicates` (by name and size, from `dupe_hints`;
+    /// planned by `plan --dupes`, which compares contents).
     pub id: String,
     pub title: String,
     /// The tier a plan needs to take it.
@@ -242,7 +243,57 @@ pub(crate) fn findings(
             at_least,
         });
     }
+    out.extend(duplicates(report));
     out.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.id.cmp(&b.id)));
     out.truncate(MAX_FINDINGS);
     out
+}
+
+/// The id of the finding made from `dupe_hints` (not in [`IDS`]: no selection over the
+/// folder tree gives it, so `plan --finding` does not take it; `plan --dupes` compares
+/// contents first).
+pub const DUPLICATES: &str = "duplicates";
+
+/// Copies `scan` sees without reading a byte: a 4.x chat file whose md5 name is in
+/// another chat on another inode, and a 3.x file with the same name and size in the
+/// account's 4.x tree. An estimate by name and size, said so.
+fn duplicates(report: &Report) -> Option<Finding> {
+    let h = &report.dupe_hints;
+    let t = &h.totals;
+    let total = t.md5_repeat_bytes.saturating_add(t.overlap_bytes);
+    if total == 0 {
+        return None;
+    }
+    let mut evidence = Vec::new();
+    if t.md5_repeat_files > 0 {
+        evidence.push(format!(
+            "{} 4.x chat file(s) whose md5 name is also in another chat, on another inode: {}",
+            t.md5_repeat_files,
+            bytes(t.md5_repeat_bytes)
+        ));
+    }
+    if t.overlap_files > 0 {
+        evidence.push(format!(
+            "{} 3.x file(s) with the same name and size in the account's 4.x tree: {}",
+            t.overlap_files,
+            bytes(t.overlap_bytes)
+        ));
+    }
+    evidence.push(
+        "seen by name and size only: `wechat-inspect dupes` compares contents, `wechat-inspect plan --dupes` plans the copies that really are the same".into(),
+    );
+    let b = if h.complete {
+        bytes(total)
+    } else {
+        format!("at least {}", bytes(total))
+    };
+    Some(Finding {
+        id: DUPLICATES.to_string(),
+        title: format!("Copies that look the same (by name and size): {b}"),
+        tier: Tier::Confirm,
+        bytes: total,
+        evidence,
+        plan: "wechat-inspect plan --dupes".to_string(),
+        at_least: !h.complete,
+    })
 }

@@ -4,6 +4,7 @@ use super::{Style, View};
 use crate::escape::{printable, Notation, Printable};
 use crate::model::accounts::SHARED_V3_MATCH;
 use crate::model::{ChatTotals, Database, Report, Size, Unattributed};
+use crate::plan::findings::DUPLICATES;
 use crate::render::human::{bar, bytes, count, percent, truncate_left, truncate_right};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -114,10 +115,10 @@ fn findings(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
     let ids: Vec<&str> = r
         .findings
         .iter()
-        .filter(|f| f.id != "caches")
+        .filter(|f| f.id != "caches" && f.id != DUPLICATES)
         .map(|f| f.id.as_str())
         .collect();
-    let hint = if ids.is_empty() {
+    let mut hint = if ids.is_empty() {
         "review it: wechat-inspect plan (it writes a plan; its script moves to the Trash)"
             .to_string()
     } else {
@@ -126,6 +127,9 @@ fn findings(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
             ids.join(", ")
         )
     };
+    if r.findings.iter().any(|f| f.id == DUPLICATES) {
+        hint.push_str("; duplicates: wechat-inspect dupes, then plan --dupes");
+    }
     // Wrapped at the width, word by word.
     let mut line = String::from(" ");
     for word in hint.split(' ') {
