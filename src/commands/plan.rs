@@ -46,6 +46,7 @@ pub(crate) fn run(c: &PlanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             plists: false,
             count_rows: false,
             keys: keys.clone(),
+            names: true,
             ..MetaOptions::default()
         },
         before: None,

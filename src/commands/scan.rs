@@ -46,6 +46,7 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             count_rows: c.count_rows,
             all_pages: c.all_pages,
             keys,
+            names: c.view != View::Databases,
             ..MetaOptions::default()
         },
         before: c.before,
