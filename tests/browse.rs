@@ -104,6 +104,10 @@ fn browse_help_screen() {
     // `q` closes the help; it does not quit from there.
     key(&mut s, 'q');
     assert!(!s.help_shown() && !s.done());
+    // Ctrl-C quits even from the help screen.
+    key(&mut s, '?');
+    s.press(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(s.done());
 }
 
 #[test]
