@@ -509,6 +509,28 @@ fn browse_sigterm_restores_the_terminal() {
 }
 
 #[test]
+fn browse_ctrl_c_quits_from_the_help_screen() {
+    let f = moved_mac_for_plan();
+    let bin = assert_cmd::cargo::cargo_bin("wechat-inspect");
+    let cmd = format!(
+        "'{}' browse '{}'; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 60",
+        bin.display(),
+        f.path("Data").display(),
+    );
+    let Some(t) = tmux_session("browse_ctrl_c_quits_from_the_help_screen", &cmd) else {
+        return;
+    };
+    t.wait_for("? help");
+    t.run(&["send-keys", "-t", "t", "?"]);
+    t.wait_for("this help");
+    t.run(&["send-keys", "-t", "t", "C-c"]);
+    let after = t.wait_for("icanon");
+    // A normal quit: exit 1 for the fixture's unreadable files, no signal status.
+    assert!(after.contains("EXIT=1"), "{after}");
+    assert!(after.lines().any(|l| l.trim() == "icanon"), "{after}");
+}
+
+#[test]
 fn browse_in_tmux_writes_the_plan_file() {
     let f = moved_mac_for_plan();
     let bin = assert_cmd::cargo::cargo_bin("wechat-inspect");
