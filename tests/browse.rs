@@ -417,17 +417,24 @@ fn tmux_session(test: &str, command: &str) -> Option<Tmux> {
     Some(t)
 }
 
+/// `browse ARGS` in a tmux pane; when it ends, the pane shows `EXIT=<status>` and the
+/// terminal's canonical-mode flag (`icanon` or `-icanon`). `env` prefixes the command.
+fn browse_in_tmux(test: &str, env: &str, args: &str) -> Option<Tmux> {
+    let bin = assert_cmd::cargo::cargo_bin("wechat-inspect");
+    let cmd = format!(
+        "{env}'{}' browse {args}; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 60",
+        bin.display(),
+    );
+    tmux_session(test, &cmd)
+}
+
 #[test]
 fn browse_in_tmux_on_the_sample() {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_container");
     let before = snapshot_tree(&sample);
-    let bin = assert_cmd::cargo::cargo_bin("wechat-inspect");
-    let cmd = format!(
-        "HOME=/nonexistent '{}' browse '{}'; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 60",
-        bin.display(),
-        sample.display()
-    );
-    let Some(t) = tmux_session("browse_in_tmux_on_the_sample", &cmd) else {
+    let args = format!("'{}'", sample.display());
+    let Some(t) = browse_in_tmux("browse_in_tmux_on_the_sample", "HOME=/nonexistent ", &args)
+    else {
         return;
     };
     let first = t.wait_for("Message databases");
@@ -476,13 +483,8 @@ fn browse_in_tmux_on_the_sample() {
 #[test]
 fn browse_sigterm_restores_the_terminal() {
     let f = moved_mac_for_plan();
-    let bin = assert_cmd::cargo::cargo_bin("wechat-inspect");
-    let cmd = format!(
-        "'{}' browse '{}'; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 60",
-        bin.display(),
-        f.path("Data").display(),
-    );
-    let Some(t) = tmux_session("browse_sigterm_restores_the_terminal", &cmd) else {
+    let args = format!("'{}'", f.path("Data").display());
+    let Some(t) = browse_in_tmux("browse_sigterm_restores_the_terminal", "", &args) else {
         return;
     };
     t.wait_for("? help");
@@ -511,13 +513,8 @@ fn browse_sigterm_restores_the_terminal() {
 #[test]
 fn browse_ctrl_c_quits_from_the_help_screen() {
     let f = moved_mac_for_plan();
-    let bin = assert_cmd::cargo::cargo_bin("wechat-inspect");
-    let cmd = format!(
-        "'{}' browse '{}'; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 60",
-        bin.display(),
-        f.path("Data").display(),
-    );
-    let Some(t) = tmux_session("browse_ctrl_c_quits_from_the_help_screen", &cmd) else {
+    let args = format!("'{}'", f.path("Data").display());
+    let Some(t) = browse_in_tmux("browse_ctrl_c_quits_from_the_help_screen", "", &args) else {
         return;
     };
     t.wait_for("? help");
@@ -533,17 +530,15 @@ fn browse_ctrl_c_quits_from_the_help_screen() {
 #[test]
 fn browse_in_tmux_writes_the_plan_file() {
     let f = moved_mac_for_plan();
-    let bin = assert_cmd::cargo::cargo_bin("wechat-inspect");
     let plan = f.path("out/plan.json");
     std::fs::create_dir_all(f.path("out")).unwrap();
     let before = snapshot_tree(&f.path("Data"));
-    let cmd = format!(
-        "'{}' browse '{}' -o '{}' --now {NOW}; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 60",
-        bin.display(),
+    let args = format!(
+        "'{}' -o '{}' --now {NOW}",
         f.path("Data").display(),
         plan.display(),
     );
-    let Some(t) = tmux_session("browse_in_tmux_writes_the_plan_file", &cmd) else {
+    let Some(t) = browse_in_tmux("browse_in_tmux_writes_the_plan_file", "", &args) else {
         return;
     };
     // The largest category first: Backups (backups and their databases).
