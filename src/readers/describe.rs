@@ -352,6 +352,8 @@ fn describe_db_meta(c: &Candidate, opts: &MetaOptions) -> (Option<Database>, Vec
         },
         threads: opts.walk_threads.max(1),
         keys: opts.keys.clone(),
+        // Per-chat figures (months, pages) only where chats are shown.
+        message_facts: opts.names,
         ..InspectOptions::default()
     };
     let info = match inspect_db(&c.path, &inspect) {
