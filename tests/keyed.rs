@@ -137,6 +137,16 @@ impl Keyed {
         self.keys.path().join(name)
     }
 
+    /// `args… PATH` as it prints (the format is up to `args`): standard output.
+    fn output(&self, args: &[&str]) -> String {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wechat-inspect"));
+        cmd.args(args)
+            .arg(self.tree.root())
+            .env("HOME", self.tree.root());
+        let out = run_with_timeout(&mut cmd, LIMIT);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// `args… --format json`: (exit code, report, stdout + stderr as text).
     fn run(&self, args: &[&str]) -> (Option<i32>, Value, String) {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_wechat-inspect"));
@@ -758,4 +768,60 @@ fn db_bytes_without_all_pages_equal_the_all_pages_walk() {
             assert_eq!(t["pages"], o["pages"], "{} {name}", d["path"]);
         }
     }
+}
+
+/// The names in every format, as snapshots: the JSON's chats (names, kinds, messages,
+/// months, database bytes), the table's TOP CHATS, the CSV's chat rows; and the same
+/// JSON redacted. The fixtures' contents are fixed (a seeded generator), their times
+/// are not, so only what comes from the databases is kept.
+#[test]
+fn names_in_every_format_snapshots() {
+    let Some(root) = fixtures() else { return };
+    let k = Keyed::new(root);
+    let keys = k.key("all_keys.json");
+    let key = keys.to_str().unwrap();
+    let chats = |r: &Value| -> Value {
+        let mut rows: Vec<Value> = r["chats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "account": c["account"], "chat": c["chat"], "label": c["label"],
+                    "label_source": c["label_source"], "kind": c["kind"],
+                    "messages_by_layout": c["messages_by_layout"],
+                    "message_months_by_layout": c["message_months_by_layout"],
+                    "db_bytes": c["db_bytes"],
+                })
+            })
+            .collect();
+        rows.sort_by_key(|c| c.to_string());
+        Value::Array(rows)
+    };
+    let (_, r, _) = k.run(&["scan", "--key-file", key]);
+    insta::assert_snapshot!(
+        "keyed_chats_json",
+        serde_json::to_string_pretty(&chats(&r)).unwrap()
+    );
+    let (_, red, _) = k.run(&["scan", "--redact", "--key-file", key]);
+    insta::assert_snapshot!(
+        "keyed_chats_json_redacted",
+        serde_json::to_string_pretty(&chats(&red)).unwrap()
+    );
+
+    let table = k.output(&["scan", "--key-file", key, "--top", "0"]);
+    let top: String = table
+        .lines()
+        .skip_while(|l| !l.starts_with("TOP CHATS"))
+        .take_while(|l| !l.is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(!top.is_empty(), "{table}");
+    insta::assert_snapshot!("keyed_top_chats_table", top);
+
+    let csv = k.output(&["scan", "--key-file", key, "--format", "csv"]);
+    let mut rows: Vec<&str> = csv.lines().filter(|l| l.starts_with("chat")).collect();
+    rows.sort_unstable();
+    assert!(!rows.is_empty(), "{csv}");
+    insta::assert_snapshot!("keyed_chats_csv", rows.join("\n"));
 }
