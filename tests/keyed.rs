@@ -792,6 +792,7 @@ fn names_in_every_format_snapshots() {
                     "messages_by_layout": c["messages_by_layout"],
                     "message_months_by_layout": c["message_months_by_layout"],
                     "db_bytes": c["db_bytes"],
+                    "resource_bytes": c["resource_bytes"],
                 })
             })
             .collect();
@@ -824,4 +825,64 @@ fn names_in_every_format_snapshots() {
     rows.sort_unstable();
     assert!(!rows.is_empty(), "{csv}");
     insta::assert_snapshot!("keyed_chats_csv", rows.join("\n"));
+}
+
+/// 4.x's resource index: per chat, the bytes by kind equal what SQLCipher 4 sums over
+/// the same file (make.py records it), joined by md5(username); in the CSV too.
+#[test]
+fn resource_bytes_per_chat_equal_sqlcipher_sums() {
+    let Some(root) = fixtures() else { return };
+    let k = Keyed::new(root);
+    let rel = format!("wechat4/{WXID_FIXTURE}/db_storage/message/message_resource.db");
+    let want = k.expected[&rel]["resources"]
+        .as_object()
+        .expect("make.py records the sums")
+        .clone();
+    assert!(!want.is_empty());
+    let keys = k.key("all_keys.json");
+    let (_, r, text) = k.run(&["scan", "--key-file", keys.to_str().unwrap()]);
+    validate(&r);
+    let chats = r["chats"].as_array().unwrap();
+    for (user, by_type) in &want {
+        let h = md5_hex(user);
+        let c = chats
+            .iter()
+            .find(|c| c["account"] == WXID_FIXTURE && c["chat"] == h.as_str())
+            .unwrap_or_else(|| panic!("no chat for {user}: {text}"));
+        let mut expect = BTreeMap::new();
+        for (typ, total) in by_type.as_object().unwrap() {
+            let kind = match typ.as_str() {
+                "3" => "images",
+                "43" => "videos",
+                "49" => "files",
+                _ => "other",
+            };
+            *expect.entry(kind.to_string()).or_insert(0) += total.as_u64().unwrap();
+        }
+        let got: BTreeMap<String, u64> = c["resource_bytes"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{c}"))
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+            .collect();
+        assert_eq!(got, expect, "{user}");
+    }
+    // Without the key: nothing.
+    let (_, plain, _) = k.run(&["scan"]);
+    assert!(plain["chats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c.get("resource_bytes").is_none()));
+    let csv = k.output(&[
+        "scan",
+        "--key-file",
+        keys.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        csv.lines().any(|l| l.starts_with("chat-resources,")),
+        "{csv}"
+    );
 }

@@ -1,8 +1,9 @@
 //! What the owner's key adds to the chats (issue 17): names from the contact
 //! databases, joined to chats by md5(username), and per chat the messages and
 //! database pages of its `Chat_<md5>` (3.x) and `Msg_<md5>` (4.x) tables, summed over
-//! every shard of each layout (`biz_message_*` included). Chats found only in the
-//! message databases (no media folder) get a row. Pure: no I/O.
+//! every shard of each layout (`biz_message_*` included), and the bytes 4.x's resource
+//! index (`message_resource.db`) records for its messages. Chats found only in the
+//! databases (no media folder) get a row. Pure: no I/O.
 //!
 //! The two layouts are never added: a migration copies 3.x history into 4.x, so
 //! `messages_by_layout` keeps one figure per layout.
@@ -44,6 +45,18 @@ impl Contact {
             .find(|s| !s.trim().is_empty())
             .unwrap_or(&self.username)
     }
+}
+
+/// One chat's resources of one kind in WeChat 4.x's resource index
+/// (`message_resource.db`): in memory only, summed into the chat's `resource_bytes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatResource {
+    pub username: String,
+    /// `images`, `videos`, `files` or `other`.
+    pub kind: &'static str,
+    pub bytes: u64,
+    /// Resources counted.
+    pub count: u64,
 }
 
 /// Most characters of a name kept (as for a `--names` label).
@@ -104,6 +117,21 @@ fn month(t: i64) -> Option<String> {
     chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m").to_string())
 }
 
+/// The row of chat `h` of `account` in `chats`, added when only the databases know it.
+fn chat_row(
+    chats: &mut Vec<ChatTotals>,
+    index: &mut BTreeMap<(String, String), usize>,
+    account: String,
+    h: String,
+) -> usize {
+    *index
+        .entry((account, h))
+        .or_insert_with_key(|(account, h)| {
+            chats.push(ChatTotals::new(account, h));
+            chats.len() - 1
+        })
+}
+
 /// Adds the message figures of every message shard to the chats (rows for chats
 /// only the databases know), then labels chats from the contact databases: a
 /// contact's name wins over a `--names` line; a system chat keeps its system label.
@@ -158,14 +186,7 @@ pub(crate) fn apply(r: &mut Report) {
         .map(|(i, c)| ((c.account.clone(), c.chat.to_ascii_lowercase()), i))
         .collect();
     for ((account, h), f) in figs {
-        let i = match index.get(&(account.clone(), h.clone())) {
-            Some(&i) => i,
-            None => {
-                r.chats.push(ChatTotals::new(&account, &h));
-                index.insert((account, h), r.chats.len() - 1);
-                r.chats.len() - 1
-            }
-        };
+        let i = chat_row(&mut r.chats, &mut index, account, h);
         let c = &mut r.chats[i];
         c.messages_by_layout = f.messages;
         c.message_months_by_layout = f
@@ -182,6 +203,21 @@ pub(crate) fn apply(r: &mut Report) {
             })
             .collect();
         c.db_bytes = f.pages_known.then_some(f.pages_bytes);
+    }
+    // Resource bytes from the 4.x resource index, by md5(username).
+    let mut res: BTreeMap<(String, String), BTreeMap<String, u64>> = BTreeMap::new();
+    for d in &r.databases {
+        for row in r.resources.get(&d.path).into_iter().flatten() {
+            let kinds = res
+                .entry((d.account.clone(), md5_hex(&row.username)))
+                .or_default();
+            let b = kinds.entry(row.kind.to_string()).or_default();
+            *b = b.saturating_add(row.bytes);
+        }
+    }
+    for ((account, h), kinds) in res {
+        let i = chat_row(&mut r.chats, &mut index, account, h);
+        r.chats[i].resource_bytes = kinds;
     }
     // Names.
     let known = known(r);

@@ -84,6 +84,10 @@ pub struct Report {
     /// memory only: chats' `label` is what the report shows).
     #[serde(skip)]
     pub contacts: BTreeMap<String, Vec<keyed::Contact>>,
+    /// The 4.x resource index's bytes per chat username, read with the owner's key, by
+    /// database path (in memory only: chats' `resource_bytes` is what shows).
+    #[serde(skip)]
+    pub resources: BTreeMap<String, Vec<keyed::ChatResource>>,
 }
 
 /// Duplicates `scan` sees without reading a byte, per category, account and chat
@@ -465,6 +469,13 @@ pub struct ChatTotals {
     /// pages of index leaf cells only with `--all-pages`); `null` otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db_bytes: Option<u64>,
+    /// With the owner's key, 4.x only: the bytes of the files, videos, images (and
+    /// other resources) its messages refer to, as WeChat's resource index
+    /// (`message_resource.db`) records them: not checked against the files on disk,
+    /// and 4.x keeps files and videos in folders by month, not by chat. Empty
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub resource_bytes: BTreeMap<String, u64>,
 }
 
 impl ChatTotals {
@@ -484,6 +495,7 @@ impl ChatTotals {
             messages_by_layout: BTreeMap::new(),
             message_months_by_layout: BTreeMap::new(),
             db_bytes: None,
+            resource_bytes: BTreeMap::new(),
         }
     }
 }

@@ -15,6 +15,7 @@
 use super::contacts::{self, Contact};
 use super::plist::{inspect_plist, PlistError, PlistFormat, MAX_PLIST_BYTES};
 use super::read_head;
+use super::resources::{self, ChatResource};
 use super::sqlite::btree::WalkMode;
 use super::sqlite::cipher::{KeyRing, KeyStatus};
 use super::sqlite::db::DbObject;
@@ -123,6 +124,8 @@ pub struct Described {
     pub issues: Vec<Issue>,
     /// The contact databases' rows (with the owner's key), by database path.
     pub contacts: BTreeMap<String, Vec<Contact>>,
+    /// The 4.x resource index's bytes per chat (with the owner's key), by path.
+    pub resources: BTreeMap<String, Vec<ChatResource>>,
 }
 
 /// Describe the candidates.
@@ -144,9 +147,15 @@ pub fn describe(c: Candidates, opts: &MetaOptions) -> Described {
             ..opts.clone()
         };
         let done = par_map(&c.databases, threads, |cand| describe_db(cand, &opts));
-        for (db, issues, contacts) in done {
-            if let (Some(db), Some(c)) = (&db, contacts) {
-                out.contacts.insert(db.path.clone(), c);
+        for (db, issues, keyed) in done {
+            match (&db, keyed) {
+                (Some(db), Some(Keyed::Contacts(c))) => {
+                    out.contacts.insert(db.path.clone(), c);
+                }
+                (Some(db), Some(Keyed::Resources(r))) => {
+                    out.resources.insert(db.path.clone(), r);
+                }
+                _ => {}
             }
             out.databases.extend(db);
             out.issues.extend(issues);
@@ -242,8 +251,16 @@ fn database_issue(rel: &str, message: String) -> Issue {
 
 /// Roles whose databases hold usernames and names (read with the key: issue 17).
 const CONTACT_ROLES: &[&str] = &["contacts", "groups", "sessions"];
+/// The 4.x resource index: bytes per chat (issue 17).
+const RESOURCE_ROLE: &str = "message-resource";
 
-type DescribedDb = (Option<Database>, Vec<Issue>, Option<Vec<Contact>>);
+/// What the owner's key reads from a database beyond its pages, for the chats.
+enum Keyed {
+    Contacts(Vec<Contact>),
+    Resources(Vec<ChatResource>),
+}
+
+type DescribedDb = (Option<Database>, Vec<Issue>, Option<Keyed>);
 
 fn describe_db(c: &Candidate, opts: &MetaOptions) -> DescribedDb {
     let (db, mut issues) = describe_db_meta(c, opts);
@@ -253,12 +270,10 @@ fn describe_db(c: &Candidate, opts: &MetaOptions) -> DescribedDb {
     // The names, only with a key that opened this database (a plaintext contact
     // database in a fixture or a test container is read too).
     let opened = db.key.as_deref() == Some("ok");
+    let role = db.role.as_deref();
     let wanted = opts.keys.is_some()
         && opts.names
-        && db
-            .role
-            .as_deref()
-            .is_some_and(|r| CONTACT_ROLES.contains(&r))
+        && role.is_some_and(|r| CONTACT_ROLES.contains(&r) || r == RESOURCE_ROLE)
         && (opened || (db.format == "sqlite" && db.tables.is_some()));
     if !wanted {
         return (Some(db), issues, None);
@@ -267,8 +282,20 @@ fn describe_db(c: &Candidate, opts: &MetaOptions) -> DescribedDb {
         keys: opts.keys.clone(),
         ..InspectOptions::default()
     };
+    if role == Some(RESOURCE_ROLE) {
+        let why = match resources::read(&c.path, &inspect) {
+            Ok(Some(rows)) => return (Some(db), issues, Some(Keyed::Resources(rows))),
+            Ok(None) => "not the tables and columns this version knows".to_string(),
+            Err(e) => relative_message(&e, &c.path),
+        };
+        issues.push(database_issue(
+            &c.rel,
+            format!("resource bytes per chat not read: {why}"),
+        ));
+        return (Some(db), issues, None);
+    }
     match contacts::read(&c.path, &inspect) {
-        Ok((rows, _notes)) => (Some(db), issues, Some(rows)),
+        Ok((rows, _notes)) => (Some(db), issues, Some(Keyed::Contacts(rows))),
         Err(e) => {
             issues.push(database_issue(
                 &c.rel,

@@ -17,6 +17,7 @@ pub(crate) mod describe;
 pub(crate) mod httpstorage;
 pub(crate) mod names_file;
 pub(crate) mod plist;
+pub(crate) mod resources;
 pub(crate) mod sqlite;
 pub(crate) mod urlcache;
 

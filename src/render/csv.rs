@@ -8,7 +8,9 @@
 //! its data or `-`; no numbers), `chat` (account/chat, label or empty), `chat-layout`
 //! (account/chat, layout), `chat-category` (account/chat, category id; bytes only),
 //! `chat-messages` (account/chat, layout; files = messages in that layout's
-//! databases, with the key), `chat-message-months` (account/chat, `layout first last`:
+//! databases, with the key), `chat-resources` (account/chat, `images`/`videos`/`files`/
+//! `other`; apparent = bytes 4.x's resource index records, with the key),
+//! `chat-message-months` (account/chat, `layout first last`:
 //! the UTC months `YYYY-MM` of its first and last message in that layout, with the key;
 //! no numbers), `chat-db` (account/chat, `db`; apparent = pages of its
 //! message tables × page size, with the key and `--all-pages`),
@@ -250,6 +252,9 @@ fn scan_rows(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         if let Some(b) = c.db_bytes {
             row(out, "chat-db", &id, "db", [None, Some(b), None])?;
+        }
+        for (kind, b) in &c.resource_bytes {
+            row(out, "chat-resources", &id, kind, [None, Some(*b), None])?;
         }
     }
     for u in &r.unattributed {

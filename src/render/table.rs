@@ -466,6 +466,20 @@ pub(crate) fn messages_split(c: &ChatTotals) -> String {
     format!("msgs {}", parts.join(", "))
 }
 
+/// What 4.x's resource index records for the chat (`index files 12.0 MiB, videos
+/// 3.1 MiB`), empty when nothing.
+pub(crate) fn resources_split(c: &ChatTotals) -> String {
+    if c.resource_bytes.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = c
+        .resource_bytes
+        .iter()
+        .map(|(kind, b)| format!("{kind} {}", bytes(*b)))
+        .collect();
+    format!("index {}", parts.join(", "))
+}
+
 /// The largest chats, two lines each: name (label, else folder), account, size, files
 /// and months; then top kinds and bytes per layout. Each account's unattributable
 /// files and videos are rows too, in size order.
@@ -519,6 +533,9 @@ fn top_chats(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
                 detail.push(layout_split(&c.by_layout));
                 if !c.messages_by_layout.is_empty() {
                     detail.push(printable(&messages_split(c)).into_owned());
+                }
+                if !c.resource_bytes.is_empty() {
+                    detail.push(printable(&resources_split(c)).into_owned());
                 }
                 writeln!(o.w, "    {}", truncate_right(&detail.join(" · "), 76))?;
             }

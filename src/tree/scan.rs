@@ -148,6 +148,7 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
     report.databases = described.databases;
     report.plists = described.plists;
     report.contacts = described.contacts;
+    report.resources = described.resources;
     // One row per account and per chat across WeChat versions (every section's
     // account ids follow, so this runs once they are all in).
     crate::model::accounts::link(&mut report);

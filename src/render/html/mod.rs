@@ -878,11 +878,14 @@ fn chats(r: &Report, h: &mut String) -> fmt::Result {
             esc(&c.account),
             bytes(c.size.apparent_bytes),
             count(c.size.files),
-            esc(&if c.messages_by_layout.is_empty() {
-                String::new()
-            } else {
-                format!("; {}", crate::render::table::messages_split(c))
-            })
+            esc(&[
+                crate::render::table::messages_split(c),
+                crate::render::table::resources_split(c)
+            ]
+            .iter()
+            .filter(|s| !s.is_empty() && s.as_str() != "msgs ")
+            .map(|s| format!("; {s}"))
+            .collect::<String>())
         )?;
         svg_text(h, 0.0, y + 17.0, 12.0, "axis mono", &name)?;
         let mut x = label_w;

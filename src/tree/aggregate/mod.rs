@@ -284,6 +284,7 @@ impl Accumulator {
             older_than: None,
             tree: Default::default(),
             contacts: Default::default(),
+            resources: Default::default(),
         }
     }
 }
