@@ -13,6 +13,7 @@ use crate::model::folders::{FolderTree, NONE};
 use crate::model::Report;
 use crate::render::human::bytes;
 use crate::tree::classify::tiers::Tier;
+use crate::tree::classify::Category;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -203,7 +204,38 @@ pub(crate) fn findings(
             }
             "caches" => {
                 evidence.push("caches, temporary files, logs, avatars and stickers WeChat downloads or rebuilds".into());
-                format!("Caches WeChat rebuilds: {b}")
+                // Why the `caches` category is larger than this: what its tiers keep.
+                let held = report
+                    .categories
+                    .iter()
+                    .find(|c| c.id == "caches")
+                    .map_or(0, |c| c.size.apparent_bytes);
+                let mut only = s.options.clone();
+                only.categories = vec![Category::Caches];
+                let mut tallied = Files::Tallied { inexact: false };
+                let (_, taken, _) = select::select(
+                    tree,
+                    context,
+                    databases,
+                    &only,
+                    &s.within,
+                    &mut tallied,
+                    false,
+                );
+                let kept = held.saturating_sub(taken.bytes);
+                if kept > 0 {
+                    evidence.push(format!(
+                        "the caches category holds {}; the {} of it not taken is what the tiers keep: databases (such as WeChat's URL cache and its -wal) and files no rule knows are never planned",
+                        bytes(held),
+                        bytes(kept)
+                    ));
+                    format!(
+                        "Caches WeChat rebuilds: {b}; {} more in caches is kept",
+                        bytes(kept)
+                    )
+                } else {
+                    format!("Caches WeChat rebuilds: {b}")
+                }
             }
             "old-media" => {
                 evidence.push(
