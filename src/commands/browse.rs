@@ -98,6 +98,14 @@ pub(crate) fn run(
         }
     };
     let issues = report.issues.len();
+    // Grouping by meaning takes seconds at a million files: say so meanwhile.
+    let line = format!(
+        "arranging {} folders by meaning and by folder…",
+        crate::render::human::count(report.tree.nodes.len() as u64)
+    );
+    tui.terminal
+        .draw(|f| view::draw_progress(f, &line))
+        .map_err(tui_err)?;
     let mut state = State::from_report(&mut report, live, c.redact);
     drop(report);
     let mut lister = DiskLister::default();
