@@ -11,9 +11,10 @@
 //!   wxid), on another inode.
 //!
 //! Memory: one 56-byte record per candidate name (4.x chat files with an md5 name,
-//! received files of both trees), at most [`MAX_NAMES`] (about 22 MB) per tally worker
-//! (one per core) during the walk and in all after the merge; past it the name figures
-//! are lower bounds and the report says so (`complete: false`).
+//! received files of both trees), at most [`MAX_NAMES`] (about 22 MB) in all: the
+//! workers draw from one shared [`NameBudget`], so the walk never holds more than the
+//! merge keeps; past it the name figures are lower bounds and the report says so
+//! (`complete: false`).
 //! Accounts and chats are interned per worker. Everything else is a sum.
 
 use super::{Map, SHARED};
@@ -24,9 +25,40 @@ use crate::tree::classify::{Category, Layout, Placement};
 use crate::tree::walk::FileMeta;
 use md5::{Digest, Md5};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// Most name records kept (see the module docs).
 pub(crate) const MAX_NAMES: usize = 400_000;
+
+/// How many more name records the workers of one scan may keep (starts at
+/// [`MAX_NAMES`]; clones share it).
+#[derive(Debug, Clone)]
+pub struct NameBudget(Arc<AtomicUsize>);
+
+impl Default for NameBudget {
+    fn default() -> Self {
+        NameBudget(Arc::new(AtomicUsize::new(MAX_NAMES)))
+    }
+}
+
+impl NameBudget {
+    /// Take `n` records' worth, or less when less is left (returns what was taken).
+    fn take(&self, n: usize) -> usize {
+        let mut got = 0;
+        let _ = self
+            .0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                got = left.min(n);
+                Some(left - got)
+            });
+        got
+    }
+}
+
+/// Records taken from the budget at a time (so the shared counter is touched once
+/// per this many records).
+const BUDGET_STEP: usize = 4096;
 
 /// Which figure a record is for.
 const MD5_NAME: u8 = 0;
@@ -56,6 +88,10 @@ type Owner = (Box<str>, Option<Box<str>>);
 #[derive(Debug, Default)]
 pub(super) struct Hints {
     recs: Vec<Rec>,
+    /// The shared budget, and how many records this worker may still add from what
+    /// it took of it.
+    budget: NameBudget,
+    allowed: usize,
     owners: Vec<Owner>,
     owner_ids: Map<Owner, u32>,
     full: bool,
@@ -142,6 +178,13 @@ fn v3_key_of_v4(account: &str) -> Option<[u8; 16]> {
 }
 
 impl Hints {
+    pub(super) fn new(budget: NameBudget) -> Hints {
+        Hints {
+            budget,
+            ..Hints::default()
+        }
+    }
+
     fn owner(&mut self, account: &str, chat: Option<&str>) -> Option<u32> {
         let key: Owner = (account.into(), chat.map(Into::into));
         if let Some(&id) = self.owner_ids.get(&key) {
@@ -184,15 +227,25 @@ impl Hints {
             }
             _ => return,
         };
-        if self.recs.len() >= MAX_NAMES {
-            self.full = true;
-            return;
+        if self.allowed == 0 {
+            self.allowed = self.budget.take(BUDGET_STEP);
+            if self.allowed == 0 {
+                self.full = true;
+                return;
+            }
         }
         let Some(owner) = self.owner(account, p.chat) else {
             self.full = true;
             return;
         };
         let (figure, key, rest) = rec;
+        self.allowed -= 1;
+        if self.recs.len() == self.recs.capacity() {
+            // Doubling, but never past what one worker can hold.
+            let len = self.recs.len();
+            let more = len.max(1024).min(MAX_NAMES.saturating_sub(len)).max(1);
+            self.recs.reserve_exact(more);
+        }
         self.recs.push(Rec {
             figure,
             key,
@@ -240,6 +293,9 @@ impl Hints {
             .map(|(a, c)| self.owner(a, c.as_deref()))
             .collect();
         self.full |= other.full;
+        // Exactly what is taken: no doubled capacity at the peak.
+        self.recs
+            .reserve_exact(other.recs.len().min(MAX_NAMES.saturating_sub(self.recs.len())));
         for mut r in other.recs {
             if self.recs.len() >= MAX_NAMES {
                 self.full = true;
