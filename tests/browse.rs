@@ -104,6 +104,10 @@ fn browse_help_screen() {
     // `q` closes the help; it does not quit from there.
     key(&mut s, 'q');
     assert!(!s.help_shown() && !s.done());
+    // Ctrl-C quits even from the help screen.
+    key(&mut s, '?');
+    s.press(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(s.done());
 }
 
 #[test]
@@ -413,17 +417,24 @@ fn tmux_session(test: &str, command: &str) -> Option<Tmux> {
     Some(t)
 }
 
+/// `browse ARGS` in a tmux pane; when it ends, the pane shows `EXIT=<status>` and the
+/// terminal's canonical-mode flag (`icanon` or `-icanon`). `env` prefixes the command.
+fn browse_in_tmux(test: &str, env: &str, args: &str) -> Option<Tmux> {
+    let bin = assert_cmd::cargo::cargo_bin("wechat-inspect");
+    let cmd = format!(
+        "{env}'{}' browse {args}; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 60",
+        bin.display(),
+    );
+    tmux_session(test, &cmd)
+}
+
 #[test]
 fn browse_in_tmux_on_the_sample() {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_container");
     let before = snapshot_tree(&sample);
-    let bin = assert_cmd::cargo::cargo_bin("wechat-inspect");
-    let cmd = format!(
-        "HOME=/nonexistent '{}' browse '{}'; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 60",
-        bin.display(),
-        sample.display()
-    );
-    let Some(t) = tmux_session("browse_in_tmux_on_the_sample", &cmd) else {
+    let args = format!("'{}'", sample.display());
+    let Some(t) = browse_in_tmux("browse_in_tmux_on_the_sample", "HOME=/nonexistent ", &args)
+    else {
         return;
     };
     let first = t.wait_for("Message databases");
@@ -472,13 +483,8 @@ fn browse_in_tmux_on_the_sample() {
 #[test]
 fn browse_sigterm_restores_the_terminal() {
     let f = moved_mac_for_plan();
-    let bin = assert_cmd::cargo::cargo_bin("wechat-inspect");
-    let cmd = format!(
-        "'{}' browse '{}'; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 60",
-        bin.display(),
-        f.path("Data").display(),
-    );
-    let Some(t) = tmux_session("browse_sigterm_restores_the_terminal", &cmd) else {
+    let args = format!("'{}'", f.path("Data").display());
+    let Some(t) = browse_in_tmux("browse_sigterm_restores_the_terminal", "", &args) else {
         return;
     };
     t.wait_for("? help");
@@ -505,19 +511,34 @@ fn browse_sigterm_restores_the_terminal() {
 }
 
 #[test]
+fn browse_ctrl_c_quits_from_the_help_screen() {
+    let f = moved_mac_for_plan();
+    let args = format!("'{}'", f.path("Data").display());
+    let Some(t) = browse_in_tmux("browse_ctrl_c_quits_from_the_help_screen", "", &args) else {
+        return;
+    };
+    t.wait_for("? help");
+    t.run(&["send-keys", "-t", "t", "?"]);
+    t.wait_for("this help");
+    t.run(&["send-keys", "-t", "t", "C-c"]);
+    let after = t.wait_for("icanon");
+    // A normal quit: exit 1 for the fixture's unreadable files, no signal status.
+    assert!(after.contains("EXIT=1"), "{after}");
+    assert!(after.lines().any(|l| l.trim() == "icanon"), "{after}");
+}
+
+#[test]
 fn browse_in_tmux_writes_the_plan_file() {
     let f = moved_mac_for_plan();
-    let bin = assert_cmd::cargo::cargo_bin("wechat-inspect");
     let plan = f.path("out/plan.json");
     std::fs::create_dir_all(f.path("out")).unwrap();
     let before = snapshot_tree(&f.path("Data"));
-    let cmd = format!(
-        "'{}' browse '{}' -o '{}' --now {NOW}; echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 60",
-        bin.display(),
+    let args = format!(
+        "'{}' -o '{}' --now {NOW}",
         f.path("Data").display(),
         plan.display(),
     );
-    let Some(t) = tmux_session("browse_in_tmux_writes_the_plan_file", &cmd) else {
+    let Some(t) = browse_in_tmux("browse_in_tmux_writes_the_plan_file", "", &args) else {
         return;
     };
     // The largest category first: Backups (backups and their databases).

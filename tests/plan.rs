@@ -71,15 +71,23 @@ fn scan(f: &Fake) -> Value {
     f.scan_json("Data", &["--now", NOW])
 }
 
+/// The report's finding `id`.
+fn finding(report: &Value, id: &str) -> Value {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|x| x["id"] == id)
+        .unwrap_or_else(|| panic!("no {id} finding"))
+        .clone()
+}
+
 #[test]
 fn findings_name_the_leftover_tree_with_its_exact_unique_bytes() {
     let f = moved_mac_for_plan();
     let r = scan(&f);
     let findings = r["findings"].as_array().expect("findings");
-    let left = findings
-        .iter()
-        .find(|x| x["id"] == "leftover-wechat3")
-        .expect("leftover finding");
+    let left = finding(&r, "leftover-wechat3");
     // report.pdf + 2.mp4 + 3.aud.silk + fav.archive: the image is also linked from 4.x,
     // the databases are never planned.
     assert_eq!(left["bytes"], 7000 + 20000 + 700 + 900);
@@ -109,13 +117,7 @@ fn a_folder_that_qualifies_in_part_is_weighed_without_listing_it() {
         .mtime(&m4("msg/file/2024-01/mixold.pdf"), JAN_2022)
         .mtime(&m4("msg/file/2024-01/mixnew.pdf"), OCT_2026);
     let r = scan(&f);
-    let old = r["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .find(|x| x["id"] == "old-media")
-        .expect("old-media")
-        .clone();
+    let old = finding(&r, "old-media");
     assert_eq!(old.get("at_least"), None, "{old}");
     let p = plan_json(&f, &["--finding", "old-media"]);
     assert_eq!(p["totals"]["unique_bytes"], old["bytes"]);
@@ -133,13 +135,7 @@ fn a_folder_that_qualifies_in_part_is_weighed_without_listing_it() {
             &m4("msg/file/2022-01/linked.pdf"),
         );
     let r = scan(&f);
-    let old2 = r["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .find(|x| x["id"] == "old-media")
-        .expect("old-media")
-        .clone();
+    let old2 = finding(&r, "old-media");
     assert_eq!(old2["at_least"], true, "{old2}");
     assert!(old2["title"].as_str().expect("title").contains("at least"));
     assert_eq!(old2["bytes"], old["bytes"]);
@@ -174,12 +170,7 @@ fn every_finding_frees_what_its_plan_frees() {
         );
     }
     // The caches finding is the default plan.
-    let caches = r["findings"]
-        .as_array()
-        .expect("f")
-        .iter()
-        .find(|x| x["id"] == "caches")
-        .expect("caches");
+    let caches = finding(&r, "caches");
     assert_eq!(
         plan_json(&f, &[])["totals"]["unique_bytes"],
         caches["bytes"]

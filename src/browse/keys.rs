@@ -98,13 +98,14 @@ pub(crate) const KEYS: &[(&[Key], Action, &str)] = &[
     ),
 ];
 
-/// The action for a key press, if any (Ctrl-C quits too: raw mode turns it into a key).
+/// The action for a key press, if any. Ctrl-C quits from anywhere, the help screen
+/// included (raw mode turns it into a key).
 pub(crate) fn action(ev: &KeyEvent) -> Option<Action> {
     if ev.kind == KeyEventKind::Release {
         return None;
     }
     if ev.modifiers.contains(KeyModifiers::CONTROL) {
-        return matches!(ev.code, KeyCode::Char('c')).then_some(Action::Quit);
+        return matches!(ev.code, KeyCode::Char('c')).then_some(Action::Interrupt);
     }
     KEYS.iter().find_map(|(keys, a, _)| {
         keys.iter()
@@ -154,7 +155,7 @@ mod tests {
         );
         assert_eq!(
             action(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            Some(Action::Quit)
+            Some(Action::Interrupt)
         );
         assert_eq!(
             action(&KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),

@@ -46,6 +46,8 @@ pub enum Action {
     Mark,
     Reveal,
     Quit,
+    /// Ctrl-C: quit as `q` does, from any screen.
+    Interrupt,
 }
 
 /// What a row stands for.
@@ -453,8 +455,12 @@ impl State {
 
     /// Apply one action. `lister` lists a folder's files when one is opened.
     pub fn apply(&mut self, action: Action, lister: &mut dyn Lister) {
+        if action == Action::Interrupt {
+            self.quit = true;
+            return;
+        }
         if self.help {
-            // Any key closes the help; `q` too (it does not quit from there).
+            // Any other key closes the help; `q` too (it does not quit from there).
             self.help = false;
             return;
         }
@@ -510,7 +516,7 @@ impl State {
             Action::Help => self.help = true,
             Action::Mark => self.mark(),
             Action::Reveal => self.reveal_selected(),
-            Action::Quit => self.quit = true,
+            Action::Quit | Action::Interrupt => self.quit = true,
         }
     }
 

@@ -208,7 +208,8 @@ fn scan_with_frames(
         }
         if event::poll(Duration::from_millis(100)).map_err(tui_err)? {
             if let Event::Key(k) = event::read().map_err(tui_err)? {
-                if keys::action(&k) == Some(crate::browse::Action::Quit) {
+                use crate::browse::Action;
+                if matches!(keys::action(&k), Some(Action::Quit | Action::Interrupt)) {
                     return Ok(None);
                 }
             }

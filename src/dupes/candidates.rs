@@ -49,27 +49,44 @@ struct Span {
     len: usize,
 }
 
-/// One stored file: its folder, its name in the arena, and what the walk saw. `tag` is
+/// One stored file: its folder, its name in the arena, and what the walk saw, packed
+/// to 48 bytes (with a 4-byte tag): the device as an index into [`Candidates`]'s own
+/// list, the link count saturating at 2³² − 1 (it only decides whether every link was
+/// seen), the name's length in 16 bits (no file system allows a longer name). `tag` is
 /// the caller's opaque attribution (account and chat ids, say), carried to the groups.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry<T> {
-    dir: u32,
-    name_len: u32,
+    pub(crate) ino: u64,
+    pub(crate) size: u64,
+    pub(crate) mtime_ns: i64,
     name_off: usize,
-    pub(crate) meta: FileMeta,
+    dir: u32,
+    nlink: u32,
+    name_len: u16,
+    /// Index into [`Candidates::devs`].
+    dev: u16,
     pub(crate) tag: T,
+}
+
+impl<T> Entry<T> {
+    /// The same inode: within one [`Candidates`], the device index stands for the device.
+    pub(crate) fn inode(&self) -> (u16, u64) {
+        (self.dev, self.ino)
+    }
 }
 
 /// The candidate files, in any order, from one or more walkers.
 ///
 /// Files smaller than `min_size` are counted and not stored. Each folder's path is
 /// stored once ([`Candidates::dir`]) and each file as its folder and name, so memory is
-/// about 56 bytes plus the name (plus the tag) per file.
+/// 48 bytes plus the name per file (with a tag of up to 4 bytes).
 #[derive(Debug, Clone)]
 pub struct Candidates<T> {
     min_size: u64,
     arena: Vec<u8>,
     dirs: Vec<Span>,
+    /// The devices met, for [`Entry`]'s index (a scan meets a handful).
+    devs: Vec<u64>,
     pub(crate) entries: Vec<Entry<T>>,
     below_min: u64,
     /// The folder of the last [`Candidates::push`], to find it again without a lookup.
@@ -84,6 +101,7 @@ impl<T> Candidates<T> {
             min_size,
             arena: Vec::new(),
             dirs: Vec::new(),
+            devs: Vec::new(),
             entries: Vec::new(),
             below_min: 0,
             last_dir: None,
@@ -120,11 +138,22 @@ impl<T> Candidates<T> {
         let name = name.as_bytes();
         let name_off = self.arena.len();
         self.arena.extend_from_slice(name);
+        let dev = match self.devs.iter().position(|&d| d == meta.dev) {
+            Some(i) => i,
+            None => {
+                self.devs.push(meta.dev);
+                self.devs.len() - 1
+            }
+        };
         self.entries.push(Entry {
-            dir: dir.0,
-            name_len: u32::try_from(name.len()).unwrap_or(u32::MAX),
+            ino: meta.ino,
+            size: meta.size,
+            mtime_ns: meta.mtime_ns,
             name_off,
-            meta,
+            dir: dir.0,
+            nlink: u32::try_from(meta.nlink).unwrap_or(u32::MAX),
+            name_len: u16::try_from(name.len()).unwrap_or(u16::MAX),
+            dev: u16::try_from(dev).unwrap_or(u16::MAX),
             tag,
         });
     }
@@ -157,6 +186,22 @@ impl<T> Candidates<T> {
         }
         let base = self.arena.len();
         let dir_base = u32::try_from(self.dirs.len()).unwrap_or(u32::MAX);
+        // The other's device indexes, in this set's list.
+        let devs: Vec<u16> = other
+            .devs
+            .iter()
+            .map(|d| {
+                let i = match self.devs.iter().position(|x| x == d) {
+                    Some(i) => i,
+                    None => {
+                        self.devs.push(*d);
+                        self.devs.len() - 1
+                    }
+                };
+                u16::try_from(i).unwrap_or(u16::MAX)
+            })
+            .collect();
+        self.entries.reserve_exact(other.entries.len());
         self.arena.append(&mut other.arena);
         self.dirs.extend(other.dirs.into_iter().map(|mut d| {
             d.off += base;
@@ -165,6 +210,7 @@ impl<T> Candidates<T> {
         self.entries.extend(other.entries.into_iter().map(|mut e| {
             e.name_off += base;
             e.dir = e.dir.saturating_add(dir_base);
+            e.dev = devs.get(usize::from(e.dev)).copied().unwrap_or(u16::MAX);
             e
         }));
         self.below_min += other.below_min;
@@ -184,6 +230,21 @@ impl<T> Candidates<T> {
     /// Files left out for being smaller than [`Candidates::min_size`].
     pub fn below_min(&self) -> u64 {
         self.below_min
+    }
+
+    /// What the walk saw of the file (its link count saturated at 2³² − 1).
+    pub(crate) fn meta(&self, e: &Entry<T>) -> FileMeta {
+        FileMeta {
+            dev: self
+                .devs
+                .get(usize::from(e.dev))
+                .copied()
+                .unwrap_or(u64::MAX),
+            ino: e.ino,
+            nlink: u64::from(e.nlink),
+            size: e.size,
+            mtime_ns: e.mtime_ns,
+        }
     }
 
     fn dir_bytes(&self, dir: u32) -> &[u8] {
@@ -222,7 +283,8 @@ impl<T> Candidates<T> {
 
     /// The file's whole path.
     pub(crate) fn path(&self, e: &Entry<T>) -> Vec<u8> {
-        let mut buf = Vec::new();
+        // At its size: a group's paths are kept until the report is written.
+        let mut buf = Vec::with_capacity(self.dir_bytes(e.dir).len() + 1 + e.name_len as usize);
         self.path_into(e, &mut buf);
         buf
     }
@@ -271,6 +333,38 @@ mod tests {
             a.c_path(&a.entries[0], &mut buf).map(CStr::to_bytes),
             Some(&b"a/one"[..])
         );
+    }
+
+    #[test]
+    fn devices_and_link_counts_survive_packing_and_appending() {
+        let m = |dev, ino, nlink| FileMeta {
+            dev,
+            ino,
+            nlink,
+            size: 9,
+            mtime_ns: -5,
+        };
+        let mut a = Candidates::new(1);
+        a.push(Path::new("a/x"), m(u64::MAX - 1, 1, 2), 0u32);
+        a.push(Path::new("a/y"), m(7, 2, 1), 0);
+        let mut b = Candidates::new(1);
+        b.push(Path::new("b/x"), m(7, 3, u64::MAX), 1);
+        b.push(Path::new("b/y"), m(3, 4, 1), 1);
+        b.push(Path::new("b/z"), m(u64::MAX - 1, 5, 1), 1);
+        a.append(b);
+        let seen: Vec<FileMeta> = a.entries.iter().map(|e| a.meta(e)).collect();
+        assert_eq!(
+            seen,
+            [
+                m(u64::MAX - 1, 1, 2),
+                m(7, 2, 1),
+                m(7, 3, u64::from(u32::MAX)),
+                m(3, 4, 1),
+                m(u64::MAX - 1, 5, 1)
+            ]
+        );
+        assert_eq!(a.devs.len(), 3);
+        assert_eq!(a.entries[0].inode().0, a.entries[4].inode().0);
     }
 
     #[test]

@@ -123,14 +123,13 @@ pub fn find<T: Clone + Send + Sync>(
     // 1–2. Size groups, one member per inode; a size with one inode needs no read.
     let mut entries = std::mem::take(&mut candidates.entries);
     entries.sort_unstable_by(|a, b| {
-        (a.meta.size, a.meta.dev, a.meta.ino)
-            .cmp(&(b.meta.size, b.meta.dev, b.meta.ino))
+        (a.size, a.inode())
+            .cmp(&(b.size, b.inode()))
             .then_with(|| candidates.parts(a).cmp(&candidates.parts(b)))
     });
     // The same path given twice (overlapping roots) is one file.
     entries.dedup_by(|a, b| {
-        (a.meta.size, a.meta.dev, a.meta.ino) == (b.meta.size, b.meta.dev, b.meta.ino)
-            && candidates.parts(a) == candidates.parts(b)
+        (a.size, a.inode()) == (b.size, b.inode()) && candidates.parts(a) == candidates.parts(b)
     });
     candidates.entries = entries;
     totals.files = candidates.len() as u64;
@@ -174,7 +173,7 @@ pub fn find<T: Clone + Send + Sync>(
     members.sort_unstable_by_key(|m| std::cmp::Reverse(m.size));
     let workers = par_each(threads, &mut members, 1, |w, m| {
         if let Some(fd) = open_member(c, m, w) {
-            let meta = c.entries[m.first + m.skip as usize].meta;
+            let meta = c.meta(&c.entries[m.first + m.skip as usize]);
             match read::full(&fd, &meta, &mut w.buf, progress) {
                 Ok(h) => {
                     m.key = Key::Full(h);
@@ -222,11 +221,17 @@ pub fn find<T: Clone + Send + Sync>(
 /// The members of every size shared by at least two distinct inodes. `entries` is
 /// sorted by `(size, dev, ino)`.
 fn size_groups<T>(entries: &[Entry<T>]) -> Vec<Member> {
-    let same_inode =
-        |a: &Entry<T>, b: &Entry<T>| (a.meta.dev, a.meta.ino) == (b.meta.dev, b.meta.ino);
-    let mut members = Vec::new();
+    let same_inode = |a: &Entry<T>, b: &Entry<T>| a.inode() == b.inode();
+    // Counted first, so the list is allocated once at its size (it is the engine's
+    // largest array after the candidates).
+    let count: usize = entries
+        .chunk_by(|a, b| a.size == b.size)
+        .filter(|s| s.chunk_by(same_inode).nth(1).is_some())
+        .map(|s| s.chunk_by(same_inode).count())
+        .sum();
+    let mut members = Vec::with_capacity(count);
     let mut start = 0;
-    for same_size in entries.chunk_by(|a, b| a.meta.size == b.meta.size) {
+    for same_size in entries.chunk_by(|a, b| a.size == b.size) {
         if same_size.chunk_by(same_inode).nth(1).is_some() {
             let mut first = start;
             for inode in same_size.chunk_by(same_inode) {
@@ -234,7 +239,7 @@ fn size_groups<T>(entries: &[Entry<T>]) -> Vec<Member> {
                     first,
                     count: u32::try_from(inode.len()).unwrap_or(u32::MAX),
                     skip: 0,
-                    size: inode[0].meta.size,
+                    size: inode[0].size,
                     key: Key::Pending,
                 });
                 first += inode.len();
@@ -259,6 +264,8 @@ fn keep_matching(members: &mut Vec<Member>) {
         i = end;
     }
     members.truncate(kept);
+    // Usually most members drop out here: give their memory back.
+    members.shrink_to_fit();
 }
 
 /// Open the first path of the member that is still its file; paths that vanished or
@@ -267,7 +274,7 @@ fn open_member<T>(c: &Candidates<T>, m: &mut Member, w: &mut Worker) -> Option<O
     while m.skip < m.count {
         let e = &c.entries[m.first + m.skip as usize];
         let opened = match c.c_path(e, &mut w.path) {
-            Some(path) => read::open_checked(path, &e.meta),
+            Some(path) => read::open_checked(path, &c.meta(e)),
             None => Err(Failure::Io(std::io::ErrorKind::InvalidInput.into())),
         };
         match opened {
@@ -334,7 +341,7 @@ fn group<T: Clone>(c: &Candidates<T>, run: &[Member], issues: &mut Vec<Issue>) -
         for e in paths.iter().skip(1) {
             let path = c.path(e);
             match std::fs::symlink_metadata(Path::new(OsStr::from_bytes(&path))) {
-                Ok(now) if (now.dev(), now.ino()) == (e.meta.dev, e.meta.ino) => {
+                Ok(now) if (now.dev(), now.ino()) == (c.meta(e).dev, e.ino) => {
                     files.push((path, e))
                 }
                 Ok(_) => issues.push(issue(c, e, &Failure::Replaced(REPLACED))),
@@ -342,7 +349,7 @@ fn group<T: Clone>(c: &Candidates<T>, run: &[Member], issues: &mut Vec<Issue>) -
             }
         }
         let seen = (files.len() - before) as u64;
-        if paths.iter().map(|e| e.meta.nlink).max().unwrap_or(0) <= seen {
+        if paths.iter().map(|e| c.meta(e).nlink).max().unwrap_or(0) <= seen {
             contained += 1;
         }
     }
@@ -359,14 +366,17 @@ fn group<T: Clone>(c: &Candidates<T>, run: &[Member], issues: &mut Vec<Issue>) -
         unique_bytes: first.size * contained.min(inodes - 1),
         files: files
             .into_iter()
-            .map(|(path, e)| DupeFile {
-                path: crate::escape::escape_cow(&path).0.into_owned(),
-                raw: path,
-                dev: e.meta.dev,
-                ino: e.meta.ino,
-                nlink: e.meta.nlink,
-                mtime_ns: e.meta.mtime_ns,
-                tag: e.tag.clone(),
+            .map(|(path, e)| {
+                let meta = c.meta(e);
+                DupeFile {
+                    path: crate::escape::escape_cow(&path).0.into_owned(),
+                    raw: path,
+                    dev: meta.dev,
+                    ino: meta.ino,
+                    nlink: meta.nlink,
+                    mtime_ns: meta.mtime_ns,
+                    tag: e.tag.clone(),
+                }
             })
             .collect(),
     })

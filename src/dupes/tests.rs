@@ -171,8 +171,9 @@ fn a_path_given_twice_is_one_file() {
 }
 
 #[test]
-fn a_member_fits_in_a_cache_line() {
+fn a_member_fits_in_a_cache_line_and_a_candidate_in_48_bytes() {
     assert!(std::mem::size_of::<Member>() <= 64);
+    assert_eq!(std::mem::size_of::<super::candidates::Entry<u32>>(), 48);
 }
 
 #[test]
