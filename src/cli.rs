@@ -547,6 +547,15 @@ pub struct BrowseArgs {
     #[arg(long)]
     pub any: bool,
 
+    /// Name chats from the contact databases, read with the key in FILE (as for `scan`:
+    /// private, not a symlink; the key is never shown or kept).
+    #[arg(long, value_name = "FILE", conflicts_with = "from")]
+    pub key_file: Option<PathBuf>,
+
+    /// Label chats with the usernames in FILE (as for `scan`).
+    #[arg(long, value_name = "FILE", conflicts_with = "from")]
+    pub names: Option<PathBuf>,
+
     /// Worker threads, as for `scan`.
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,

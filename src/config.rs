@@ -129,6 +129,9 @@ pub struct BrowseConfig {
     pub redact: bool,
     pub threads: usize,
     pub now: DateTime<Utc>,
+    /// `--key-file` and `--names`: chat names, as for `scan`.
+    pub key_file: Option<PathBuf>,
+    pub names: Option<PathBuf>,
 }
 
 /// Where `browse` gets its scan.
@@ -506,6 +509,8 @@ fn browse_config(a: crate::cli::BrowseArgs, env: &Env) -> Result<BrowseConfig> {
         redact: a.redact,
         threads: a.threads.map_or_else(default_threads, usize::from),
         now: parse_now(a.now.as_deref())?,
+        key_file: a.key_file,
+        names: a.names,
     })
 }
 

@@ -82,6 +82,38 @@ fn browse_meaning_view_screen() {
     insta::assert_snapshot!("browse_meaning_chat_images", screen(&mut s, 100, 24));
 }
 
+/// Chat names (from `--names` or the key: both end as the chats' labels) name the chat
+/// rows, escaped; with --redact they do not show.
+#[test]
+fn browse_names_chats_when_labels_are_known() {
+    let f = moved_mac_for_plan();
+    let scanned = || {
+        let mut r = wechat_inspect::browse::scan_path(&f.path("Data"), 2, NOW).expect("scan");
+        for c in r.chats.iter_mut() {
+            c.label = Some(format!("Ann \u{1b}[31m\u{202e}小明 {}", &c.chat[..4]));
+        }
+        r
+    };
+    let mut s = State::from_report(&mut scanned(), true, false);
+    open(&mut s, "Chat images");
+    open(&mut s, "wxid_ck85xup8b1bj21_9f3c");
+    let named = screen(&mut s, 100, 24);
+    insta::assert_snapshot!("browse_chat_names", named);
+    assert!(named.contains("Ann") && named.contains("小明"), "{named}");
+    assert!(
+        !named.contains('\u{1b}') && !named.contains('\u{202e}'),
+        "{named}"
+    );
+    let mut hidden = State::from_report(&mut scanned(), true, true);
+    open(&mut hidden, "Chat images");
+    key(&mut hidden, 'l');
+    let redacted = screen(&mut hidden, 100, 24);
+    assert!(
+        !redacted.contains("Ann") && !redacted.contains("小明"),
+        "{redacted}"
+    );
+}
+
 #[test]
 fn browse_folder_view_screen_and_small_terminal() {
     let (_f, mut s) = moved();

@@ -137,6 +137,16 @@ impl Keyed {
         self.keys.path().join(name)
     }
 
+    /// `args… PATH` as it prints (the format is up to `args`): standard output.
+    fn output(&self, args: &[&str]) -> String {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wechat-inspect"));
+        cmd.args(args)
+            .arg(self.tree.root())
+            .env("HOME", self.tree.root());
+        let out = run_with_timeout(&mut cmd, LIMIT);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// `args… --format json`: (exit code, report, stdout + stderr as text).
     fn run(&self, args: &[&str]) -> (Option<i32>, Value, String) {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_wechat-inspect"));
@@ -318,17 +328,34 @@ fn all_pages_gives_pages_per_table_and_checks_every_hmac() {
     let Some(root) = fixtures() else { return };
     let k = Keyed::new(root);
     let keys = k.key("all_keys.json");
-    let (_, quick, _) = k.run(&["dbs", "--key-file", keys.to_str().unwrap()]);
+    let (_, counted, _) = k.run(&["dbs", "--key-file", keys.to_str().unwrap()]);
+    let (_, quick, _) = k.run(&["scan", "--key-file", keys.to_str().unwrap()]);
     let (_, full, _) = k.run(&["scan", "--all-pages", "--key-file", keys.to_str().unwrap()]);
     validate(&full);
     let rel = format!("{XF}/{WXID_FIXTURE}/db_storage/message/message_0.db");
-    let (q, f) = (db(&quick, &rel), db(&full, &rel));
-    // Rows mode leaves pages unknown; every page: known, and the same rows.
-    assert!(q["tables"]
+    // `dbs` counts rows alone (what count(*) reads): no pages, no message times.
+    assert!(db(&counted, &rel)["tables"]
         .as_array()
         .unwrap()
         .iter()
         .all(|t| t["pages"].is_null()));
+    let (q, f) = (db(&quick, &rel), db(&full, &rel));
+    // A scan's rows mode leaves pages unknown but for message tables (counted from
+    // interior pages and cell sizes: the same figure); every page: known, and
+    // the same rows.
+    for (a, b) in q["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(f["tables"].as_array().unwrap())
+    {
+        if a["name"].as_str().unwrap().starts_with("Msg_") {
+            assert_eq!(a["pages"], b["pages"], "{a}");
+            assert!(a["pages"].as_u64().is_some(), "{a}");
+        } else {
+            assert!(a["pages"].is_null(), "{a}");
+        }
+    }
     let mut pages = 0;
     for (a, b) in q["tables"]
         .as_array()
@@ -604,4 +631,197 @@ fn a_wrong_key_names_nothing_and_redact_hides_every_name_and_username() {
             assert!(!all.contains(s), "{format}: {s} shown with --redact");
         }
     }
+}
+
+/// `YYYY-MM` (UTC) of a Unix time.
+fn utc_month(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .unwrap()
+        .format("%Y-%m")
+        .to_string()
+}
+
+#[test]
+fn first_and_last_message_months_equal_sqlciphers_min_and_max() {
+    let Some(root) = fixtures() else { return };
+    let k = whole_fixtures(root);
+    let key = k.key("key.hex");
+    // Without --all-pages: 3.x ranges come from the msgCreateTime index's two
+    // edges, 4.x (no index on create_time) from the table's leaves.
+    let (code, r, text) = k.run(&["scan", "--key-file", key.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{text}");
+    validate(&r);
+    let mut want: BTreeMap<(String, &str), (i64, i64)> = BTreeMap::new();
+    for (rel, e) in &k.expected {
+        if rel.starts_with("cases/") {
+            continue;
+        }
+        let layout = if rel.starts_with("wechat3/") {
+            "wechat3"
+        } else {
+            "wechat4"
+        };
+        let Some(times) = e.get("times").and_then(Value::as_object) else {
+            continue;
+        };
+        for (t, lohi) in times {
+            let h = t.strip_prefix("Chat_").or_else(|| t.strip_prefix("Msg_"));
+            let (lo, hi) = (lohi[0].as_i64().unwrap(), lohi[1].as_i64().unwrap());
+            let w = want
+                .entry((h.unwrap().to_string(), layout))
+                .or_insert((lo, hi));
+            *w = (w.0.min(lo), w.1.max(hi));
+        }
+    }
+    assert!(
+        want.keys().any(|k| k.1 == "wechat3") && want.keys().any(|k| k.1 == "wechat4"),
+        "{want:?}"
+    );
+    let chats = r["chats"].as_array().unwrap();
+    for ((h, layout), (lo, hi)) in &want {
+        let c = chats
+            .iter()
+            .find(|c| c["chat"].as_str().unwrap().eq_ignore_ascii_case(h))
+            .unwrap_or_else(|| panic!("no chat row for {h}"));
+        let m = &c["message_months_by_layout"][layout];
+        assert_eq!(m["first"], utc_month(*lo).as_str(), "{h} {layout}: {c:#}");
+        assert_eq!(m["last"], utc_month(*hi).as_str(), "{h} {layout}: {c:#}");
+    }
+    // Chats without messages have none.
+    for c in chats {
+        if c.get("messages_by_layout").is_none() {
+            assert!(c.get("message_months_by_layout").is_none(), "{c:#}");
+        }
+    }
+    // A CSV row per chat and layout.
+    let ((h, layout), (lo, hi)) = want.iter().next().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wechat-inspect"));
+    cmd.args(["scan", "--format", "csv", "--key-file"])
+        .arg(&key)
+        .arg(k.tree.root());
+    let out = run_with_timeout(&mut cmd, LIMIT);
+    let csv = String::from_utf8_lossy(&out.stdout);
+    let line = format!("{layout} {} {}", utc_month(*lo), utc_month(*hi));
+    assert!(
+        csv.lines().any(|l| l.starts_with("chat-message-months,")
+            && l.contains(h.as_str())
+            && l.contains(&line)),
+        "{csv}"
+    );
+}
+
+#[test]
+fn db_bytes_without_all_pages_equal_the_all_pages_walk() {
+    let Some(root) = fixtures() else { return };
+    let k = whole_fixtures(root);
+    let key = k.key("key.hex");
+    let key = key.to_str().unwrap();
+    let (code, fast, text) = k.run(&["scan", "--key-file", key]);
+    assert_eq!(code, Some(0), "{text}");
+    validate(&fast);
+    let (code, full, text) = k.run(&["scan", "--all-pages", "--key-file", key]);
+    assert_eq!(code, Some(0), "{text}");
+    let by_chat = |r: &Value| -> BTreeMap<String, Value> {
+        r["chats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c.get("messages_by_layout").is_some())
+            .map(|c| {
+                (
+                    c["chat"].as_str().unwrap().to_string(),
+                    c["db_bytes"].clone(),
+                )
+            })
+            .collect()
+    };
+    let (f, a) = (by_chat(&fast), by_chat(&full));
+    assert!(f.len() >= 5, "{f:?}");
+    assert!(
+        f.values().all(|b| b.as_u64().is_some_and(|b| b > 0)),
+        "{f:?}"
+    );
+    assert_eq!(f, a);
+    // Per table too, and every message table's figure equals SQLite's dbstat
+    // through --all-pages (checked by all_pages_gives_pages_per_table...).
+    for d in fast["databases"].as_array().unwrap() {
+        let Some(tables) = d["tables"].as_array() else {
+            continue;
+        };
+        let other = full["databases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["path"] == d["path"])
+            .unwrap();
+        for t in tables {
+            let name = t["name"].as_str().unwrap();
+            if !(name.starts_with("Chat_") || name.starts_with("Msg_")) || name.len() < 36 {
+                continue;
+            }
+            let o = other["tables"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|o| o["name"] == t["name"])
+                .unwrap();
+            assert_eq!(t["pages"], o["pages"], "{} {name}", d["path"]);
+        }
+    }
+}
+
+/// The names in every format, as snapshots: the JSON's chats (names, kinds, messages,
+/// months, database bytes), the table's TOP CHATS, the CSV's chat rows; and the same
+/// JSON redacted. The fixtures' contents are fixed (a seeded generator), their times
+/// are not, so only what comes from the databases is kept.
+#[test]
+fn names_in_every_format_snapshots() {
+    let Some(root) = fixtures() else { return };
+    let k = Keyed::new(root);
+    let keys = k.key("all_keys.json");
+    let key = keys.to_str().unwrap();
+    let chats = |r: &Value| -> Value {
+        let mut rows: Vec<Value> = r["chats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "account": c["account"], "chat": c["chat"], "label": c["label"],
+                    "label_source": c["label_source"], "kind": c["kind"],
+                    "messages_by_layout": c["messages_by_layout"],
+                    "message_months_by_layout": c["message_months_by_layout"],
+                    "db_bytes": c["db_bytes"],
+                })
+            })
+            .collect();
+        rows.sort_by_key(|c| c.to_string());
+        Value::Array(rows)
+    };
+    let (_, r, _) = k.run(&["scan", "--key-file", key]);
+    insta::assert_snapshot!(
+        "keyed_chats_json",
+        serde_json::to_string_pretty(&chats(&r)).unwrap()
+    );
+    let (_, red, _) = k.run(&["scan", "--redact", "--key-file", key]);
+    insta::assert_snapshot!(
+        "keyed_chats_json_redacted",
+        serde_json::to_string_pretty(&chats(&red)).unwrap()
+    );
+
+    let table = k.output(&["scan", "--key-file", key, "--top", "0"]);
+    let top: String = table
+        .lines()
+        .skip_while(|l| !l.starts_with("TOP CHATS"))
+        .take_while(|l| !l.is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(!top.is_empty(), "{table}");
+    insta::assert_snapshot!("keyed_top_chats_table", top);
+
+    let csv = k.output(&["scan", "--key-file", key, "--format", "csv"]);
+    let mut rows: Vec<&str> = csv.lines().filter(|l| l.starts_with("chat")).collect();
+    rows.sort_unstable();
+    assert!(!rows.is_empty(), "{csv}");
+    insta::assert_snapshot!("keyed_chats_csv", rows.join("\n"));
 }

@@ -9,7 +9,7 @@ use crate::model::Report;
 use crate::plan::select::{promote, Context};
 use crate::tree::classify::tiers::{self, Tier, TierRow};
 use crate::tree::classify::Category;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A node of the meaning tree: a category, account, chat or month.
 #[derive(Debug, Clone)]
@@ -49,6 +49,11 @@ pub(crate) struct Data {
     /// Files can be listed from disk (a live scan, not a saved report).
     pub(crate) live: bool,
     pub(crate) redactor: Option<PathRedactor>,
+    /// Chat names from `--names` or the key, by (account, chat folder), and by chat
+    /// folder alone where every account agrees (a moved 3.x folder is reported under
+    /// its 4.x account); none when redacting.
+    pub(crate) chat_labels: HashMap<(String, String), String>,
+    pub(crate) chat_label_any: HashMap<String, Option<String>>,
 }
 
 /// The highest tier in a mask (`Safe` for none).
@@ -117,7 +122,25 @@ impl Data {
             let paths: Vec<String> = (0..n as u32).map(|i| tree.canonical(i)).collect();
             PathRedactor::with_text(paths.iter().map(|p| (p.as_str(), false)), [])
         });
+        // A name is shown as the report gives it (the renderer escapes it); with
+        // --redact the folder's pseudonym stands instead.
+        let mut chat_labels = HashMap::new();
+        let mut chat_label_any: HashMap<String, Option<String>> = HashMap::new();
+        for c in report.chats.iter().filter(|_| !redact) {
+            let Some(label) = &c.label else { continue };
+            chat_labels.insert((c.account.clone(), c.chat.clone()), label.clone());
+            chat_label_any
+                .entry(c.chat.clone())
+                .and_modify(|l| {
+                    if l.as_ref() != Some(label) {
+                        *l = None;
+                    }
+                })
+                .or_insert_with(|| Some(label.clone()));
+        }
         let mut me = Data {
+            chat_labels,
+            chat_label_any,
             tree,
             ctx,
             databases,
@@ -132,6 +155,14 @@ impl Data {
         };
         me.build_groups();
         me
+    }
+
+    /// The name of chat folder `chat` in account folder `account`, if one is known.
+    fn chat_label(&self, account: Option<&str>, chat: &str) -> Option<&str> {
+        account
+            .and_then(|a| self.chat_labels.get(&(a.to_string(), chat.to_string())))
+            .or_else(|| self.chat_label_any.get(chat)?.as_ref())
+            .map(String::as_str)
     }
 
     fn text(&self, s: &str) -> String {
@@ -160,10 +191,14 @@ impl Data {
                 .ctx
                 .name(c.account)
                 .map_or_else(|| "(no account)".to_string(), |a| self.text(a));
-            let chat = self
-                .ctx
-                .name(c.chat)
-                .map_or_else(|| "(no chat)".to_string(), |a| self.text(a));
+            let chat = match self.ctx.name(c.chat) {
+                None => "(no chat)".to_string(),
+                Some(h) => match self.chat_label(self.ctx.name(c.account), h) {
+                    // The name, and the folder's first digits to tell two alike apart.
+                    Some(label) => format!("{label} ({})", h.chars().take(8).collect::<String>()),
+                    None => self.text(h),
+                },
+            };
             by.entry(cat)
                 .or_default()
                 .entry(account)

@@ -68,6 +68,9 @@ pub(crate) fn run(
             (None, roots, base, sink)
         }
     };
+    // The key and names files are checked before the terminal is taken (exit 2).
+    let keys = super::keys_for(c.key_file.as_deref())?;
+    let names = super::names_for(c.names.as_deref())?;
     let live = report_path.is_none();
     // A saved report is read (bounded) before the terminal is taken.
     let saved = match &report_path {
@@ -77,17 +80,22 @@ pub(crate) fn run(
     let mut tui = Tui::new().map_err(tui_err)?;
     let mut report = match saved {
         Some(r) => r,
-        None => match scan_with_frames(
-            &mut tui,
-            roots,
-            scan_options(c.threads, c.now.timestamp(), now_rfc3339(&c.now), base),
-        )? {
-            Some(r) => r,
-            None => {
-                drop(tui);
-                return Ok(Exit::Clean);
+        None => {
+            let mut opts = scan_options(c.threads, c.now.timestamp(), now_rfc3339(&c.now), base);
+            // With a key, the contact databases give the chats' names.
+            opts.meta.names = keys.is_some();
+            opts.meta.keys = keys.clone();
+            match scan_with_frames(&mut tui, roots, opts)? {
+                Some(mut r) => {
+                    super::label(&mut r, names.as_ref(), keys.is_some());
+                    r
+                }
+                None => {
+                    drop(tui);
+                    return Ok(Exit::Clean);
+                }
             }
-        },
+        }
     };
     let issues = report.issues.len();
     let mut state = State::from_report(&mut report, live, c.redact);

@@ -1,7 +1,7 @@
 //! The commands' glue: each validated [`Config`] runs here, from the roots to the
 //! rendered report, and becomes an exit code. Shared by every command: the roots to
-//! read and where the report goes ([`roots_for`], [`output`]) and the exit code for the
-//! issues found ([`exit_for`]).
+//! read and where the report goes ([`roots_for`], [`output`]), the key and names files
+//! ([`keys_for`], [`names_for`]) and the exit code for the issues found ([`exit_for`]).
 
 pub(crate) mod browse;
 pub(crate) mod diff;
@@ -68,6 +68,44 @@ fn exit_for(issues: usize, doing: &str, quiet: bool, stderr: &mut dyn Write) -> 
         );
     }
     Exit::Issues
+}
+
+/// `--key-file`, read and checked first: a refusal is a fatal error before any long work.
+fn keys_for(
+    key_file: Option<&std::path::Path>,
+) -> Result<Option<std::sync::Arc<crate::readers::sqlite::cipher::KeyRing>>> {
+    use crate::readers::sqlite::{cipher::KeyRing, keyfile::load_key_file};
+    Ok(match key_file {
+        Some(path) => Some(std::sync::Arc::new(KeyRing::new(load_key_file(path)?))),
+        None => None,
+    })
+}
+
+/// `--names`, read whole (bounded) before the scan; nothing of it is kept but labels.
+fn names_for(names: Option<&std::path::Path>) -> Result<Option<crate::model::names::NameList>> {
+    Ok(match names {
+        Some(path) => Some(crate::readers::names_file::load(path).map_err(|e| {
+            crate::error::Error::Names {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            }
+        })?),
+        None => None,
+    })
+}
+
+/// Label the report's chats and accounts: the `--names` lines, then (with a key) the
+/// names from the contact databases, which win.
+fn label(
+    report: &mut crate::model::Report,
+    names: Option<&crate::model::names::NameList>,
+    keyed: bool,
+) {
+    crate::model::names::label(report, names);
+    if keyed {
+        // Names from the contact databases and messages per chat (issue 17).
+        crate::model::keyed::apply(report);
+    }
 }
 
 fn now_rfc3339(now: &chrono::DateTime<chrono::Utc>) -> String {

@@ -16,8 +16,6 @@ use crate::plan::findings;
 use crate::plan::select::{self, Context, Within};
 use crate::plan::{PlanOptions, PlanRequest};
 use crate::readers::describe::MetaOptions;
-use crate::readers::sqlite::cipher::KeyRing;
-use crate::readers::sqlite::keyfile::load_key_file;
 use crate::render::plan::render;
 use crate::tree::list::DiskLister;
 use crate::tree::locate::Root;
@@ -25,15 +23,10 @@ use crate::tree::{progress, scan, sniff};
 use std::collections::HashSet;
 use std::io::Write;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::sync::Arc;
 
 /// Run `plan`.
 pub(crate) fn run(c: &PlanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
-    // The key file first: a refusal is a fatal error before any long work.
-    let keys = match &c.key_file {
-        Some(path) => Some(Arc::new(KeyRing::new(load_key_file(path)?))),
-        None => None,
-    };
+    let keys = super::keys_for(c.key_file.as_deref())?;
     let (roots, base, sink) = roots_for(&c.target, c.any, &c.output)?;
     let opts = scan::ScanOptions {
         threads: c.threads,
@@ -46,6 +39,7 @@ pub(crate) fn run(c: &PlanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             plists: false,
             count_rows: false,
             keys: keys.clone(),
+            names: true,
             ..MetaOptions::default()
         },
         before: None,

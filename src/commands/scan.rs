@@ -2,37 +2,22 @@
 //! as one section (`dbs`, `plists`).
 
 use super::output::emit;
-use super::{exit_for, now_rfc3339, roots_for};
+use super::{exit_for, keys_for, label, names_for, now_rfc3339, roots_for};
 use crate::config::ScanConfig;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::exit::Exit;
 use crate::model::hosts::HostsOptions;
-use crate::model::{keyed, names, redact};
+use crate::model::redact;
 use crate::readers::describe::MetaOptions;
-use crate::readers::names_file;
-use crate::readers::sqlite::cipher::KeyRing;
-use crate::readers::sqlite::keyfile::load_key_file;
 use crate::render::{self, Format, Style, View};
 use crate::tree::{progress, scan, sniff};
 use std::io::Write;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Run `scan`, `dbs` or `plists` (the config's view says which).
 pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
-    // The key file first: a refusal is a fatal error before any long work.
-    let keys = match &c.key_file {
-        Some(path) => Some(Arc::new(KeyRing::new(load_key_file(path)?))),
-        None => None,
-    };
-    // The names file too (read whole, bounded; nothing of it is kept but labels).
-    let names = match &c.names {
-        Some(path) => Some(names_file::load(path).map_err(|e| Error::Names {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?),
-        None => None,
-    };
+    let keys = keys_for(c.key_file.as_deref())?;
+    let names = names_for(c.names.as_deref())?;
     let (roots, base, sink) = roots_for(&c.target, c.any, &c.output)?;
     let opts = scan::ScanOptions {
         threads: c.threads,
@@ -46,6 +31,7 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
             count_rows: c.count_rows,
             all_pages: c.all_pages,
             keys,
+            names: c.view != View::Databases,
             ..MetaOptions::default()
         },
         before: c.before,
@@ -54,11 +40,7 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
     };
     let scanned = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
     let (mut report, timings) = (scanned.report, scanned.timings);
-    names::label(&mut report, names.as_ref());
-    if c.key_file.is_some() {
-        // Names from the contact databases and messages per chat (issue 17).
-        keyed::apply(&mut report);
-    }
+    label(&mut report, names.as_ref(), c.key_file.is_some());
     report.older_than = c.older_than.clone();
     let finding = Instant::now();
     if c.view == View::Scan {

@@ -232,18 +232,12 @@ mod tests {
 
     fn chat(account: &str, chat: &str, layout: &str, s: Size, month: &str) -> ChatTotals {
         ChatTotals {
-            account: account.into(),
-            chat: chat.into(),
             size: s,
             categories: [("chat-images".to_string(), s.apparent_bytes)].into(),
-            label: None,
-            label_source: None,
-            kind: None,
             by_layout: [(layout.to_string(), s)].into(),
             first_month: Some(month.into()),
             last_month: Some(month.into()),
-            messages_by_layout: Default::default(),
-            db_bytes: None,
+            ..ChatTotals::new(account, chat)
         }
     }
 

@@ -8,7 +8,7 @@
 //! `messages_by_layout` keeps one figure per layout.
 
 use super::names::{kind_of, md5_hex, system_chat, LabelSource};
-use super::{ChatTotals, Report};
+use super::{ChatTotals, MonthRange, Report};
 use std::collections::BTreeMap;
 
 /// Where a username was found; earlier kinds win when a username is in several.
@@ -95,21 +95,13 @@ fn known(r: &Report) -> Known<'_> {
     out
 }
 
-fn empty_chat(account: &str, chat: &str) -> ChatTotals {
-    ChatTotals {
-        account: account.to_string(),
-        chat: chat.to_string(),
-        size: Default::default(),
-        categories: Default::default(),
-        label: None,
-        label_source: None,
-        kind: None,
-        by_layout: Default::default(),
-        first_month: None,
-        last_month: None,
-        messages_by_layout: Default::default(),
-        db_bytes: None,
+/// `YYYY-MM` (UTC) of a Unix time in seconds; `None` before 1970 or after 9999
+/// (not a message time).
+fn month(t: i64) -> Option<String> {
+    if !(0..=253_402_300_799).contains(&t) {
+        return None;
     }
+    chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m").to_string())
 }
 
 /// Adds the message figures of every message shard to the chats (rows for chats
@@ -121,6 +113,7 @@ pub(crate) fn apply(r: &mut Report) {
     #[derive(Default)]
     struct Figures {
         messages: BTreeMap<String, u64>,
+        times: BTreeMap<String, (i64, i64)>,
         pages_bytes: u64,
         pages_known: bool,
     }
@@ -146,6 +139,10 @@ pub(crate) fn apply(r: &mut Report) {
                 let m = f.messages.entry(layout.to_string()).or_default();
                 *m = m.saturating_add(n);
             }
+            if let Some((lo, hi)) = t.time_range {
+                let r = f.times.entry(layout.to_string()).or_insert((lo, hi));
+                *r = (r.0.min(lo), r.1.max(hi));
+            }
             match t.pages {
                 Some(p) if page_size > 0 => {
                     f.pages_bytes = f.pages_bytes.saturating_add(p.saturating_mul(page_size));
@@ -164,13 +161,26 @@ pub(crate) fn apply(r: &mut Report) {
         let i = match index.get(&(account.clone(), h.clone())) {
             Some(&i) => i,
             None => {
-                r.chats.push(empty_chat(&account, &h));
+                r.chats.push(ChatTotals::new(&account, &h));
                 index.insert((account, h), r.chats.len() - 1);
                 r.chats.len() - 1
             }
         };
         let c = &mut r.chats[i];
         c.messages_by_layout = f.messages;
+        c.message_months_by_layout = f
+            .times
+            .into_iter()
+            .filter_map(|(layout, (lo, hi))| {
+                Some((
+                    layout,
+                    MonthRange {
+                        first: month(lo)?,
+                        last: month(hi)?,
+                    },
+                ))
+            })
+            .collect();
         c.db_bytes = f.pages_known.then_some(f.pages_bytes);
     }
     // Names.
@@ -243,6 +253,7 @@ mod tests {
                         rows: Some(*rows),
                         pages: *pages,
                         error: None,
+                        time_range: None,
                     })
                     .collect(),
             ),
@@ -266,7 +277,8 @@ mod tests {
         let g = md5_hex("9@chatroom");
         let f = md5_hex("filehelper");
         let mut r = Report::default();
-        r.chats.push(empty_chat("acct", &a.to_ascii_uppercase()));
+        r.chats
+            .push(ChatTotals::new("acct", &a.to_ascii_uppercase()));
         r.chats[0].label = Some("from names file".into());
         r.chats[0].label_source = Some(LabelSource::NamesFile);
         r.databases = vec![
@@ -308,6 +320,14 @@ mod tests {
                 contact("filehelper", "Mine", "", ContactSource::Contact),
             ],
         );
+        // Times: 2020-09-13 and 2022-04-15 (3.x); over two 4.x shards,
+        // 2019-12-31T23:59:59 and 2024-01-01T00:00:00 (UTC).
+        let set = |r: &mut Report, db: usize, t: usize, range: (i64, i64)| {
+            r.databases[db].tables.as_mut().unwrap()[t].time_range = Some(range);
+        };
+        set(&mut r, 0, 0, (1_600_000_000, 1_650_000_000));
+        set(&mut r, 1, 0, (1_577_836_799, 1_600_000_000));
+        set(&mut r, 2, 0, (1_600_000_000, 1_704_067_200));
         apply(&mut r);
         let find = |h: &str| {
             r.chats
@@ -318,6 +338,12 @@ mod tests {
         let ca = find(&a);
         assert_eq!(ca.messages_by_layout["wechat3"], 10);
         assert_eq!(ca.messages_by_layout["wechat4"], 9);
+        let months = |l: &str| {
+            let m = &ca.message_months_by_layout[l];
+            (m.first.as_str(), m.last.as_str())
+        };
+        assert_eq!(months("wechat3"), ("2020-09", "2022-04"));
+        assert_eq!(months("wechat4"), ("2019-12", "2024-01"));
         assert_eq!(ca.db_bytes, None, "4.x pages unknown");
         assert_eq!(ca.label.as_deref(), Some("Nick A"));
         assert_eq!(ca.label_source, Some(LabelSource::Key));

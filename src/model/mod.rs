@@ -244,11 +244,16 @@ pub struct TableRows {
     pub name: String,
     /// `null` when skipped (see the database's `rows_skipped`) or failed (`error`).
     pub rows: Option<u64>,
-    /// Pages of the table's b-tree and of its indexes (`--all-pages` only; else `null`).
+    /// Pages of the table's b-tree and of its indexes (`--all-pages`; for a WeChat
+    /// message table also without it, see `ChatTotals::db_bytes`; else `null`).
     #[serde(default)]
     pub pages: Option<u64>,
     /// Why this table alone could not be counted (e.g. an FTS tokenizer not built in).
     pub error: Option<String>,
+    /// A message table's first and last message time (Unix seconds); kept in
+    /// memory for the chats' `message_months_by_layout`, never serialized.
+    #[serde(skip)]
+    pub time_range: Option<(i64, i64)>,
 }
 
 /// One property list. Only the keys, an outline and a few known WeChat preference
@@ -403,6 +408,13 @@ pub struct AccountTotals {
     pub note: Option<String>,
 }
 
+/// The months of a chat's first and last message (UTC, `YYYY-MM`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthRange {
+    pub first: String,
+    pub last: String,
+}
+
 /// One chat's totals, across WeChat versions: within an account, 3.x
 /// `MessageTemp/<h>`, 4.x `msg/attach/<h>`, `temp/RWTemp/<month>/<h>` and
 /// `cache/<month>/Message/<h>` are one chat. A hard-linked file counts in every chat
@@ -441,10 +453,39 @@ pub struct ChatTotals {
     /// history into 4.x. Empty without a key.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub messages_by_layout: BTreeMap<String, u64>,
-    /// With the owner's key and `--all-pages`: the pages of its message tables and
-    /// their indexes in every shard × page size; `null` otherwise.
+    /// With the owner's key: the UTC months (`YYYY-MM`) of its first and last
+    /// message per layout, the smallest and largest message time (3.x
+    /// `msgCreateTime`, 4.x `create_time`) over every shard of that layout.
+    /// Empty without a key or without messages.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub message_months_by_layout: BTreeMap<String, MonthRange>,
+    /// With the owner's key: the pages of its message tables and their indexes in
+    /// every shard × page size (without `--all-pages`, index leaves are counted
+    /// from their parents and table overflow pages from cell sizes; the overflow
+    /// pages of index leaf cells only with `--all-pages`); `null` otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db_bytes: Option<u64>,
+}
+
+impl ChatTotals {
+    /// A chat with no files, no label and no figures yet.
+    pub fn new(account: &str, chat: &str) -> Self {
+        ChatTotals {
+            account: account.to_string(),
+            chat: chat.to_string(),
+            size: Size::default(),
+            categories: BTreeMap::new(),
+            label: None,
+            label_source: None,
+            kind: None,
+            by_layout: BTreeMap::new(),
+            first_month: None,
+            last_month: None,
+            messages_by_layout: BTreeMap::new(),
+            message_months_by_layout: BTreeMap::new(),
+            db_bytes: None,
+        }
+    }
 }
 
 /// Files last modified in one month (UTC).

@@ -485,20 +485,7 @@ mod tests {
 
     #[test]
     fn labels_come_from_the_table_or_the_names_file() {
-        let chat = |c: &str| crate::model::ChatTotals {
-            account: "wxid_me_1a2b".into(),
-            chat: c.into(),
-            size: Default::default(),
-            categories: Default::default(),
-            label: None,
-            label_source: None,
-            kind: None,
-            by_layout: Default::default(),
-            first_month: None,
-            last_month: None,
-            messages_by_layout: Default::default(),
-            db_bytes: None,
-        };
+        let chat = |c: &str| crate::model::ChatTotals::new("wxid_me_1a2b", c);
         let mut r = Report {
             chats: vec![
                 chat(&md5_hex("weixin").to_ascii_uppercase()),

@@ -89,6 +89,9 @@ pub struct MetaOptions {
     pub all_pages: bool,
     /// The run's keys (`--key-file`), shared by every worker.
     pub keys: Option<Arc<KeyRing>>,
+    /// Read names from the contact databases with the keys (`scan`, `plan`;
+    /// `dbs` shows no chat, so it does not).
+    pub names: bool,
     /// Files described in parallel.
     pub threads: usize,
     /// Threads for one database's page walk (set by [`describe`]).
@@ -103,6 +106,7 @@ impl Default for MetaOptions {
             count_rows: true,
             all_pages: false,
             keys: None,
+            names: false,
             threads: 1,
             walk_threads: 1,
         }
@@ -250,6 +254,7 @@ fn describe_db(c: &Candidate, opts: &MetaOptions) -> DescribedDb {
     // database in a fixture or a test container is read too).
     let opened = db.key.as_deref() == Some("ok");
     let wanted = opts.keys.is_some()
+        && opts.names
         && db
             .role
             .as_deref()
@@ -347,6 +352,8 @@ fn describe_db_meta(c: &Candidate, opts: &MetaOptions) -> (Option<Database>, Vec
         },
         threads: opts.walk_threads.max(1),
         keys: opts.keys.clone(),
+        // Per-chat figures (months, pages) only where chats are shown.
+        message_facts: opts.names,
         ..InspectOptions::default()
     };
     let info = match inspect_db(&c.path, &inspect) {
@@ -438,14 +445,18 @@ fn tables_of(objects: &[DbObject]) -> Vec<TableRows> {
         .map(|o| TableRows {
             name: printable(&o.name).into_owned(),
             rows: o.rows,
-            pages: o.pages.map(|own| {
-                own + objects
-                    .iter()
-                    .filter(|i| i.kind == ObjectKind::Index && i.table == o.name)
-                    .filter_map(|i| i.pages)
-                    .sum::<u64>()
-            }),
+            pages: o
+                .pages
+                .map(|own| {
+                    own + objects
+                        .iter()
+                        .filter(|i| i.kind == ObjectKind::Index && i.table == o.name)
+                        .filter_map(|i| i.pages)
+                        .sum::<u64>()
+                })
+                .or(o.pages_with_indexes),
             error: o.error.as_deref().map(|e| printable(e).into_owned()),
+            time_range: o.time_range,
         })
         .collect()
 }

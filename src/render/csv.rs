@@ -8,7 +8,9 @@
 //! its data or `-`; no numbers), `chat` (account/chat, label or empty), `chat-layout`
 //! (account/chat, layout), `chat-category` (account/chat, category id; bytes only),
 //! `chat-messages` (account/chat, layout; files = messages in that layout's
-//! databases, with the key), `chat-db` (account/chat, `db`; apparent = pages of its
+//! databases, with the key), `chat-message-months` (account/chat, `layout first last`:
+//! the UTC months `YYYY-MM` of its first and last message in that layout, with the key;
+//! no numbers), `chat-db` (account/chat, `db`; apparent = pages of its
 //! message tables × page size, with the key and `--all-pages`),
 //! `unattributed` (account, what the bytes are), `month` (YYYY-MM),
 //! `file-type` (type), `image-variant` (layout, variant), `largest` (path, category),
@@ -241,6 +243,10 @@ fn scan_rows(r: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         for (layout, n) in &c.messages_by_layout {
             row(out, "chat-messages", &id, layout, [Some(*n), None, None])?;
+        }
+        for (layout, m) in &c.message_months_by_layout {
+            let detail = format!("{layout} {} {}", m.first, m.last);
+            row(out, "chat-message-months", &id, &detail, [None, None, None])?;
         }
         if let Some(b) = c.db_bytes {
             row(out, "chat-db", &id, "db", [None, Some(b), None])?;

@@ -444,16 +444,23 @@ fn top_kinds(categories: &BTreeMap<String, u64>, whole: u64) -> String {
 
 /// Messages per layout (`msgs 3.x 120, 4.x 98`): never added, a migration copies
 /// 3.x history into 4.x.
-fn messages_split(m: &std::collections::BTreeMap<String, u64>) -> String {
-    let parts: Vec<String> = m
+/// `msgs 3.x n 2019-03…2024-01, 4.x n …`: messages and the months of the first
+/// and last message, per layout.
+pub(crate) fn messages_split(c: &ChatTotals) -> String {
+    let parts: Vec<String> = c
+        .messages_by_layout
         .iter()
         .map(|(l, n)| {
-            let l = match l.as_str() {
-                "wechat3" => "3.x",
-                "wechat4" => "4.x",
-                other => other,
-            };
-            format!("{l} {}", count(*n))
+            let span = c
+                .message_months_by_layout
+                .get(l)
+                .map_or_else(String::new, |m| {
+                    format!(
+                        " {}",
+                        month_span(&Some(m.first.clone()), &Some(m.last.clone()))
+                    )
+                });
+            format!("{} {}{span}", short_layout(l), count(*n))
         })
         .collect();
     format!("msgs {}", parts.join(", "))
@@ -511,7 +518,7 @@ fn top_chats(r: &Report, o: &mut Out<'_>) -> io::Result<()> {
                 detail.push(top_kinds(&c.categories, c.size.apparent_bytes));
                 detail.push(layout_split(&c.by_layout));
                 if !c.messages_by_layout.is_empty() {
-                    detail.push(messages_split(&c.messages_by_layout));
+                    detail.push(printable(&messages_split(c)).into_owned());
                 }
                 writeln!(o.w, "    {}", truncate_right(&detail.join(" · "), 76))?;
             }

@@ -83,6 +83,10 @@ pub struct ObjectPages {
     pub rows_from_index: Option<String>,
     /// The page counts are complete (always in [`WalkMode::Full`]).
     pub pages_known: bool,
+    /// The `CREATE` statement from `sqlite_schema` (empty for `sqlite_schema`
+    /// itself and automatic indexes); never serialized.
+    #[serde(skip)]
+    pub sql: String,
 }
 
 impl ObjectPages {
@@ -101,6 +105,7 @@ impl ObjectPages {
             rows_known: true,
             rows_from_index: None,
             pages_known: true,
+            sql: String::new(),
         }
     }
 
@@ -745,6 +750,7 @@ struct SchemaRow {
     /// For an index: its column count and whether it is partial (`None`
     /// when there is no SQL, as for automatic indexes).
     index_shape: Option<(usize, bool)>,
+    sql: String,
 }
 
 /// Column count and partial-ness of a `CREATE INDEX` statement, read from the
@@ -1026,6 +1032,7 @@ fn read_schema(walk: &Walk<'_>, enc: Encoding, acc: &mut Acc, w: &mut WorkerOut)
                     .trim_start()
                     .get(..14)
                     .is_some_and(|s| s.eq_ignore_ascii_case("create virtual")),
+                sql,
             });
         }
     }
@@ -1195,6 +1202,7 @@ pub fn analyze_with(src: &dyn PageSource, opts: &WalkOptions) -> Result<Layout, 
         };
         shapes.push(r.index_shape);
         let mut obj = ObjectPages::new(kind, r.name, r.table, 0);
+        obj.sql = r.sql;
         match r.root {
             Some(0) if kind == ObjectKind::Table && r.sql_is_virtual => {
                 obj.kind = ObjectKind::VirtualTable;
@@ -1493,6 +1501,7 @@ fn walk_freelist(
     found
 }
 
+pub(crate) mod range;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 pub(crate) mod tests;

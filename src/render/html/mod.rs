@@ -868,7 +868,7 @@ fn chats(r: &Report, h: &mut String) -> fmt::Result {
         };
         writeln!(
             h,
-            "<g class=\"chat-row\"><title>chat {}{} (account {}): {}, {} files</title>",
+            "<g class=\"chat-row\"><title>chat {}{} (account {}): {}, {} files{}</title>",
             esc(&c.chat),
             esc(&c
                 .label
@@ -877,7 +877,12 @@ fn chats(r: &Report, h: &mut String) -> fmt::Result {
                 .unwrap_or_default()),
             esc(&c.account),
             bytes(c.size.apparent_bytes),
-            count(c.size.files)
+            count(c.size.files),
+            esc(&if c.messages_by_layout.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", crate::render::table::messages_split(c))
+            })
         )?;
         svg_text(h, 0.0, y + 17.0, 12.0, "axis mono", &name)?;
         let mut x = label_w;

@@ -285,18 +285,12 @@ impl Tallies {
             .map(|(account, chat, acc)| {
                 let (first_month, last_month) = acc.months();
                 model::ChatTotals {
-                    account: account.clone(),
-                    chat: chat.clone(),
                     size: acc.size,
                     categories: acc.split(),
-                    label: None,
-                    label_source: None,
-                    kind: None,
                     by_layout: [(chat_layout(account).id().to_string(), acc.size)].into(),
                     first_month,
                     last_month,
-                    messages_by_layout: Default::default(),
-                    db_bytes: None,
+                    ..model::ChatTotals::new(account, chat)
                 }
             })
             .collect();
