@@ -129,7 +129,7 @@ fn build(
         canonical: "Data".into(),
         rel: "Data".into(),
     };
-    let tree = notes.build(vec![(root, DirMeta::default())], Vec::new());
+    let tree = notes.build(vec![(root, DirMeta::default())], Default::default());
     (tree, Mem(mem), all)
 }
 

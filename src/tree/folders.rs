@@ -40,7 +40,8 @@ pub(crate) struct FolderNotes {
     current: Option<(u32, Stats, Qual)>,
     /// Files last written before this are `careful_old` ([`Qual`]).
     careful_cutoff: i64,
-    /// Its canonical path and folder kind.
+    /// The folder whose kind is known, its canonical path and folder kind.
+    kind_at: Option<u32>,
     kind_for: String,
     kind: Option<&'static Kind>,
     /// Folders that could not be read whole.
@@ -126,7 +127,10 @@ impl FolderNotes {
         meta: &FileMeta,
         counted: bool,
     ) -> Tier {
-        if self.kind_for != canonical_dir || self.current.as_ref().is_none_or(|c| c.0 != folder) {
+        // Folder ids are unique (but for the saturated `u32::MAX`): comparing them
+        // instead of the paths saves a path comparison per file.
+        if self.kind_at != Some(folder) || (folder == NONE && self.kind_for != canonical_dir) {
+            self.kind_at = Some(folder);
             self.kind_for.clear();
             self.kind_for.push_str(canonical_dir);
             self.kind = tiers::folder_kind(canonical_dir);
@@ -157,7 +161,7 @@ impl FolderNotes {
     pub(crate) fn build(
         mut self,
         roots: Vec<(RootPlace, DirMeta)>,
-        linked: Vec<SettledLink>,
+        linked: SettledLinks,
     ) -> FolderTree {
         self.flush();
         let met = std::mem::take(&mut self.met);
@@ -224,24 +228,19 @@ impl FolderNotes {
             }
         }
         // Hard-linked inodes: sized where counted.
-        let mut linked_out = Vec::with_capacity(linked.len());
-        let mut link_folders = Vec::new();
-        for l in linked {
-            if let Some(n) = nodes.get_mut(l.counted as usize) {
+        let SettledLinks {
+            linked: mut linked_out,
+            counted,
+            folders: mut link_folders,
+        } = linked;
+        for (l, &c) in linked_out.iter().zip(&counted) {
+            if let Some(n) = nodes.get_mut(c as usize) {
                 n.subtree.count(l.size, l.allocated, true);
             }
-            let start = u32::try_from(link_folders.len()).unwrap_or(u32::MAX);
-            link_folders.extend_from_slice(&l.folders);
-            linked_out.push(Linked {
-                dev: l.dev,
-                ino: l.ino,
-                size: l.size,
-                allocated: l.allocated,
-                nlink: l.nlink,
-                start,
-                len: u32::try_from(l.folders.len()).unwrap_or(u32::MAX),
-            });
         }
+        drop(counted);
+        linked_out.shrink_to_fit();
+        link_folders.shrink_to_fit();
         // Children by name: the non-root folders sorted by (parent, name), linked up.
         let mut kids: Vec<u32> = (0..max as u32)
             .filter(|&i| nodes[i as usize].parent != NONE)
@@ -345,15 +344,23 @@ impl FolderNotes {
     }
 }
 
-/// A hard-linked inode, as the links table settles it.
-#[derive(Debug, Clone)]
-pub(crate) struct SettledLink {
-    pub(crate) dev: u64,
-    pub(crate) ino: u64,
-    pub(crate) size: u64,
-    pub(crate) allocated: u64,
-    pub(crate) nlink: u64,
-    /// The walk's folder id of the link it is counted under, and of every link.
-    pub(crate) counted: u32,
-    pub(crate) folders: Vec<u32>,
+/// The hard-linked inodes as the links table settles them, straight into the lists
+/// the tree keeps (no vector per inode): each inode, the walk's folder id of the link
+/// it is counted under, and the folders of all its links end to end.
+#[derive(Debug, Default)]
+pub(crate) struct SettledLinks {
+    linked: Vec<Linked>,
+    counted: Vec<u32>,
+    folders: Vec<u32>,
+}
+
+impl SettledLinks {
+    /// One inode (`l.start` and `l.len` are set here).
+    pub(crate) fn push(&mut self, mut l: Linked, counted: u32, folders: &[u32]) {
+        l.start = u32::try_from(self.folders.len()).unwrap_or(u32::MAX);
+        l.len = u32::try_from(folders.len()).unwrap_or(u32::MAX);
+        self.folders.extend_from_slice(folders);
+        self.linked.push(l);
+        self.counted.push(counted);
+    }
 }

@@ -94,6 +94,7 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
         careful_cutoff: crate::plan::Age::Months(crate::plan::CAREFUL_DEFAULT_MONTHS)
             .before(opts.now),
         same_bytes: opts.same_bytes,
+        name_budget: Default::default(),
     };
     let mut accs = walk(
         &walk_roots,

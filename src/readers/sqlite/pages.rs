@@ -235,7 +235,10 @@ impl WalIndex {
     /// streaming it through a fixed buffer. `shm` is the start of the `-shm`
     /// file, if any (only its header is used, for `frames_pending`).
     pub fn build(wal: &File, len: u64, shm: Option<&[u8]>) -> Result<Self, WalIndexError> {
-        let mut reader = BufReader::with_capacity(WAL_READ_BUF, ReadAt { file: wal, pos: 0 });
+        // No bigger than the file: many small WALs are indexed at once (one per
+        // metadata worker), and a 1 MiB buffer each made the scan's peak.
+        let cap = usize::try_from(len).map_or(WAL_READ_BUF, |l| l.clamp(4096, WAL_READ_BUF));
+        let mut reader = BufReader::with_capacity(cap, ReadAt { file: wal, pos: 0 });
         let mut idx = WalIndex {
             stats: WalStats {
                 file_bytes: len,

@@ -10,10 +10,11 @@
 //!   4.x tree of the same account (the 3.x account folder is named md5 of the 4.x
 //!   wxid), on another inode.
 //!
-//! Memory: one 56-byte record per candidate name (4.x chat files with an md5 name,
-//! received files of both trees), at most [`MAX_NAMES`] (about 22 MB) per tally worker
-//! (one per core) during the walk and in all after the merge; past it the name figures
-//! are lower bounds and the report says so (`complete: false`).
+//! Memory: one 48-byte record per candidate name (4.x chat files with an md5 name,
+//! received files of both trees), at most [`MAX_NAMES`] (about 19 MB) in all: the
+//! workers draw from one shared [`NameBudget`], so the walk never holds more than the
+//! merge keeps; past it the name figures are lower bounds and the report says so
+//! (`complete: false`).
 //! Accounts and chats are interned per worker. Everything else is a sum.
 
 use super::{Map, SHARED};
@@ -24,9 +25,43 @@ use crate::tree::classify::{Category, Layout, Placement};
 use crate::tree::walk::FileMeta;
 use md5::{Digest, Md5};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// Most name records kept (see the module docs).
 pub(crate) const MAX_NAMES: usize = 400_000;
+
+/// How many more name records the workers of one scan may keep (starts at
+/// [`MAX_NAMES`]; clones share it).
+#[derive(Debug, Clone)]
+pub struct NameBudget(Arc<AtomicUsize>);
+
+impl Default for NameBudget {
+    fn default() -> Self {
+        NameBudget(Arc::new(AtomicUsize::new(MAX_NAMES)))
+    }
+}
+
+impl NameBudget {
+    /// Take `n` records' worth, or less when less is left (returns what was taken).
+    fn take(&self, n: usize) -> usize {
+        let mut got = 0;
+        let _ = self
+            .0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                got = left.min(n);
+                Some(left - got)
+            });
+        got
+    }
+}
+
+/// Records taken from the budget at a time (so the shared counter is touched once
+/// per this many records).
+const BUDGET_STEP: usize = 4096;
+
+/// Records moved at a time when two workers' lists are merged.
+const MERGE_STEP: usize = 16_384;
 
 /// Which figure a record is for.
 const MD5_NAME: u8 = 0;
@@ -36,8 +71,10 @@ const OVERLAP: u8 = 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Rec {
     figure: u8,
-    /// The md5 of the name (MD5_NAME), or of the account's wxid (OVERLAP).
-    key: [u8; 16],
+    /// The first 8 bytes of the md5 of the name (MD5_NAME), or of the account's wxid
+    /// (OVERLAP): two different names share them once in 2^64 pairs, and the record
+    /// is 48 bytes instead of 56.
+    key: u64,
     /// The rest of the name (MD5_NAME), or the name and size (OVERLAP), hashed.
     rest: u64,
     layout: u8,
@@ -56,8 +93,14 @@ type Owner = (Box<str>, Option<Box<str>>);
 #[derive(Debug, Default)]
 pub(super) struct Hints {
     recs: Vec<Rec>,
+    /// The shared budget, and how many records this worker may still add from what
+    /// it took of it.
+    budget: NameBudget,
+    allowed: usize,
     owners: Vec<Owner>,
     owner_ids: Map<Owner, u32>,
+    /// The owner found last.
+    last_owner: u32,
     full: bool,
     /// Linked bytes, added when the hard links settle.
     linked: Figures,
@@ -119,6 +162,13 @@ fn fnv(parts: &[&[u8]]) -> u64 {
     h
 }
 
+/// A record's key: the first 8 of an md5's 16 bytes.
+fn key_of(md5: &[u8; 16]) -> u64 {
+    let mut k = [0u8; 8];
+    k.copy_from_slice(&md5[..8]);
+    u64::from_be_bytes(k)
+}
+
 /// 32 hex digits as 16 bytes.
 fn hex16(s: &str) -> Option<[u8; 16]> {
     let b = s.as_bytes();
@@ -142,14 +192,30 @@ fn v3_key_of_v4(account: &str) -> Option<[u8; 16]> {
 }
 
 impl Hints {
+    pub(super) fn new(budget: NameBudget) -> Hints {
+        Hints {
+            budget,
+            ..Hints::default()
+        }
+    }
+
     fn owner(&mut self, account: &str, chat: Option<&str>) -> Option<u32> {
+        // Files come folder by folder: mostly the owner of the file before (no key
+        // allocated for it).
+        if let Some((a, c)) = self.owners.get(self.last_owner as usize) {
+            if &**a == account && c.as_deref() == chat {
+                return Some(self.last_owner);
+            }
+        }
         let key: Owner = (account.into(), chat.map(Into::into));
         if let Some(&id) = self.owner_ids.get(&key) {
+            self.last_owner = id;
             return Some(id);
         }
         let id = u32::try_from(self.owners.len()).ok()?;
         self.owners.push(key.clone());
         self.owner_ids.insert(key, id);
+        self.last_owner = id;
         Some(id)
     }
 
@@ -184,15 +250,26 @@ impl Hints {
             }
             _ => return,
         };
-        if self.recs.len() >= MAX_NAMES {
-            self.full = true;
-            return;
+        if self.allowed == 0 {
+            self.allowed = self.budget.take(BUDGET_STEP);
+            if self.allowed == 0 {
+                self.full = true;
+                return;
+            }
         }
         let Some(owner) = self.owner(account, p.chat) else {
             self.full = true;
             return;
         };
         let (figure, key, rest) = rec;
+        let key = key_of(&key);
+        self.allowed -= 1;
+        if self.recs.len() == self.recs.capacity() {
+            // Doubling, but never past what one worker can hold.
+            let len = self.recs.len();
+            let more = len.max(1024).min(MAX_NAMES.saturating_sub(len)).max(1);
+            self.recs.reserve_exact(more);
+        }
         self.recs.push(Rec {
             figure,
             key,
@@ -240,17 +317,26 @@ impl Hints {
             .map(|(a, c)| self.owner(a, c.as_deref()))
             .collect();
         self.full |= other.full;
-        for mut r in other.recs {
-            if self.recs.len() >= MAX_NAMES {
-                self.full = true;
-                break;
+        // Moved a slice at a time from the end, the other list shrinking as this one
+        // grows: the peak holds both lists once, not the other one twice.
+        let mut theirs = other.recs;
+        while !theirs.is_empty() {
+            let at = theirs.len().saturating_sub(MERGE_STEP);
+            let room = MAX_NAMES.saturating_sub(self.recs.len());
+            self.recs.reserve_exact((theirs.len() - at).min(room));
+            for mut r in theirs.drain(at..) {
+                if self.recs.len() >= MAX_NAMES {
+                    self.full = true;
+                    break;
+                }
+                let Some(Some(owner)) = map.get(r.owner as usize) else {
+                    self.full = true;
+                    continue;
+                };
+                r.owner = *owner;
+                self.recs.push(r);
             }
-            let Some(Some(owner)) = map.get(r.owner as usize) else {
-                self.full = true;
-                continue;
-            };
-            r.owner = *owner;
-            self.recs.push(r);
+            theirs.shrink_to_fit();
         }
     }
 
@@ -372,6 +458,20 @@ impl Hints {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn budget_is_shared() {
+        let a = NameBudget::default();
+        let b = a.clone();
+        assert_eq!(a.take(MAX_NAMES - 10), MAX_NAMES - 10);
+        assert_eq!(b.take(BUDGET_STEP), 10);
+        assert_eq!(a.take(1), 0);
+    }
+
+    #[test]
+    fn record_is_48_bytes() {
+        assert_eq!(std::mem::size_of::<Rec>(), 48);
+    }
 
     #[test]
     fn keys() {

@@ -323,9 +323,10 @@ pub(super) struct Settled<'a> {
     /// several links in the scan (empty otherwise).
     pub(super) places: Vec<(&'a str, Option<&'a str>, Category)>,
     /// The walk's number of the folder of the link it is counted under, and of the
-    /// folder of every link met (for the folder tree and the plan).
+    /// folder of every link met (for the folder tree and the plan; a buffer reused
+    /// from inode to inode, so nothing is allocated per inode).
     pub(super) folder: u32,
-    pub(super) link_folders: Vec<u32>,
+    pub(super) link_folders: &'a [u32],
     /// Its device, inode number and `st_nlink`.
     pub(super) dev: u64,
     pub(super) ino: u64,
@@ -719,6 +720,7 @@ impl Links {
         links.sort_unstable();
         let mut rest = &links[..];
         let mut path = String::new();
+        let mut link_folders: Vec<u32> = Vec::new();
         for (i, node) in inodes.iter() {
             if node.seen == 0 {
                 continue; // a forward
@@ -777,6 +779,8 @@ impl Links {
                 }
             }
             let owner = owners.get(node.owner as usize);
+            link_folders.clear();
+            link_folders.extend(mine.iter().map(|l| folders.tree_id(l.folder)));
             path.clear();
             let has_path = match names.get(&i) {
                 Some(name) => {
@@ -814,7 +818,7 @@ impl Links {
                 chats,
                 places,
                 folder: folders.tree_id(node.folder),
-                link_folders: mine.iter().map(|l| folders.tree_id(l.folder)).collect(),
+                link_folders: &link_folders,
                 dev: node.dev,
                 ino: node.ino,
                 nlink: node.nlink,

@@ -24,11 +24,11 @@ mod largest;
 mod links;
 mod tallies;
 
-use crate::model::folders::{DirMeta, RootPlace};
+use crate::model::folders::{DirMeta, Linked, RootPlace};
 use crate::model::{self, Issue, Report, Size};
 use crate::readers::describe::Candidates;
 use crate::tree::classify::{Category, FolderClassifier, Layout};
-use crate::tree::folders::{FolderNotes, SettledLink};
+use crate::tree::folders::{FolderNotes, SettledLinks};
 use crate::tree::sniff::{file_type, image_variant, Variant};
 use crate::tree::stores::{self, FoundStore};
 use crate::tree::walk::{DirEntry, FileEntry, FileMeta, Visitor};
@@ -67,7 +67,12 @@ pub struct Options {
     /// Also gather the duplicate engine's candidates: files of at least this many bytes
     /// (`plan --dupes`).
     pub same_bytes: Option<u64>,
+    /// The duplicate hints' name records all workers may still keep (shared by the
+    /// clones, see [`hints`]).
+    pub name_budget: NameBudget,
 }
+
+pub use hints::NameBudget;
 
 /// What a file contributes when counted once, borrowed from the walk (no allocation
 /// on the common path).
@@ -122,7 +127,7 @@ impl Accumulator {
             largest: largest::Largest::new(opts.top),
             links: links::Links::new(opts.top),
             dat_images: dat::DatTally::default(),
-            hints: hints::Hints::default(),
+            hints: hints::Hints::new(opts.name_budget.clone()),
             issues: Vec::new(),
             candidates: Candidates::default(),
             stores: Vec::new(),
@@ -190,18 +195,22 @@ impl Accumulator {
             &mut self.dat_images,
             &mut self.hints,
         );
-        let mut linked = Vec::new();
+        let mut linked = SettledLinks::default();
         let hard_links = links.settle(|s| {
             hints.linked(s.facts.meta.size, &s.places);
-            linked.push(SettledLink {
-                dev: s.dev,
-                ino: s.ino,
-                size: s.facts.meta.size,
-                allocated: s.facts.meta.allocated,
-                nlink: s.nlink,
-                counted: s.folder,
-                folders: s.link_folders,
-            });
+            linked.push(
+                Linked {
+                    dev: s.dev,
+                    ino: s.ino,
+                    size: s.facts.meta.size,
+                    allocated: s.facts.meta.allocated,
+                    nlink: s.nlink,
+                    start: 0,
+                    len: 0,
+                },
+                s.folder,
+                s.link_folders,
+            );
             for (account, chat, category) in &s.chats {
                 tallies.chat(account, chat, *category, &s.facts.meta);
             }
@@ -211,9 +220,13 @@ impl Accumulator {
                 largest.offer(&s.facts);
             }
         });
+        // The duplicate hints' records are freed before the folder tree is put
+        // together: the peak holds one of them, not both.
+        let dupe_hints = std::mem::take(&mut self.hints).into_model();
         let places = std::mem::take(&mut header.places);
         let tree = std::mem::take(&mut self.folders).build(places, linked);
         let mut report = self.build(header, hard_links);
+        report.dupe_hints = dupe_hints;
         report.tree = tree;
         report
     }
@@ -278,7 +291,7 @@ impl Accumulator {
                 })
                 .collect(),
             unattributed: t.unattributed(),
-            dupe_hints: self.hints.into_model(),
+            dupe_hints: Default::default(),
             findings: Vec::new(),
             folders: Vec::new(),
             older_than: None,
@@ -318,7 +331,7 @@ impl Visitor for Accumulator {
             c.file(e);
         }
         stores::offer(&mut self.stores, e);
-        let p = self.classifier.classify(e.canonical);
+        let p = self.classifier.classify_in(e.folder, e.canonical);
         self.hints.file(&p, e.name, &e.meta);
         let kind = file_type(e.name, e.ext.clone(), e.meta.size, e.head);
         let variant = match p.category {

@@ -308,8 +308,9 @@ const ANY_NAME: &str = "\0";
 /// the rules after it are never tried. Gives exactly what [`classify`] gives (tested).
 #[derive(Debug, Default)]
 pub struct FolderClassifier {
-    /// The folder prepared last (its canonical path).
+    /// The folder prepared last (its canonical path), and its walk id if known.
     dir: Option<String>,
+    folder: Option<u32>,
     /// Its segments, as byte ranges of `dir`.
     ranges: Vec<(usize, usize)>,
     /// The rules that can match a file there, in table order, each with whether it
@@ -320,13 +321,22 @@ pub struct FolderClassifier {
 impl FolderClassifier {
     /// Classify the file at `canonical`.
     pub fn classify<'a>(&mut self, canonical: &'a str) -> Placement<'a> {
+        self.classify_in(u32::MAX, canonical)
+    }
+
+    /// [`Self::classify`] for a file of the walk's folder `folder` (a folder's id is
+    /// unique, `u32::MAX` stands for any): the folder's path is compared only when
+    /// the id does not tell.
+    pub fn classify_in<'a>(&mut self, folder: u32, canonical: &'a str) -> Placement<'a> {
         let (dir, name) = match canonical.rfind('/') {
             Some(i) => (&canonical[..i], &canonical[i + 1..]),
             None => ("", canonical),
         };
-        if self.dir.as_deref() != Some(dir) {
+        let same = folder != u32::MAX && self.folder == Some(folder);
+        if !same && self.dir.as_deref() != Some(dir) {
             self.prepare(dir);
         }
+        self.folder = Some(folder);
         // At the top the name itself could be `Data`, which changes the scopes.
         if self.ranges.is_empty() || name.is_empty() {
             return classify(canonical);

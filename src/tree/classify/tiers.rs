@@ -345,10 +345,13 @@ pub fn is_database(name: &str, kind: &str) -> bool {
     if stem.len() != name.len() {
         return true;
     }
-    let lower = stem.to_ascii_lowercase();
+    // Case-insensitive suffix test without a lowered copy (this runs per file).
+    let stem = stem.as_bytes();
     [".db", ".sqlite", ".sqlite3", ".db3", ".sqlitedb"]
         .iter()
-        .any(|e| lower.ends_with(e))
+        .any(|e| {
+            stem.len() >= e.len() && stem[stem.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes())
+        })
 }
 
 /// A file's tier row, before the leftover-3.x promotion: `folder` is its folder's
