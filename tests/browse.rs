@@ -469,6 +469,8 @@ fn browse_in_tmux_on_the_sample() {
     else {
         return;
     };
+    // A frame can be caught half drawn: wait for its footer, then its rows.
+    t.wait_for("? help");
     let first = t.wait_for("Message databases");
     assert!(
         first.contains("by meaning") && first.contains("? help"),
