@@ -133,6 +133,21 @@ impl Keyed {
         }
     }
 
+    /// What SQLCipher said of each container file (not the odd cases), with its layout.
+    fn by_layout(&self) -> impl Iterator<Item = (&'static str, &Value)> {
+        self.expected
+            .iter()
+            .filter(|(rel, _)| !rel.starts_with("cases/"))
+            .map(|(rel, e)| {
+                let layout = if rel.starts_with("wechat3/") {
+                    "wechat3"
+                } else {
+                    "wechat4"
+                };
+                (layout, e)
+            })
+    }
+
     fn key(&self, name: &str) -> PathBuf {
         self.keys.path().join(name)
     }
@@ -489,15 +504,7 @@ fn the_key_names_every_chat_and_counts_its_messages_per_layout_as_sqlcipher_does
     validate(&r);
     // What SQLCipher counted, per chat md5 and layout, over every shard of a layout.
     let mut want: BTreeMap<(String, &str), u64> = BTreeMap::new();
-    for (rel, e) in &k.expected {
-        if rel.starts_with("cases/") {
-            continue;
-        }
-        let layout = if rel.starts_with("wechat3/") {
-            "wechat3"
-        } else {
-            "wechat4"
-        };
+    for (layout, e) in k.by_layout() {
         for (t, rows) in e["tables"].as_object().unwrap() {
             let h = t.strip_prefix("Chat_").or_else(|| t.strip_prefix("Msg_"));
             if let Some(h) = h.filter(|h| h.len() == 32) {
@@ -652,15 +659,7 @@ fn first_and_last_message_months_equal_sqlciphers_min_and_max() {
     assert_eq!(code, Some(0), "{text}");
     validate(&r);
     let mut want: BTreeMap<(String, &str), (i64, i64)> = BTreeMap::new();
-    for (rel, e) in &k.expected {
-        if rel.starts_with("cases/") {
-            continue;
-        }
-        let layout = if rel.starts_with("wechat3/") {
-            "wechat3"
-        } else {
-            "wechat4"
-        };
+    for (layout, e) in k.by_layout() {
         let Some(times) = e.get("times").and_then(Value::as_object) else {
             continue;
         };

@@ -756,14 +756,23 @@ struct SchemaRow {
 /// Column count and partial-ness of a `CREATE INDEX` statement, read from the
 /// parenthesised column list after `ON <table>` (quotes respected).
 fn index_shape(sql: &str) -> Option<(usize, bool)> {
+    let (cols, rest) = paren_list(sql)?;
+    let partial = rest
+        .trim_start()
+        .get(..5)
+        .is_some_and(|w| w.eq_ignore_ascii_case("where"));
+    Some((cols.len(), partial))
+}
+
+/// The items of the first top-level parenthesised list of a `CREATE` statement
+/// (quotes and nested parentheses respected), trimmed, and what follows the list.
+pub(super) fn paren_list(sql: &str) -> Option<(Vec<&str>, &str)> {
     let b = sql.as_bytes();
-    let mut i = 0;
     let mut quote: Option<u8> = None;
     let mut depth = 0usize;
-    let mut cols = 0usize;
-    let mut start = None;
-    while i < b.len() {
-        let c = b[i];
+    let mut start = 0usize;
+    let mut items = Vec::new();
+    for (i, &c) in b.iter().enumerate() {
         match quote {
             Some(q) => {
                 if c == q {
@@ -774,27 +783,25 @@ fn index_shape(sql: &str) -> Option<(usize, bool)> {
                 b'\'' | b'"' | b'`' => quote = Some(c),
                 b'[' => quote = Some(b']'),
                 b'(' => {
-                    if depth == 0 && start.is_none() {
-                        start = Some(i);
-                        cols = 1;
-                    }
                     depth += 1;
+                    if depth == 1 {
+                        start = i + 1;
+                    }
                 }
                 b')' => {
                     depth = depth.checked_sub(1)?;
-                    if depth == 0 && start.is_some() {
-                        let rest = sql.get(i + 1..)?.trim_start();
-                        let partial = rest
-                            .get(..5)
-                            .is_some_and(|w| w.eq_ignore_ascii_case("where"));
-                        return Some((cols, partial));
+                    if depth == 0 {
+                        items.push(sql.get(start..i)?.trim());
+                        return Some((items, sql.get(i + 1..)?));
                     }
                 }
-                b',' if depth == 1 => cols += 1,
+                b',' if depth == 1 => {
+                    items.push(sql.get(start..i)?.trim());
+                    start = i + 1;
+                }
                 _ => {}
             },
         }
-        i += 1;
     }
     None
 }

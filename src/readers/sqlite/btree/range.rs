@@ -31,46 +31,9 @@ pub enum RangeVia {
     Table,
 }
 
-/// The items of the first top-level parenthesised list of a `CREATE`
-/// statement (quotes and nested parentheses respected), trimmed.
+/// The items of the first top-level parenthesised list of a `CREATE` statement.
 fn paren_items(sql: &str) -> Option<Vec<&str>> {
-    let b = sql.as_bytes();
-    let mut quote: Option<u8> = None;
-    let mut depth = 0usize;
-    let mut start = 0usize;
-    let mut items = Vec::new();
-    for (i, &c) in b.iter().enumerate() {
-        match quote {
-            Some(q) => {
-                if c == q {
-                    quote = None;
-                }
-            }
-            None => match c {
-                b'\'' | b'"' | b'`' => quote = Some(c),
-                b'[' => quote = Some(b']'),
-                b'(' => {
-                    depth += 1;
-                    if depth == 1 {
-                        start = i + 1;
-                    }
-                }
-                b')' => {
-                    depth = depth.checked_sub(1)?;
-                    if depth == 0 {
-                        items.push(sql.get(start..i)?.trim());
-                        return Some(items);
-                    }
-                }
-                b',' if depth == 1 => {
-                    items.push(sql.get(start..i)?.trim());
-                    start = i + 1;
-                }
-                _ => {}
-            },
-        }
-    }
-    None
+    super::paren_list(sql).map(|(items, _)| items)
 }
 
 /// The first word of a column definition or index term, unquoted.
