@@ -78,25 +78,13 @@ fn read_rows(conn: &rusqlite::Connection) -> rusqlite::Result<Option<Vec<ChatRes
             .iter()
             .find(|(t, _)| *t == typ)
             .map_or("other", |(_, k)| k);
-        let bytes = u64::try_from(bytes).unwrap_or(0);
-        let count = u64::try_from(count).unwrap_or(0);
-        match out
-            .iter_mut()
-            .rev()
-            .take_while(|r| r.username == username)
-            .find(|r| r.kind == kind)
-        {
-            Some(r) => {
-                r.bytes = r.bytes.saturating_add(bytes);
-                r.count = r.count.saturating_add(count);
-            }
-            None => out.push(ChatResource {
-                username,
-                kind,
-                bytes,
-                count,
-            }),
-        }
+        // Types that share a kind stay separate rows: the chats' figures sum them.
+        out.push(ChatResource {
+            username,
+            kind,
+            bytes: u64::try_from(bytes).unwrap_or(0),
+            count: u64::try_from(count).unwrap_or(0),
+        });
     }
     Ok(Some(out))
 }

@@ -467,11 +467,8 @@ pub(crate) fn messages_split(c: &ChatTotals) -> String {
 }
 
 /// What 4.x's resource index records for the chat (`index files 12.0 MiB, videos
-/// 3.1 MiB`), empty when nothing.
+/// 3.1 MiB`).
 pub(crate) fn resources_split(c: &ChatTotals) -> String {
-    if c.resource_bytes.is_empty() {
-        return String::new();
-    }
     let parts: Vec<String> = c
         .resource_bytes
         .iter()

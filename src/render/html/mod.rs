@@ -878,14 +878,7 @@ fn chats(r: &Report, h: &mut String) -> fmt::Result {
             esc(&c.account),
             bytes(c.size.apparent_bytes),
             count(c.size.files),
-            esc(&[
-                crate::render::table::messages_split(c),
-                crate::render::table::resources_split(c)
-            ]
-            .iter()
-            .filter(|s| !s.is_empty() && s.as_str() != "msgs ")
-            .map(|s| format!("; {s}"))
-            .collect::<String>())
+            esc(&chat_key_figures(c))
         )?;
         svg_text(h, 0.0, y + 17.0, 12.0, "axis mono", &name)?;
         let mut x = label_w;
@@ -1192,6 +1185,20 @@ fn issues(r: &Report, h: &mut String) -> fmt::Result {
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
     Ok(())
+}
+
+/// What the owner's key adds to a chat's hover text: `; msgs …; index …`.
+fn chat_key_figures(c: &crate::model::ChatTotals) -> String {
+    let mut out = String::new();
+    if !c.messages_by_layout.is_empty() {
+        out.push_str("; ");
+        out.push_str(&crate::render::table::messages_split(c));
+    }
+    if !c.resource_bytes.is_empty() {
+        out.push_str("; ");
+        out.push_str(&crate::render::table::resources_split(c));
+    }
+    out
 }
 
 #[cfg(test)]
