@@ -312,7 +312,8 @@ pub struct CommonArgs {
     pub any: bool,
 
     /// Worker threads: folders read at once, 1 to 256 (default: 32, or the cores if
-    /// more, at most 64; on macOS the cores, at most 8).
+    /// more, at most 64; on macOS the cores, at most 8). One per core reads until
+    /// folders are slow to read (a cold disk); then all of them do.
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     pub threads: Option<u16>,
 

@@ -35,7 +35,7 @@ pub(crate) fn run(c: &DupesConfig, stdout: &mut dyn Write, stderr: &mut dyn Writ
 
     // One walk: every regular file of at least --min-size bytes, tagged with its root.
     let collected = progress::with_progress(c.progress, |p| {
-        walk(&walk_roots, c.threads, None, p, || Collect::new(c.min_size))
+        walk(&walk_roots, c.threads, None, p, || Collect::new(c.min_size)).visitors
     });
     let mut candidates = Collector::new(c.min_size);
     let mut issues = Vec::new();

@@ -90,9 +90,10 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
         let _ =
             writeln!(
             stderr,
-            "timings: walk {:.1} ms, totals {:.1} ms, databases and plists {:.1} ms ({} files), \
+            "timings: walk {:.1} ms ({}), totals {:.1} ms, databases and plists {:.1} ms ({} files), \
              findings {:.1} ms, hosts stores {:.1} ms ({} read), report {:.1} ms",
             ms(timings.walk),
+            timings.workers,
             ms(timings.totals),
             ms(timings.metadata),
             timings.metadata_files,

@@ -61,10 +61,12 @@ fn root_place(r: &Root) -> (RootPlace, DirMeta) {
 }
 
 /// How long the phases of [`scan`] took.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timings {
     /// The walk, with classification and aggregation per worker.
     pub walk: Duration,
+    /// How many workers read folders ([`crate::tree::walk::Walked::describe`]).
+    pub workers: String,
     /// Merging the workers' totals, settling hard links, building the report.
     pub totals: Duration,
     /// The metadata pass over databases and plists.
@@ -96,14 +98,15 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
         same_bytes: opts.same_bytes,
         name_budget: Default::default(),
     };
-    let mut accs = walk(
+    let walked_with = walk(
         &walk_roots,
         opts.threads,
         Some(opts.sniff),
         progress,
         || Accumulator::new(agg_opts.clone(), roots.len()),
-    )
-    .into_iter();
+    );
+    let workers = walked_with.describe();
+    let mut accs = walked_with.visitors.into_iter();
     let mut total = accs
         .next()
         .unwrap_or_else(|| Accumulator::new(agg_opts.clone(), roots.len()));
@@ -142,6 +145,7 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
     let described = describe(candidates, &meta_opts);
     let timings = Timings {
         walk: walked - start,
+        workers,
         totals: totalled - walked,
         metadata: totalled.elapsed(),
         metadata_files,

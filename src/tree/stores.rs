@@ -43,7 +43,7 @@ pub(crate) fn offer(found: &mut Vec<FoundStore>, e: &FileEntry<'_>) {
 pub(crate) fn find(roots: &[Root], threads: usize) -> (Vec<FoundStore>, Vec<Issue>) {
     let walk_roots: Vec<WalkRoot> = roots.iter().map(WalkRoot::from).collect();
     let (mut found, mut issues) = (Vec::new(), Vec::new());
-    for f in walk(&walk_roots, threads, None, None, Finder::default) {
+    for f in walk(&walk_roots, threads, None, None, Finder::default).visitors {
         found.extend(f.found);
         issues.extend(f.issues);
     }

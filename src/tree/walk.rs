@@ -17,7 +17,10 @@
 //! the entries over; sub-folders go back onto the shared stack. The number of workers
 //! is how many requests a cold disk has in flight (a worker waiting on the disk holds
 //! no visitor), while the visitors, which hold the report's maps, are at most one per
-//! core, so memory does not grow with the workers. All of one folder's entries go to
+//! core, so memory does not grow with the workers. Only one worker per core reads
+//! until folders turn out to be slow to read (a cold disk): then all of them do
+//! ([`Depth`]), so a warm scan pays no hand-offs between more threads than cores. A
+//! push wakes one waiting worker per job it adds beyond the one its own worker takes. All of one folder's entries go to
 //! one visitor, in one go (in parts of [`HAND_OVER`] for a huge folder, still to the
 //! same visitor). Nothing about the tree is kept beyond the folders still to read; the
 //! caller merges the visitors at the end. A visitor can keep the walk out of a
@@ -36,8 +39,9 @@ use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 /// What the walk keeps of one `lstat`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,6 +236,69 @@ struct Queue {
     stack: Vec<Job>,
     /// Workers currently reading a folder (they may push more work).
     active: usize,
+    /// Workers waiting on `ready` for a job (so a push wakes no more than it feeds).
+    waiting: usize,
+    /// Workers with an index below this take jobs; the rest wait on `deeper` until the
+    /// disk turns out to be slow (see [`Depth`]).
+    allowed: usize,
+    /// The walk is over (every worker leaves).
+    done: bool,
+}
+
+/// How many folders are read at once. A warm scan is CPU-bound: more workers than
+/// cores only add lock hand-offs and context switches (measured: 32 workers cost 16 %
+/// more wall time than 2 on a warm 300k tree, with 143k futex calls). A cold disk
+/// wants many requests in flight. So the walk starts with one worker per core and
+/// lets all of them in once [`SLOW_READS`] folders have been slow to read
+/// ([`Depth::slow`]): the disk, not the CPU, is then what they wait for.
+struct Depth {
+    /// Folder reads so far, and how many of them were slow.
+    reads: AtomicUsize,
+    slow: AtomicUsize,
+    /// Whether every worker reads.
+    deep: AtomicBool,
+    /// When the walk started, and when it went deep.
+    start: Instant,
+    deep_at: Mutex<Option<Duration>>,
+}
+
+/// A folder read is slow when it took at least this long...
+const SLOW_READ: Duration = Duration::from_millis(1);
+/// ...and at least this long per entry (a warm `lstat` takes a few microseconds; a
+/// cold one waits for the disk: tens of microseconds on an SSD, milliseconds on a
+/// spinning disk).
+const SLOW_PER_ENTRY: Duration = Duration::from_micros(40);
+/// Every worker reads once this many reads were slow, and at least one in
+/// [`SLOW_SHARE`] of all reads so far: a read is also slow when its worker lost its
+/// core for a while to another process, which on a busy machine happens to one read
+/// in fifty or so, while on a cold disk nearly every read is slow.
+const SLOW_READS: usize = 3;
+const SLOW_SHARE: usize = 10;
+
+impl Depth {
+    /// Whether a read of `entries` entries that took `took` was slow.
+    fn slow(took: Duration, entries: usize) -> bool {
+        let per_entry = SLOW_PER_ENTRY.saturating_mul(u32::try_from(entries).unwrap_or(u32::MAX));
+        took >= SLOW_READ && took >= per_entry
+    }
+
+    /// Note one read; true when this one makes the walk go deep.
+    fn note(&self, took: Duration, entries: usize) -> bool {
+        let reads = self.reads.fetch_add(1, Ordering::Relaxed) + 1;
+        if !Depth::slow(took, entries) || self.deep.load(Ordering::Relaxed) {
+            return false;
+        }
+        let slow = self.slow.fetch_add(1, Ordering::Relaxed) + 1;
+        let deepen = slow >= SLOW_READS
+            && slow.saturating_mul(SLOW_SHARE) >= reads
+            && !self.deep.swap(true, Ordering::Relaxed);
+        if deepen {
+            if let Ok(mut at) = self.deep_at.lock() {
+                *at = Some(self.start.elapsed());
+            }
+        }
+        deepen
+    }
 }
 
 /// A folder's path followed by one entry's name, in one buffer reused for every entry.
@@ -272,9 +339,39 @@ fn issue(rel: &str, err: &io::Error) -> Issue {
     crate::error::io_issue(if rel.is_empty() { "." } else { rel }, err)
 }
 
+/// What [`walk`] gives back.
+#[derive(Debug)]
+pub struct Walked<V> {
+    /// The visitors (at most one per core, see the module docs); the caller merges them.
+    pub visitors: Vec<V>,
+    /// Workers that read from the start (one per core), and in all.
+    pub first_workers: usize,
+    pub workers: usize,
+    /// When every worker was let in, because folders were slow to read ([`Depth`]).
+    pub deep_at: Option<Duration>,
+}
+
+impl<V> Walked<V> {
+    /// How many workers read folders, for `--timings`.
+    pub fn describe(&self) -> String {
+        match self.deep_at {
+            _ if self.first_workers >= self.workers => format!("{} workers", self.workers),
+            None => format!(
+                "{} of {} workers: no folder was slow to read",
+                self.first_workers, self.workers
+            ),
+            Some(at) => format!(
+                "{} workers, then {} from {:.1} ms on: folders were slow to read",
+                self.first_workers,
+                self.workers,
+                at.as_secs_f64() * 1000.0
+            ),
+        }
+    }
+}
+
 /// Walk every root with `threads` workers, reading the first bytes of the files
-/// `sniff` asks for (none without it); returns the visitors (at most one per core, see
-/// the module docs).
+/// `sniff` asks for (none without it).
 ///
 /// The roots themselves must be folders (checked by the caller).
 pub fn walk<V, F>(
@@ -283,12 +380,13 @@ pub fn walk<V, F>(
     sniff: Option<Sniff>,
     progress: Option<&Progress>,
     make: F,
-) -> Vec<V>
+) -> Walked<V>
 where
     V: Visitor,
     F: Fn() -> V + Sync,
 {
     let threads = threads.max(1);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let queue = Mutex::new(Queue {
         stack: roots
             .iter()
@@ -305,10 +403,20 @@ where
             })
             .collect(),
         active: 0,
+        waiting: 0,
+        allowed: threads.min(cores),
+        done: false,
     });
     let ready = Condvar::new();
+    let deeper = Condvar::new();
+    let depth = Depth {
+        reads: AtomicUsize::new(0),
+        slow: AtomicUsize::new(0),
+        deep: AtomicBool::new(false),
+        start: Instant::now(),
+        deep_at: Mutex::new(None),
+    };
     let ids = AtomicU32::new(u32::try_from(roots.len()).unwrap_or(u32::MAX));
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let pool = Pool::new((0..threads.min(cores)).map(|_| make()).collect());
 
     // The roots' own metadata.
@@ -323,12 +431,27 @@ where
     }
 
     std::thread::scope(|s| {
-        for _ in 0..threads {
-            let (queue, ready, pool, ids) = (&queue, &ready, &pool, &ids);
-            s.spawn(move || worker(queue, ready, sniff, progress, pool, ids));
+        for index in 0..threads {
+            let sync = Shared {
+                queue: &queue,
+                ready: &ready,
+                deeper: &deeper,
+                depth: &depth,
+                threads,
+            };
+            let (pool, ids) = (&pool, &ids);
+            s.spawn(move || worker(index, sync, sniff, progress, pool, ids));
         }
     });
-    pool.into_visitors()
+    Walked {
+        visitors: pool.into_visitors(),
+        first_workers: threads.min(cores),
+        workers: threads,
+        deep_at: depth
+            .deep_at
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner()),
+    }
 }
 
 /// The visitors, lent to one worker at a time: a worker reads a folder (its listing,
@@ -337,8 +460,8 @@ where
 /// on a cold disk, while the visitors (and their memory) stay at one per core.
 struct Pool<V> {
     visitors: Vec<Mutex<V>>,
-    /// Indices of the visitors no worker holds.
-    free: Mutex<Vec<usize>>,
+    /// Indices of the visitors no worker holds, and how many workers wait for one.
+    free: Mutex<(Vec<usize>, usize)>,
     returned: Condvar,
 }
 
@@ -365,16 +488,20 @@ impl<V> std::ops::DerefMut for Lent<'_, V> {
 impl<V> Drop for Lent<'_, V> {
     fn drop(&mut self) {
         let mut free = self.pool.free.lock().unwrap_or_else(|p| p.into_inner());
-        free.push(self.index);
+        free.0.push(self.index);
+        let waiting = free.1 > 0;
         drop(free);
-        self.pool.returned.notify_one();
+        // A wake-up is a system call even with nobody waiting: only when someone is.
+        if waiting {
+            self.pool.returned.notify_one();
+        }
     }
 }
 
 impl<V> Pool<V> {
     fn new(visitors: Vec<V>) -> Pool<V> {
         Pool {
-            free: Mutex::new((0..visitors.len()).rev().collect()),
+            free: Mutex::new(((0..visitors.len()).rev().collect(), 0)),
             visitors: visitors.into_iter().map(Mutex::new).collect(),
             returned: Condvar::new(),
         }
@@ -384,10 +511,12 @@ impl<V> Pool<V> {
     fn take(&self) -> Lent<'_, V> {
         let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
         let index = loop {
-            if let Some(i) = free.pop() {
+            if let Some(i) = free.0.pop() {
                 break i;
             }
+            free.1 += 1;
             free = self.returned.wait(free).unwrap_or_else(|p| p.into_inner());
+            free.1 -= 1;
         };
         drop(free);
         let visitor = self.visitors[index]
@@ -408,9 +537,21 @@ impl<V> Pool<V> {
     }
 }
 
+/// What the workers share to hand jobs around.
+#[derive(Clone, Copy)]
+struct Shared<'a> {
+    queue: &'a Mutex<Queue>,
+    /// Signalled when a job is pushed (one wake-up per job another worker can take).
+    ready: &'a Condvar,
+    /// Signalled when the walk goes deep or ends (the workers past `allowed` wait here).
+    deeper: &'a Condvar,
+    depth: &'a Depth,
+    threads: usize,
+}
+
 fn worker<V: Visitor>(
-    queue: &Mutex<Queue>,
-    ready: &Condvar,
+    index: usize,
+    sync: Shared<'_>,
     sniff: Option<Sniff>,
     progress: Option<&Progress>,
     pool: &Pool<V>,
@@ -421,36 +562,65 @@ fn worker<V: Visitor>(
     let mut listed = Listed::default();
     loop {
         let job = {
-            let mut q = queue.lock().unwrap_or_else(|p| p.into_inner());
+            let mut q = sync.queue.lock().unwrap_or_else(|p| p.into_inner());
             loop {
+                if q.done {
+                    break None;
+                }
+                if index >= q.allowed {
+                    q = sync.deeper.wait(q).unwrap_or_else(|p| p.into_inner());
+                    continue;
+                }
                 if let Some(job) = q.stack.pop() {
                     q.active += 1;
                     break Some(job);
                 }
                 if q.active == 0 {
+                    q.done = true;
                     break None;
                 }
-                q = ready.wait(q).unwrap_or_else(|p| p.into_inner());
+                q.waiting += 1;
+                q = sync.ready.wait(q).unwrap_or_else(|p| p.into_inner());
+                q.waiting -= 1;
             }
         };
         let Some(job) = job else {
-            ready.notify_all();
+            sync.ready.notify_all();
+            sync.deeper.notify_all();
             return;
         };
-        let (files, size) = read_dir(&job, sniff, pool, ids, &mut found, &mut buf, &mut listed);
+        let read = read_dir(&job, sniff, pool, ids, &mut found, &mut buf, &mut listed);
         if let Some(p) = progress {
-            p.folder_done(files, size, &job.rel);
+            p.folder_done(read.files, read.size, &job.rel);
         }
-        let mut q = queue.lock().unwrap_or_else(|p| p.into_inner());
+        let deepen = sync.depth.note(read.took, read.entries);
+        let mut q = sync.queue.lock().unwrap_or_else(|p| p.into_inner());
         q.active -= 1;
+        if deepen {
+            q.allowed = sync.threads;
+        }
         let pushed = found.len();
         q.stack.append(&mut found);
-        let idle = q.active == 0 && q.stack.is_empty();
+        if q.active == 0 && q.stack.is_empty() {
+            q.done = true;
+        }
+        // This worker takes one of the jobs it pushed itself: wake one waiting worker
+        // per other job, no more (a wake-up with nothing to take is a wasted switch).
+        let wake = if q.done {
+            usize::MAX
+        } else {
+            pushed.saturating_sub(1).min(q.waiting)
+        };
         drop(q);
-        if idle || pushed > 1 {
-            ready.notify_all();
-        } else if pushed == 1 {
-            ready.notify_one();
+        if deepen || wake == usize::MAX {
+            sync.deeper.notify_all();
+        }
+        if wake == usize::MAX {
+            sync.ready.notify_all();
+        } else {
+            for _ in 0..wake {
+                sync.ready.notify_one();
+            }
         }
     }
 }
@@ -565,7 +735,17 @@ struct Listed {
 /// all to the same visitor); also what a worker's buffers keep between folders.
 const HAND_OVER: usize = 256;
 
-/// Read one folder; returns the number and apparent bytes of its regular files.
+/// What reading one folder came to.
+struct Read {
+    /// Its regular files and their apparent bytes.
+    files: u64,
+    size: u64,
+    /// Its entries, and how long listing them (with their `lstat`s and heads) took.
+    entries: usize,
+    took: Duration,
+}
+
+/// Read one folder.
 fn read_dir<V: Visitor>(
     job: &Job,
     sniff: Option<Sniff>,
@@ -574,16 +754,24 @@ fn read_dir<V: Visitor>(
     found: &mut Vec<Job>,
     buf: &mut Vec<u8>,
     listed: &mut Listed,
-) -> (u64, u64) {
+) -> Read {
+    let start = Instant::now();
     let fd = match open_dir(job) {
         Ok(fd) => fd,
         Err(e) => {
+            let took = start.elapsed();
             let mut visitor = pool.take();
             visitor.issue(issue(&job.rel, &e));
             visitor.incomplete(job.id);
-            return (0, 0);
+            return Read {
+                files: 0,
+                size: 0,
+                entries: 0,
+                took,
+            };
         }
     };
+    let mut entries_seen = 0usize;
     listed.names.clear();
     listed.items.clear();
     listed.issues.clear();
@@ -595,6 +783,7 @@ fn read_dir<V: Visitor>(
     let mut lent: Option<Lent<'_, V>> = None;
     let (mut rel_buf, mut canonical_buf) = (Joined::new(&job.rel), Joined::new(&job.canonical));
     let outcome = entries(fd, buf, |dirfd, raw| {
+        entries_seen += 1;
         let bytes = raw.to_bytes();
         // One `lstat` per entry, relative to the open folder.
         let (meta, kind) = match rustix::fs::statat(dirfd, raw, AtFlags::SYMLINK_NOFOLLOW) {
@@ -652,6 +841,7 @@ fn read_dir<V: Visitor>(
             totals = (totals.0 + files, totals.1 + size);
         }
     });
+    let took = start.elapsed();
     let mut visitor = lent.unwrap_or_else(|| pool.take());
     let (files, size) = hand_over(
         job,
@@ -666,7 +856,12 @@ fn read_dir<V: Visitor>(
         visitor.issue(issue(&job.rel, &e));
         visitor.incomplete(job.id);
     }
-    (totals.0 + files, totals.1 + size)
+    Read {
+        files: totals.0 + files,
+        size: totals.1 + size,
+        entries: entries_seen,
+        took,
+    }
 }
 
 /// Give the entries read so far to `visitor` (and empty `listed`); returns the number
@@ -758,4 +953,73 @@ fn hand_over<V: Visitor>(
     listed.items.shrink_to(HAND_OVER);
     listed.names.shrink_to(64 * HAND_OVER);
     (files, size)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn depth() -> Depth {
+        Depth {
+            reads: AtomicUsize::new(0),
+            slow: AtomicUsize::new(0),
+            deep: AtomicBool::new(false),
+            start: Instant::now(),
+            deep_at: Mutex::new(None),
+        }
+    }
+
+    #[test]
+    fn a_read_is_slow_when_long_and_long_per_entry() {
+        let ms = Duration::from_millis;
+        assert!(!Depth::slow(ms(0), 0));
+        assert!(!Depth::slow(Duration::from_micros(900), 1));
+        assert!(Depth::slow(ms(1), 1));
+        assert!(Depth::slow(ms(1), 25));
+        // 1,000 warm entries take a few milliseconds: not slow.
+        assert!(!Depth::slow(ms(5), 1000));
+        assert!(Depth::slow(ms(40), 1000));
+        // No overflow on a huge folder.
+        assert!(!Depth::slow(ms(40), usize::MAX));
+    }
+
+    #[test]
+    fn the_walk_goes_deep_once_when_slow_reads_are_common() {
+        let (fast, slow) = (Duration::from_micros(50), Duration::from_millis(5));
+        // A cold disk: the third slow read lets every worker in, once.
+        let d = depth();
+        assert!(!d.note(slow, 10));
+        assert!(!d.note(slow, 10));
+        assert!(d.note(slow, 10));
+        assert!(!d.note(slow, 10));
+        assert!(d.deep_at.lock().is_ok_and(|at| at.is_some()));
+        // A busy but warm machine: one read in fifty loses its core; never deep.
+        let d = depth();
+        for i in 0..10_000 {
+            assert!(!d.note(if i % 50 == 49 { slow } else { fast }, 10));
+        }
+        assert!(d.deep_at.lock().is_ok_and(|at| at.is_none()));
+        // A tree cached in part: past the cached part, slow reads catch up.
+        let went_deep = (0..1000).any(|_| d.note(slow, 10));
+        assert!(went_deep);
+    }
+
+    #[test]
+    fn timings_say_how_many_workers_read() {
+        let w = |first, all, at| Walked::<()> {
+            visitors: Vec::new(),
+            first_workers: first,
+            workers: all,
+            deep_at: at,
+        };
+        assert_eq!(w(8, 8, None).describe(), "8 workers");
+        assert_eq!(
+            w(2, 32, None).describe(),
+            "2 of 32 workers: no folder was slow to read"
+        );
+        assert_eq!(
+            w(2, 32, Some(Duration::from_micros(12_500))).describe(),
+            "2 workers, then 32 from 12.5 ms on: folders were slow to read"
+        );
+    }
 }
