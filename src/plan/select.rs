@@ -85,23 +85,20 @@ impl Context {
             let len = buf.len();
             buf.push_str("/\u{0}");
             let p = classify(&buf);
-            let (account, chat, layout) = (
-                p.account.map(str::to_string),
-                p.chat.map(str::to_string),
-                p.layout,
-            );
-            buf.truncate(len);
-            match (layout, account.as_deref()) {
-                (Layout::Wechat3, Some(a)) => {
-                    v3.insert(a.to_string());
+            let layout = p.layout;
+            let set = match layout {
+                Layout::Wechat3 => Some(&mut v3),
+                Layout::Wechat4 => Some(&mut v4),
+                _ => None,
+            };
+            if let (Some(set), Some(a)) = (set, p.account) {
+                if !set.contains(a) {
+                    set.insert(a.to_string());
                 }
-                (Layout::Wechat4, Some(a)) => {
-                    v4.insert(a.to_string());
-                }
-                _ => {}
             }
-            let account = me.intern(account.as_deref());
-            let chat = me.intern(chat.as_deref());
+            let account = me.intern(p.account);
+            let chat = me.intern(p.chat);
+            buf.truncate(len);
             me.ctx.push(Ctx {
                 account,
                 chat,

@@ -1,6 +1,6 @@
 //! File types from names, and from the first bytes where names don't tell.
 //!
-//! Pure functions: the walker decides (with [`Sniff::needs_head`]) whether to read a
+//! Pure functions: the walker decides (with [`Sniff::needs_head_raw`]) whether to read a
 //! file's first [`HEAD_LEN`] bytes and passes them in. Every file whose name does not
 //! already say what it is gets read, so a SQLite database is found whatever it is
 //! called (`.sqlitedb`, `.storedata`, `.abcddb`, `.localstorage`, no extension, ...);
@@ -25,7 +25,7 @@ pub fn extension(name: &str) -> Option<Cow<'_, str>> {
     let ext = &name[dot + 1..];
     if dot == 0
         || ext.is_empty()
-        || ext.len() > 12
+        || ext.len() > MAX_EXT
         || !ext.bytes().all(|b| b.is_ascii_alphanumeric())
     {
         return None;
@@ -67,17 +67,49 @@ pub struct Sniff {
 }
 
 impl Sniff {
-    /// Whether [`file_type`] wants the first bytes of the file called `name`, whose
-    /// extension is `ext` (from [`extension`]).
-    pub fn needs_head(self, name: &str, ext: Option<&str>) -> bool {
-        match ext {
-            None => {
-                !(name.ends_with("-wal") || name.ends_with("-shm") || name.ends_with("-journal"))
-            }
-            Some("dat") => self.dat,
-            Some(ext) => NAMED_NOT_DATABASE.binary_search(&ext).is_err(),
+    /// Whether [`file_type`] wants the first bytes of the file called `name`: its raw
+    /// name, as the walk lists it (no escaped copy: escaping never adds a `.` nor
+    /// changes an ASCII letter or digit, so the [`extension`] and the sidecar suffixes
+    /// are the same either way; tested).
+    pub fn needs_head_raw(self, name: &[u8]) -> bool {
+        let mut lower = [0u8; MAX_EXT];
+        match raw_extension(name, &mut lower) {
+            None => !is_sidecar(name),
+            Some(ext) => self.wants(ext),
         }
     }
+
+    /// Whether a file with extension `ext` (lowercase) is read.
+    fn wants(self, ext: &str) -> bool {
+        match ext {
+            "dat" => self.dat,
+            ext => NAMED_NOT_DATABASE.binary_search(&ext).is_err(),
+        }
+    }
+}
+
+/// The longest extension [`extension`] gives.
+const MAX_EXT: usize = 12;
+
+/// A database's sidecar (`-wal`, `-shm`, `-journal`): named for it, never read.
+fn is_sidecar(name: &[u8]) -> bool {
+    name.ends_with(b"-wal") || name.ends_with(b"-shm") || name.ends_with(b"-journal")
+}
+
+/// [`extension`] of a raw name, lowercased into `lower`.
+fn raw_extension<'b>(name: &[u8], lower: &'b mut [u8; MAX_EXT]) -> Option<&'b str> {
+    let dot = name.iter().rposition(|&b| b == b'.')?;
+    let ext = &name[dot + 1..];
+    if dot == 0 || ext.is_empty() || ext.len() > MAX_EXT {
+        return None;
+    }
+    if !ext.iter().all(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    let out = &mut lower[..ext.len()];
+    out.copy_from_slice(ext);
+    out.make_ascii_lowercase();
+    std::str::from_utf8(out).ok()
 }
 
 /// Image kinds recognisable from their magic, possibly under single-byte XOR.
@@ -297,13 +329,56 @@ mod tests {
             ("knowledgeC.data", true, true),
             ("x.bin", true, true),
         ] {
-            let ext = extension(name);
             assert_eq!(
-                default.needs_head(name, ext.as_deref()),
+                default.needs_head_raw(name.as_bytes()),
                 by_default,
                 "{name}"
             );
-            assert_eq!(dat.needs_head(name, ext.as_deref()), with_dat, "{name}");
+            assert_eq!(dat.needs_head_raw(name.as_bytes()), with_dat, "{name}");
+        }
+    }
+
+    #[test]
+    fn needs_head_raw_agrees_with_the_escaped_name() {
+        let names: &[&[u8]] = &[
+            b"a.db",
+            b"A.DB",
+            b"x.JPG",
+            b"x.jpg",
+            b".hidden",
+            b"noext",
+            b"trailing.",
+            b"msg_0.db-wal",
+            b"msg_0.db-shm",
+            b"x-journal",
+            b"x-wal.bak",
+            b"abc.thirteenchars",
+            b"abc.twelvechars1",
+            b"abc.twelvechar",
+            b"a.d\\b",
+            b"a.d\xffb",
+            b"a\xff.jpg",
+            b"a.jp\x1bg",
+            b"\x1b.png",
+            b"a.\xe2\x80\xae",
+            b"x.Dat",
+            b"x.dat",
+            b"\xff-wal",
+            b"x-wa\xff",
+            b"",
+            b".",
+            b"..x",
+        ];
+        for sniff in [Sniff::default(), Sniff { dat: true }] {
+            for &raw in names {
+                let (name, _) = crate::escape::escape_cow(raw);
+                // What the escaped name says.
+                let escaped = match extension(&name) {
+                    None => !is_sidecar(name.as_bytes()),
+                    Some(ext) => sniff.wants(&ext),
+                };
+                assert_eq!(sniff.needs_head_raw(raw), escaped, "{name}");
+            }
         }
     }
 

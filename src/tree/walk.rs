@@ -105,9 +105,9 @@ pub struct FileEntry<'a> {
     /// The name's [`extension`], lowercased.
     pub ext: Option<Cow<'a, str>>,
     pub meta: FileMeta,
-    /// First bytes, when [`Sniff::needs_head`] asked for them and they could be read.
+    /// First bytes, when [`Sniff::needs_head_raw`] asked for them and they could be read.
     pub head: Option<&'a [u8]>,
-    /// [`Sniff::needs_head`] asked for the first bytes and they could not be read (an
+    /// [`Sniff::needs_head_raw`] asked for the first bytes and they could not be read (an
     /// issue was reported).
     pub head_failed: bool,
     /// The folder it is in, on disk.
@@ -811,11 +811,11 @@ fn read_dir<V: Visitor>(
             kept.get_or_insert_with(|| ParentFd::keep(dirfd));
         } else if kind == FileType::RegularFile {
             if let Some(sniff) = sniff {
-                let (name, _) = escape_cow(bytes);
-                if sniff.needs_head(&name, extension(&name).as_deref()) {
+                if sniff.needs_head_raw(bytes) {
                     match read_head_at(dirfd, raw, &mut item.head) {
                         Ok(n) => item.head_len = u8::try_from(n).ok(),
                         Err(e) => {
+                            let (name, _) = escape_cow(bytes);
                             listed.issues.push(issue(rel_buf.with(&name), &e));
                             item.head_failed = true;
                         }
