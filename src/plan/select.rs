@@ -12,7 +12,7 @@ use crate::model::accounts;
 use crate::model::folders::{FolderTree, Node, LINKED_OLD, NONE};
 use crate::model::Tool;
 use crate::tree::classify::tiers::{self, Tier, TierRow};
-use crate::tree::classify::{classify, Category, Layout};
+use crate::tree::classify::{classify, owner, Category, Layout};
 use crate::tree::walk::FileMeta;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -33,7 +33,7 @@ pub(crate) struct Context {
     pub(crate) ctx: Vec<Ctx>,
     /// Account and chat folder names, numbered.
     names: Vec<Box<str>>,
-    ids: HashMap<Box<str>, u32>,
+    ids: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
     /// 3.x account folders (md5) whose account is in 4.x too, with that 4.x folder.
     pub(crate) leftover: HashMap<String, String>,
 }
@@ -55,7 +55,7 @@ impl Context {
         let mut me = Context {
             ctx: Vec::with_capacity(tree.nodes.len()),
             names: Vec::new(),
-            ids: HashMap::new(),
+            ids: HashMap::default(),
             leftover: HashMap::new(),
         };
         let mut v3 = BTreeSet::new();
@@ -84,7 +84,7 @@ impl Context {
             let kind = tiers::folder_kind(&buf);
             let len = buf.len();
             buf.push_str("/\u{0}");
-            let p = classify(&buf);
+            let p = owner(&buf);
             let layout = p.layout;
             let set = match layout {
                 Layout::Wechat3 => Some(&mut v3),

@@ -69,7 +69,7 @@ pub struct Timings {
     pub workers: String,
     /// Merging the workers' totals, settling hard links, building the report.
     pub totals: Duration,
-    /// The metadata pass over databases and plists.
+    /// The metadata pass over databases and plists (alongside `totals`).
     pub metadata: Duration,
     /// Database and plist files the metadata pass described.
     pub metadata_files: usize,
@@ -134,20 +134,30 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
             .collect(),
         places: roots.iter().map(root_place).collect(),
     };
-    let mut report = total.finish(header);
     let meta_opts = MetaOptions {
         threads: opts.threads,
         ..opts.meta.clone()
     };
     let metadata_files = usize::from(meta_opts.databases) * candidates.databases.len()
         + usize::from(meta_opts.plists) * candidates.plists.len();
-    let totalled = Instant::now();
-    let described = describe(candidates, &meta_opts);
+    // The metadata pass needs only the walk's candidates: it runs while this thread
+    // settles the hard links and builds the report (after the walk, one core would
+    // otherwise idle through both).
+    let (mut report, totals, (described, metadata)) = std::thread::scope(|s| {
+        let meta = s.spawn(|| {
+            let t = Instant::now();
+            (describe(candidates, &meta_opts), t.elapsed())
+        });
+        let report = total.finish(header);
+        let totals = walked.elapsed();
+        let described = meta.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (report, totals, described)
+    });
     let timings = Timings {
         walk: walked - start,
         workers,
-        totals: totalled - walked,
-        metadata: totalled.elapsed(),
+        totals,
+        metadata,
         metadata_files,
     };
     report.databases = described.databases;

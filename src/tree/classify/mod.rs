@@ -170,6 +170,19 @@ pub fn classify(canonical: &str) -> Placement<'_> {
     place(&parts, found)
 }
 
+/// Where a file at `canonical` belongs (its layout, account and chat) without its
+/// category: [`classify`] without trying the rules (the plan's folder context needs
+/// only this, once per folder; tested equal to `classify`'s).
+pub fn owner(canonical: &str) -> Placement<'_> {
+    let (mut stack, mut heap) = ([""; STACK_SEGS], Vec::new());
+    let segs = collect_segs(
+        canonical.split('/').filter(|s| !s.is_empty()),
+        &mut stack,
+        &mut heap,
+    );
+    place(&split(segs), None)
+}
+
 /// Path segments kept on the stack (deeper paths go to the heap).
 const STACK_SEGS: usize = 48;
 
@@ -217,12 +230,6 @@ fn scope_rel<'p, 'a>(
         Scope::V4Root => parts.v4root,
         Scope::Data => parts.data,
     }
-}
-
-/// The segments of `segs` (a split canonical path) that a pattern of `scope` is
-/// matched against, if the path is in that scope (for [`tiers`]).
-pub(crate) fn in_scope<'p, 'a>(scope: Scope, segs: &'p [&'a str]) -> Option<&'p [&'a str]> {
-    scope_rel(scope, segs, &split(segs))
 }
 
 /// The first of `candidates` (rule indices in table order, each with whether it is
@@ -676,7 +683,10 @@ mod tests {
             let rev: Vec<&String> = all.iter().rev().collect();
             order.extend(rev);
             for p in order {
-                proptest::prop_assert_eq!(fc.classify(p), classify(p), "{:?}", p);
+                let c = classify(p);
+                proptest::prop_assert_eq!(fc.classify(p), c.clone(), "{:?}", p);
+                let o = owner(p);
+                proptest::prop_assert_eq!((o.layout, o.account, o.chat), (c.layout, c.account, c.chat), "{:?}", p);
             }
         }
     }

@@ -16,7 +16,7 @@
 
 use super::category::Category;
 use super::pattern::Pattern;
-use super::{in_scope, strip_sidecar, Scope};
+use super::{strip_sidecar, Scope};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -322,14 +322,20 @@ const ANY_NAME: &str = "\0";
 
 /// The folder kind of a folder (its canonical, container-relative path), if any.
 pub fn folder_kind(canonical_dir: &str) -> Option<&'static Kind> {
-    let segs: Vec<&str> = canonical_dir
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .chain(std::iter::once(ANY_NAME))
-        .collect();
+    // Split once, on the stack (this runs once per folder, in the walk and the plan).
+    let (mut stack, mut heap) = ([""; super::STACK_SEGS], Vec::new());
+    let segs = super::collect_segs(
+        canonical_dir
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .chain(std::iter::once(ANY_NAME)),
+        &mut stack,
+        &mut heap,
+    );
+    let parts = super::split(segs);
     let pats = compiled();
     KINDS.iter().zip(pats).find_map(|(k, p)| {
-        in_scope(k.scope, &segs)
+        super::scope_rel(k.scope, segs, &parts)
             .is_some_and(|rel| p.matches(rel))
             .then_some(k)
     })
