@@ -263,11 +263,11 @@ struct Depth {
 }
 
 /// A folder read is slow when it took at least this long...
-const SLOW_READ: Duration = Duration::from_millis(1);
-/// ...and at least this long per entry (a warm `lstat` takes a few microseconds; a
-/// cold one waits for the disk: tens of microseconds on an SSD, milliseconds on a
-/// spinning disk).
-const SLOW_PER_ENTRY: Duration = Duration::from_micros(40);
+const SLOW_READ: Duration = Duration::from_micros(250);
+/// ...and at least this long per entry (a warm entry costs about 5 µs, its `lstat`
+/// and its share of the listing and of the visitor's work; a cold one waits for the
+/// disk: tens of microseconds on an SSD, milliseconds on a spinning disk).
+const SLOW_PER_ENTRY: Duration = Duration::from_micros(25);
 /// Every worker reads once this many reads were slow, and at least one in
 /// [`SLOW_SHARE`] of all reads so far: a read is also slow when its worker lost its
 /// core for a while to another process, which on a busy machine happens to one read
@@ -971,14 +971,17 @@ mod tests {
 
     #[test]
     fn a_read_is_slow_when_long_and_long_per_entry() {
-        let ms = Duration::from_millis;
+        let (ms, us) = (Duration::from_millis, Duration::from_micros);
         assert!(!Depth::slow(ms(0), 0));
-        assert!(!Depth::slow(Duration::from_micros(900), 1));
-        assert!(Depth::slow(ms(1), 1));
-        assert!(Depth::slow(ms(1), 25));
+        // A warm folder of ten entries takes some 50 µs.
+        assert!(!Depth::slow(us(60), 10));
+        assert!(!Depth::slow(us(249), 1));
+        assert!(Depth::slow(us(250), 1));
+        assert!(Depth::slow(us(250), 10));
+        assert!(!Depth::slow(us(250), 11));
         // 1,000 warm entries take a few milliseconds: not slow.
         assert!(!Depth::slow(ms(5), 1000));
-        assert!(Depth::slow(ms(40), 1000));
+        assert!(Depth::slow(ms(25), 1000));
         // No overflow on a huge folder.
         assert!(!Depth::slow(ms(40), usize::MAX));
     }
