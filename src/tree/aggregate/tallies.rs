@@ -33,11 +33,11 @@ impl SplitAcc {
         }
     }
 
-    /// Add a file's size, category and month.
-    fn add(&mut self, category: Category, meta: &FileMeta) {
+    /// Add a file's size, category and month (its [`month_key`]).
+    fn add(&mut self, category: Category, meta: &FileMeta, month: i64) {
         self.size.add(meta.size, meta.allocated);
         self.categories[category.index()] += meta.size;
-        self.month(month_key(meta.mtime));
+        self.month(month);
     }
 
     fn month(&mut self, key: i64) {
@@ -81,6 +81,45 @@ pub(super) struct Tallies {
     months: BTreeMap<i64, SplitAcc>,
     types: Map<String, Size>,
     variants: BTreeMap<(Layout, Variant), Size>,
+    /// The month last looked up ([`Months`]).
+    last_month: Months,
+}
+
+/// The month of the last `mtime` looked up, with its bounds: a folder's files are
+/// mostly of one month, so most files skip the calendar arithmetic.
+#[derive(Debug, Clone, Copy)]
+struct Months {
+    /// `[from, until)` in seconds since the epoch, and its [`month_key`].
+    from: i64,
+    until: i64,
+    key: i64,
+}
+
+impl Default for Months {
+    fn default() -> Self {
+        // Empty: no time is in it.
+        Months {
+            from: 0,
+            until: 0,
+            key: 0,
+        }
+    }
+}
+
+impl Months {
+    /// [`month_key`] of `mtime`.
+    fn key(&mut self, mtime: i64) -> i64 {
+        if mtime >= self.from && mtime < self.until {
+            return self.key;
+        }
+        let key = month_key(mtime);
+        if let Some((from, until)) = month_bounds(key) {
+            if mtime >= from && mtime < until {
+                *self = Months { from, until, key };
+            }
+        }
+        key
+    }
 }
 
 impl Tallies {
@@ -95,6 +134,7 @@ impl Tallies {
             months: BTreeMap::new(),
             types: Map::default(),
             variants: BTreeMap::new(),
+            last_month: Months::default(),
         }
     }
 
@@ -115,7 +155,8 @@ impl Tallies {
             None => (SHARED, Layout::Shared),
         };
         self.account_mut(id, layout).add(size, alloc);
-        let month = self.months.entry(month_key(c.meta.mtime)).or_default();
+        let key = self.last_month.key(c.meta.mtime);
+        let month = self.months.entry(key).or_default();
         month.size.add(size, alloc);
         month.categories[c.category.index()] += size;
         if let Some(s) = slot(&mut self.types, c.kind) {
@@ -128,7 +169,7 @@ impl Tallies {
                 .add(size, alloc);
         }
         if unattributable(c) {
-            self.unattributed_mut(id).add(c.category, &c.meta);
+            self.unattributed_mut(id).add(c.category, &c.meta, key);
         }
     }
 
@@ -167,8 +208,9 @@ impl Tallies {
     /// Add a file to a chat (every link of a hard-linked file counts in its chat).
     #[inline]
     pub(super) fn chat(&mut self, account: &str, chat: &str, category: Category, meta: &FileMeta) {
+        let month = self.last_month.key(meta.mtime);
         if let Some(acc) = self.chat_mut(account, chat) {
-            acc.add(category, meta);
+            acc.add(category, meta, month);
         }
     }
 
@@ -401,6 +443,17 @@ fn month_key(mtime: i64) -> i64 {
     }
 }
 
+/// The first second of month `key` ([`month_key`]) and of the month after it.
+fn month_bounds(key: i64) -> Option<(i64, i64)> {
+    let start = |k: i64| {
+        let year = i32::try_from(k.div_euclid(12)).ok()?;
+        let month = u32::try_from(k.rem_euclid(12) + 1).ok()?;
+        let day = chrono::NaiveDate::from_ymd_opt(year, month, 1)?;
+        Some(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp())
+    };
+    Some((start(key)?, start(key.checked_add(1)?)?))
+}
+
 fn month_label(key: i64) -> String {
     format!("{:04}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1)
 }
@@ -413,5 +466,37 @@ mod tests {
     fn months() {
         assert_eq!(month_label(month_key(0)), "1970-01");
         assert_eq!(month_label(month_key(1_676_858_120)), "2023-02");
+    }
+
+    #[test]
+    fn the_last_month_gives_what_month_key_gives() {
+        let mut m = Months::default();
+        // Month edges, leap days, before 1970, far future, and jumps back and forth.
+        let mut times = vec![
+            0,
+            -1,
+            1,
+            1_676_858_120,
+            1_677_628_799, // 2023-02-28T23:59:59Z
+            1_677_628_800, // 2023-03-01T00:00:00Z
+            951_782_400,   // 2000-02-29
+            951_868_799,
+            951_868_800,
+            -62_135_596_800, // year 1
+            253_402_300_799, // 9999-12-31T23:59:59Z
+            i64::MIN,
+            i64::MAX,
+        ];
+        let mut t: i64 = 1_500_000_000;
+        for i in 0..20_000 {
+            t = t
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            times.push(1_400_000_000 + t.rem_euclid(400_000_000));
+            times.push(1_600_000_000 + i * 3_600);
+        }
+        for &x in &times {
+            assert_eq!(m.key(x), month_key(x), "{x}");
+        }
     }
 }
