@@ -86,24 +86,14 @@ pub(super) struct Tallies {
 }
 
 /// The month of the last `mtime` looked up, with its bounds: a folder's files are
-/// mostly of one month, so most files skip the calendar arithmetic.
-#[derive(Debug, Clone, Copy)]
+/// mostly of one month, so most files skip the calendar arithmetic. The default is
+/// empty (`[0, 0)`: no time is in it).
+#[derive(Debug, Clone, Copy, Default)]
 struct Months {
     /// `[from, until)` in seconds since the epoch, and its [`month_key`].
     from: i64,
     until: i64,
     key: i64,
-}
-
-impl Default for Months {
-    fn default() -> Self {
-        // Empty: no time is in it.
-        Months {
-            from: 0,
-            until: 0,
-            key: 0,
-        }
-    }
 }
 
 impl Months {
