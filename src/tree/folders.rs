@@ -1,55 +1,60 @@
-//! The folder tree, built during the walk: each worker notes the folders it meets
-//! (name, parent, own `lstat`) and what the files of each folder it reads add up to
-//! (sizes, times, categories, tiers); at the end the notes are put together into a
-//! [`FolderTree`], numbered depth-first with children by name (so the same tree gets
-//! the same numbers whatever the threads did). Hard-linked files are sized in the
-//! folder of the link the report counts them under (settled by
-//! [`super::aggregate::links`]), and every link's folder is kept for the plan.
+//! The folder tree, built during the walk: the worker that reads a folder writes its
+//! record (name, parent, own `lstat`, and what its files add up to: sizes, times,
+//! categories, tiers) straight into a [`Node`], one per folder, no second copy; at
+//! the end the workers' records are put together in place into a [`FolderTree`],
+//! numbered depth-first with children by name (so the same tree gets the same numbers
+//! whatever the threads did). Hard-linked files are sized in the folder of the link the
+//! report counts them under (settled by [`super::aggregate::links`]), and every link's
+//! folder is kept for the plan.
 
-use crate::model::folders::{DirMeta, FolderTree, Linked, Node, Own, Qual, RootPlace, Stats, NONE};
+use crate::model::folders::{DirMeta, FolderTree, Linked, Node, Own, RootPlace, Stats, NONE};
 use crate::tree::classify::tiers::{self, Kind, Tier};
 use crate::tree::classify::Category;
 use crate::tree::walk::FileMeta;
 
-/// A folder as a worker met it.
-#[derive(Debug)]
-struct Met {
-    id: u32,
-    parent: u32,
-    /// Its name: where it is in its list's name bytes.
-    name_at: u32,
-    name_len: u16,
-    meta: DirMeta,
+/// In a record's `next_sibling` during the walk: the record has the folder's place
+/// (parent, name, `lstat`); [`NONE`]: it holds only figures of its files.
+const PLACED: u32 = 0;
+
+/// A record with no place and no figures yet, for walk id `id`.
+fn blank(id: u32) -> Node {
+    Node {
+        parent: NONE,
+        root: id,
+        name_at: 0,
+        name_len: 0,
+        meta: DirMeta::default(),
+        own: Own::default(),
+        subtree: Stats::default(),
+        first_child: NONE,
+        next_sibling: NONE,
+    }
 }
 
-/// Folders met, with their names end to end.
-#[derive(Debug, Default)]
-struct MetList {
-    met: Vec<Met>,
-    names: Vec<u8>,
-}
-
-/// One worker's notes (after a merge, several workers': their lists are kept whole, so
-/// nothing large is copied to grow).
+/// One worker's notes (after a merge, several workers').
+///
+/// One record per folder read, in the order read: the [`Node`] itself, where until
+/// [`FolderNotes::build`] `root` holds the folder's walk id, `next_sibling` whether it
+/// has its place ([`PLACED`]), `subtree` the figures of the folder's own files and
+/// `own.qual` their tallies. A folder's files come right after its start (the walk
+/// hands a folder's entries to one visitor in one go), so they are added to the last
+/// record; files of another folder (a caller that interleaves folders) get a record of
+/// figures only, merged with the folder's own at the end.
 #[derive(Debug, Default)]
 pub(crate) struct FolderNotes {
-    met: Vec<MetList>,
-    /// Own stats per folder, in the order the folders were read.
-    own: Vec<Vec<(u32, Stats, Qual)>>,
-    /// The folder whose files are coming in, and what they add up to so far.
-    current: Option<(u32, Stats, Qual)>,
-    /// Files last written before this are `careful_old` ([`Qual`]).
+    nodes: Vec<Node>,
+    /// The records' names, end to end.
+    names: Vec<u8>,
+    /// Files last written before this are `careful_old` ([`crate::model::folders::Qual`]).
     careful_cutoff: i64,
     /// The folder whose kind is known, its canonical path and folder kind.
     kind_at: Option<u32>,
     kind_for: String,
     kind: Option<&'static Kind>,
-    /// Folders that could not be read whole.
-    incomplete: Vec<u32>,
 }
 
 impl FolderNotes {
-    /// Empty notes; `careful_cutoff`: see [`Qual::careful_old`].
+    /// Empty notes; `careful_cutoff`: see [`crate::model::folders::Qual::careful_old`].
     pub(crate) fn new(careful_cutoff: i64) -> FolderNotes {
         FolderNotes {
             careful_cutoff,
@@ -57,59 +62,35 @@ impl FolderNotes {
         }
     }
 
-    /// A sub-folder met in its parent.
-    pub(crate) fn folder(&mut self, id: u32, parent: u32, name: &[u8], meta: &FileMeta) {
-        if self.met.is_empty() {
-            self.met.push(MetList::default());
-        }
-        let Some(list) = self.met.last_mut() else {
-            return;
-        };
+    /// Folder `id` (walk id), whose reading starts: its parent's id ([`NONE`] for a
+    /// root), its name and own `lstat`.
+    pub(crate) fn folder(&mut self, id: u32, parent: u32, name: &[u8], meta: &DirMeta) {
+        let mut n = blank(id);
         // Names are at most 255 bytes (1,020 on some file systems): u16 holds them.
         let name = &name[..name.len().min(usize::from(u16::MAX))];
-        let Ok(name_at) = u32::try_from(list.names.len()) else {
-            return;
-        };
-        list.names.extend_from_slice(name);
-        list.met.push(Met {
-            id,
-            parent,
-            name_at,
-            name_len: name.len() as u16,
-            meta: DirMeta {
-                dev: meta.dev,
-                ino: meta.ino,
-                size: meta.size,
-                mtime: meta.mtime,
-                nlink: meta.nlink,
-            },
-        });
+        if let Ok(at) = u32::try_from(self.names.len()) {
+            self.names.extend_from_slice(name);
+            n.name_at = at;
+            n.name_len = name.len() as u16;
+        }
+        n.parent = parent;
+        n.meta = *meta;
+        n.next_sibling = PLACED;
+        self.nodes.push(n);
+    }
+
+    /// The record of folder `id`: the last one, or a new one of figures only.
+    fn record(&mut self, id: u32) -> &mut Node {
+        if !matches!(self.nodes.last(), Some(n) if n.root == id) {
+            self.nodes.push(blank(id));
+        }
+        let last = self.nodes.len() - 1;
+        &mut self.nodes[last]
     }
 
     /// Something in folder `id` could not be read.
     pub(crate) fn incomplete(&mut self, id: u32) {
-        self.incomplete.push(id);
-    }
-
-    fn flush(&mut self) {
-        if let Some(c) = self.current.take() {
-            if self.own.is_empty() {
-                self.own.push(Vec::new());
-            }
-            if let Some(list) = self.own.last_mut() {
-                list.push(c);
-            }
-        }
-    }
-
-    fn stats(&mut self, folder: u32) -> (&mut Stats, &mut Qual) {
-        if self.current.as_ref().is_some_and(|c| c.0 != folder) {
-            self.flush();
-        }
-        let c = self
-            .current
-            .get_or_insert_with(|| (folder, Stats::default(), Qual::default()));
-        (&mut c.1, &mut c.2)
+        self.record(id).subtree.incomplete = true;
     }
 
     /// A file (or one link of a hard-linked file) in folder `folder`: `canonical_dir`
@@ -137,96 +118,92 @@ impl FolderNotes {
         }
         let row = tiers::file_row(category, self.kind, name, kind);
         let old = meta.mtime < self.careful_cutoff;
-        let (s, q) = self.stats(folder);
-        s.mark(category, row.tier, meta.mtime);
+        let n = self.record(folder);
+        n.subtree.mark(category, row.tier, meta.mtime);
         if counted {
-            s.count(meta.size, meta.allocated, false);
+            n.subtree.count(meta.size, meta.allocated, false);
         }
-        q.add(row.tier, meta.size, old, counted && meta.nlink <= 1);
+        n.own
+            .qual
+            .add(row.tier, meta.size, old, counted && meta.nlink <= 1);
         row.tier
     }
 
-    /// Take another worker's notes.
+    /// Take another worker's notes (the smaller list is appended to the larger, so a
+    /// large list grows in place).
     pub(crate) fn merge(&mut self, mut other: FolderNotes) {
-        other.flush();
-        self.flush();
-        self.met.append(&mut other.met);
-        self.own.append(&mut other.own);
-        self.incomplete.append(&mut other.incomplete);
+        if other.nodes.len() > self.nodes.len() {
+            std::mem::swap(&mut self.nodes, &mut other.nodes);
+            std::mem::swap(&mut self.names, &mut other.names);
+        }
+        let shift = self.names.len();
+        for n in &mut other.nodes {
+            match u32::try_from(n.name_at as usize + shift) {
+                Ok(at) => n.name_at = at,
+                Err(_) => n.name_len = 0,
+            }
+        }
+        self.names.append(&mut other.names);
+        self.nodes.append(&mut other.nodes);
     }
 
     /// Put the notes together. `roots`: per root its place and own `lstat`;
     /// `linked`: per hard-linked inode, the folder it is counted in, its links'
     /// folders, and its facts.
     pub(crate) fn build(
-        mut self,
+        self,
         roots: Vec<(RootPlace, DirMeta)>,
         linked: SettledLinks,
     ) -> FolderTree {
-        self.flush();
-        let met = std::mem::take(&mut self.met);
-        let max = met
-            .iter()
-            .flat_map(|l| l.met.iter())
-            .map(|m| m.id as usize + 1)
-            .max()
-            .unwrap_or(0)
-            .max(roots.len());
-        let mut nodes: Vec<Node> = (0..max)
-            .map(|_| Node {
-                parent: NONE,
-                root: NONE,
-                name_at: 0,
-                name_len: 0,
-                meta: DirMeta::default(),
-                own: Own::default(),
-                subtree: Stats::default(),
-                first_child: NONE,
-                next_sibling: NONE,
-            })
-            .collect();
-        let mut places = Vec::with_capacity(roots.len());
-        for (i, (place, meta)) in roots.into_iter().enumerate() {
-            nodes[i].root = i as u32;
-            nodes[i].meta = meta;
-            places.push(place);
-        }
-        // Names into one list (each part's freed as it goes).
-        let mut names: Vec<u8> = Vec::with_capacity(met.iter().map(|l| l.names.len()).sum());
-        for part in met {
-            for m in part.met {
-                let (a, b) = (
-                    m.name_at as usize,
-                    m.name_at as usize + usize::from(m.name_len),
-                );
-                let (Some(n), Some(bytes), Ok(at)) = (
-                    nodes.get_mut(m.id as usize),
-                    part.names.get(a..b),
-                    u32::try_from(names.len()),
-                ) else {
-                    continue;
-                };
-                n.parent = m.parent;
-                n.name_at = at;
-                n.name_len = m.name_len;
-                n.meta = m.meta;
-                names.extend_from_slice(bytes);
+        let FolderNotes {
+            mut nodes,
+            mut names,
+            careful_cutoff,
+            ..
+        } = self;
+        // By walk id, a folder's placed record first; a folder's records merged.
+        nodes.sort_unstable_by_key(|n| (n.root, n.next_sibling));
+        nodes.dedup_by(|later, first| {
+            if later.root != first.root {
+                return false;
             }
-        }
-        // Own stats: whole in `subtree` for now (the sum below starts from them).
-        for part in std::mem::take(&mut self.own) {
-            for (id, s, q) in part {
-                if let Some(n) = nodes.get_mut(id as usize) {
-                    n.subtree.merge(&s);
-                    n.own.qual.merge(&q);
+            first.subtree.merge(&later.subtree);
+            first.own.qual.merge(&later.own.qual);
+            true
+        });
+        let max = nodes
+            .last()
+            .map_or(0, |n| n.root as usize + 1)
+            .max(roots.len());
+        if nodes.len() != max {
+            // Ids without a record (none in a scan): blank places, each record moved
+            // to its id (ids only grow, so from the end every target is a blank).
+            let have = nodes.len();
+            nodes.resize(max, blank(NONE));
+            for i in (0..have).rev() {
+                let id = nodes[i].root as usize;
+                if id != i {
+                    nodes.swap(i, id);
                 }
             }
         }
-        for id in std::mem::take(&mut self.incomplete) {
-            if let Some(n) = nodes.get_mut(id as usize) {
-                n.subtree.incomplete = true;
-            }
+        for n in &mut nodes {
+            n.root = NONE;
+            n.first_child = NONE;
+            n.next_sibling = NONE;
         }
+        let mut places = Vec::with_capacity(roots.len());
+        for (i, (place, meta)) in roots.into_iter().enumerate() {
+            if let Some(n) = nodes.get_mut(i) {
+                n.root = i as u32;
+                n.parent = NONE;
+                n.name_at = 0;
+                n.name_len = 0;
+                n.meta = meta;
+            }
+            places.push(place);
+        }
+        names.shrink_to_fit();
         // Hard-linked inodes: sized where counted.
         let SettledLinks {
             linked: mut linked_out,
@@ -339,7 +316,7 @@ impl FolderNotes {
             linked: linked_out,
             link_folders,
             names,
-            careful_cutoff: self.careful_cutoff,
+            careful_cutoff,
         }
     }
 }
