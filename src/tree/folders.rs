@@ -16,6 +16,10 @@ use crate::tree::walk::FileMeta;
 /// (parent, name, `lstat`); [`NONE`]: it holds only figures of its files.
 const PLACED: u32 = 0;
 
+/// Records per part of [`FolderNotes::nodes`] (2.75 MiB: large enough that the
+/// allocator maps each part on its own and gives it back when freed).
+const PART: usize = 16_384;
+
 /// A record with no place and no figures yet, for walk id `id`.
 fn blank(id: u32) -> Node {
     Node {
@@ -42,7 +46,9 @@ fn blank(id: u32) -> Node {
 /// figures only, merged with the folder's own at the end.
 #[derive(Debug, Default)]
 pub(crate) struct FolderNotes {
-    nodes: Vec<Node>,
+    /// In parts of [`PART`] records, so that a list never grows by copying (a copy
+    /// leaves the old block behind in the allocator: twice the records at the peak).
+    nodes: Vec<Vec<Node>>,
     /// The records' names, end to end.
     names: Vec<u8>,
     /// Files last written before this are `careful_old` ([`crate::model::folders::Qual`]).
@@ -76,16 +82,28 @@ impl FolderNotes {
         n.parent = parent;
         n.meta = *meta;
         n.next_sibling = PLACED;
-        self.nodes.push(n);
+        self.push(n);
+    }
+
+    fn push(&mut self, n: Node) {
+        match self.nodes.last_mut() {
+            Some(part) if part.len() < part.capacity() => part.push(n),
+            _ => {
+                let mut part = Vec::with_capacity(PART);
+                part.push(n);
+                self.nodes.push(part);
+            }
+        }
     }
 
     /// The record of folder `id`: the last one, or a new one of figures only.
     fn record(&mut self, id: u32) -> &mut Node {
-        if !matches!(self.nodes.last(), Some(n) if n.root == id) {
-            self.nodes.push(blank(id));
+        if !matches!(self.nodes.last().and_then(|p| p.last()), Some(n) if n.root == id) {
+            self.push(blank(id));
         }
-        let last = self.nodes.len() - 1;
-        &mut self.nodes[last]
+        let part = self.nodes.len() - 1;
+        let last = self.nodes[part].len() - 1;
+        &mut self.nodes[part][last]
     }
 
     /// Something in folder `id` could not be read.
@@ -129,15 +147,14 @@ impl FolderNotes {
         row.tier
     }
 
-    /// Take another worker's notes (the smaller list is appended to the larger, so a
-    /// large list grows in place).
+    /// Take another worker's notes (their parts as they are).
     pub(crate) fn merge(&mut self, mut other: FolderNotes) {
-        if other.nodes.len() > self.nodes.len() {
+        if other.names.len() > self.names.len() {
             std::mem::swap(&mut self.nodes, &mut other.nodes);
             std::mem::swap(&mut self.names, &mut other.names);
         }
         let shift = self.names.len();
-        for n in &mut other.nodes {
+        for n in other.nodes.iter_mut().flatten() {
             match u32::try_from(n.name_at as usize + shift) {
                 Ok(at) => n.name_at = at,
                 Err(_) => n.name_len = 0,
@@ -156,11 +173,16 @@ impl FolderNotes {
         linked: SettledLinks,
     ) -> FolderTree {
         let FolderNotes {
-            mut nodes,
+            nodes: parts,
             mut names,
             careful_cutoff,
             ..
         } = self;
+        // The parts end to end (each freed once moved).
+        let mut nodes: Vec<Node> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            nodes.extend(part);
+        }
         // By walk id, a folder's placed record first; a folder's records merged.
         nodes.sort_unstable_by_key(|n| (n.root, n.next_sibling));
         nodes.dedup_by(|later, first| {
