@@ -16,7 +16,7 @@ use crate::tree::walk::FileMeta;
 /// (parent, name, `lstat`); [`NONE`]: it holds only figures of its files.
 const PLACED: u32 = 0;
 
-/// Records per part of [`FolderNotes::nodes`] (2.75 MiB: large enough that the
+/// Records per part of [`FolderNotes::nodes`] (2.9 MiB: large enough that the
 /// allocator maps each part on its own and gives it back when freed).
 const PART: usize = 16_384;
 
@@ -361,5 +361,82 @@ impl SettledLinks {
         self.folders.extend_from_slice(folders);
         self.linked.push(l);
         self.counted.push(counted);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(size: u64, mtime: i64) -> FileMeta {
+        FileMeta {
+            size,
+            allocated: size,
+            mtime,
+            mtime_nsec: 0,
+            dev: 1,
+            ino: 1,
+            nlink: 1,
+        }
+    }
+
+    fn dir(ino: u64) -> DirMeta {
+        DirMeta {
+            dev: 1,
+            ino,
+            size: 64,
+            mtime: 5,
+            nlink: 2,
+        }
+    }
+
+    fn root() -> Vec<(RootPlace, DirMeta)> {
+        let place = RootPlace {
+            path: b"/r".to_vec(),
+            canonical: String::new(),
+            rel: String::new(),
+        };
+        vec![(place, dir(100))]
+    }
+
+    /// Two workers' records in walk order (ids not in name order, a folder's files
+    /// split over two records, a folder that could not be read) come out as one tree
+    /// numbered depth-first with children by name.
+    #[test]
+    fn records_of_several_workers_make_one_tree() {
+        let mut a = FolderNotes::new(0);
+        let mut b = FolderNotes::new(0);
+        a.folder(0, NONE, b"", &DirMeta::default());
+        a.file(0, "", "x.log", Category::Caches, "", &file(10, 7), true);
+        a.folder(2, 0, b"b", &dir(2));
+        a.file(2, "b", "y.log", Category::Caches, "", &file(20, 9), true);
+        b.folder(1, 0, b"a", &dir(1));
+        b.folder(3, 1, b"z", &dir(3));
+        b.incomplete(3);
+        // More files of folder 2, noted by a caller that interleaves folders.
+        b.file(2, "b", "w.log", Category::Caches, "", &file(30, 3), true);
+        a.merge(b);
+        let t = a.build(root(), SettledLinks::default());
+        let names: Vec<String> = (0..t.nodes.len() as u32).map(|i| t.canonical(i)).collect();
+        assert_eq!(names, ["", "a", "a/z", "b"]);
+        let parents: Vec<u32> = t.nodes.iter().map(|n| n.parent).collect();
+        assert_eq!(parents, [NONE, 0, 1, 0]);
+        assert_eq!(t.nodes[0].meta, dir(100));
+        assert_eq!((t.nodes[0].name_at, t.nodes[0].name_len), (0, 0));
+        assert_eq!(t.nodes[2].meta, dir(3));
+        assert_eq!(t.nodes[3].meta, dir(2));
+        // Own and subtree figures.
+        assert_eq!((t.nodes[3].own.files, t.nodes[3].own.apparent), (2, 50));
+        assert_eq!((t.nodes[0].own.files, t.nodes[0].own.apparent), (1, 10));
+        let s = t.nodes[0].subtree;
+        assert_eq!((s.files, s.apparent, s.newest, s.oldest), (3, 60, 9, 3));
+        assert!(s.incomplete && t.nodes[1].subtree.incomplete && t.nodes[2].subtree.incomplete);
+        assert!(!t.nodes[3].subtree.incomplete);
+        assert_eq!(t.children(0).collect::<Vec<_>>(), [1, 3]);
+    }
+
+    #[test]
+    fn node_is_184_bytes() {
+        assert_eq!(std::mem::size_of::<Node>(), 184);
     }
 }
