@@ -93,11 +93,9 @@ fn build(
                     next,
                     parent,
                     seg.as_bytes(),
-                    &FileMeta {
+                    &DirMeta {
                         size: 0,
-                        allocated: 0,
                         mtime: 0,
-                        mtime_nsec: 0,
                         dev: 1,
                         ino: u64::from(next),
                         nlink: 2,

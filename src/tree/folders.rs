@@ -1,55 +1,66 @@
-//! The folder tree, built during the walk: each worker notes the folders it meets
-//! (name, parent, own `lstat`) and what the files of each folder it reads add up to
-//! (sizes, times, categories, tiers); at the end the notes are put together into a
-//! [`FolderTree`], numbered depth-first with children by name (so the same tree gets
-//! the same numbers whatever the threads did). Hard-linked files are sized in the
-//! folder of the link the report counts them under (settled by
-//! [`super::aggregate::links`]), and every link's folder is kept for the plan.
+//! The folder tree, built during the walk: the worker that reads a folder writes its
+//! record (name, parent, own `lstat`, and what its files add up to: sizes, times,
+//! categories, tiers) straight into a [`Node`], one per folder, no second copy; at
+//! the end the workers' records are put together in place into a [`FolderTree`],
+//! numbered depth-first with children by name (so the same tree gets the same numbers
+//! whatever the threads did). Hard-linked files are sized in the folder of the link the
+//! report counts them under (settled by [`super::aggregate::links`]), and every link's
+//! folder is kept for the plan.
 
-use crate::model::folders::{DirMeta, FolderTree, Linked, Node, Own, Qual, RootPlace, Stats, NONE};
+use crate::model::folders::{DirMeta, FolderTree, Linked, Node, Own, RootPlace, Stats, NONE};
 use crate::tree::classify::tiers::{self, Kind, Tier};
 use crate::tree::classify::Category;
 use crate::tree::walk::FileMeta;
 
-/// A folder as a worker met it.
-#[derive(Debug)]
-struct Met {
-    id: u32,
-    parent: u32,
-    /// Its name: where it is in its list's name bytes.
-    name_at: u32,
-    name_len: u16,
-    meta: DirMeta,
+/// In a record's `next_sibling` during the walk: the record has the folder's place
+/// (parent, name, `lstat`); [`NONE`]: it holds only figures of its files.
+const PLACED: u32 = 0;
+
+/// Records per part of [`FolderNotes::nodes`] (2.9 MiB: large enough that the
+/// allocator maps each part on its own and gives it back when freed).
+const PART: usize = 16_384;
+
+/// A record with no place and no figures yet, for walk id `id`.
+fn blank(id: u32) -> Node {
+    Node {
+        parent: NONE,
+        root: id,
+        name_at: 0,
+        name_len: 0,
+        meta: DirMeta::default(),
+        own: Own::default(),
+        subtree: Stats::default(),
+        first_child: NONE,
+        next_sibling: NONE,
+    }
 }
 
-/// Folders met, with their names end to end.
-#[derive(Debug, Default)]
-struct MetList {
-    met: Vec<Met>,
-    names: Vec<u8>,
-}
-
-/// One worker's notes (after a merge, several workers': their lists are kept whole, so
-/// nothing large is copied to grow).
+/// One worker's notes (after a merge, several workers').
+///
+/// One record per folder read, in the order read: the [`Node`] itself, where until
+/// [`FolderNotes::build`] `root` holds the folder's walk id, `next_sibling` whether it
+/// has its place ([`PLACED`]), `subtree` the figures of the folder's own files and
+/// `own.qual` their tallies. A folder's files come right after its start (the walk
+/// hands a folder's entries to one visitor in one go), so they are added to the last
+/// record; files of another folder (a caller that interleaves folders) get a record of
+/// figures only, merged with the folder's own at the end.
 #[derive(Debug, Default)]
 pub(crate) struct FolderNotes {
-    met: Vec<MetList>,
-    /// Own stats per folder, in the order the folders were read.
-    own: Vec<Vec<(u32, Stats, Qual)>>,
-    /// The folder whose files are coming in, and what they add up to so far.
-    current: Option<(u32, Stats, Qual)>,
-    /// Files last written before this are `careful_old` ([`Qual`]).
+    /// In parts of [`PART`] records, so that a list never grows by copying (a copy
+    /// leaves the old block behind in the allocator: twice the records at the peak).
+    nodes: Vec<Vec<Node>>,
+    /// The records' names, end to end.
+    names: Vec<u8>,
+    /// Files last written before this are `careful_old` ([`crate::model::folders::Qual`]).
     careful_cutoff: i64,
     /// The folder whose kind is known, its canonical path and folder kind.
     kind_at: Option<u32>,
     kind_for: String,
     kind: Option<&'static Kind>,
-    /// Folders that could not be read whole.
-    incomplete: Vec<u32>,
 }
 
 impl FolderNotes {
-    /// Empty notes; `careful_cutoff`: see [`Qual::careful_old`].
+    /// Empty notes; `careful_cutoff`: see [`crate::model::folders::Qual::careful_old`].
     pub(crate) fn new(careful_cutoff: i64) -> FolderNotes {
         FolderNotes {
             careful_cutoff,
@@ -57,59 +68,47 @@ impl FolderNotes {
         }
     }
 
-    /// A sub-folder met in its parent.
-    pub(crate) fn folder(&mut self, id: u32, parent: u32, name: &[u8], meta: &FileMeta) {
-        if self.met.is_empty() {
-            self.met.push(MetList::default());
-        }
-        let Some(list) = self.met.last_mut() else {
-            return;
-        };
+    /// Folder `id` (walk id), whose reading starts: its parent's id ([`NONE`] for a
+    /// root), its name and own `lstat`.
+    pub(crate) fn folder(&mut self, id: u32, parent: u32, name: &[u8], meta: &DirMeta) {
+        let mut n = blank(id);
         // Names are at most 255 bytes (1,020 on some file systems): u16 holds them.
         let name = &name[..name.len().min(usize::from(u16::MAX))];
-        let Ok(name_at) = u32::try_from(list.names.len()) else {
-            return;
-        };
-        list.names.extend_from_slice(name);
-        list.met.push(Met {
-            id,
-            parent,
-            name_at,
-            name_len: name.len() as u16,
-            meta: DirMeta {
-                dev: meta.dev,
-                ino: meta.ino,
-                size: meta.size,
-                mtime: meta.mtime,
-                nlink: meta.nlink,
-            },
-        });
+        if let Ok(at) = u32::try_from(self.names.len()) {
+            self.names.extend_from_slice(name);
+            n.name_at = at;
+            n.name_len = name.len() as u16;
+        }
+        n.parent = parent;
+        n.meta = *meta;
+        n.next_sibling = PLACED;
+        self.push(n);
+    }
+
+    fn push(&mut self, n: Node) {
+        match self.nodes.last_mut() {
+            Some(part) if part.len() < part.capacity() => part.push(n),
+            _ => {
+                let mut part = Vec::with_capacity(PART);
+                part.push(n);
+                self.nodes.push(part);
+            }
+        }
+    }
+
+    /// The record of folder `id`: the last one, or a new one of figures only.
+    fn record(&mut self, id: u32) -> &mut Node {
+        if !matches!(self.nodes.last().and_then(|p| p.last()), Some(n) if n.root == id) {
+            self.push(blank(id));
+        }
+        let part = self.nodes.len() - 1;
+        let last = self.nodes[part].len() - 1;
+        &mut self.nodes[part][last]
     }
 
     /// Something in folder `id` could not be read.
     pub(crate) fn incomplete(&mut self, id: u32) {
-        self.incomplete.push(id);
-    }
-
-    fn flush(&mut self) {
-        if let Some(c) = self.current.take() {
-            if self.own.is_empty() {
-                self.own.push(Vec::new());
-            }
-            if let Some(list) = self.own.last_mut() {
-                list.push(c);
-            }
-        }
-    }
-
-    fn stats(&mut self, folder: u32) -> (&mut Stats, &mut Qual) {
-        if self.current.as_ref().is_some_and(|c| c.0 != folder) {
-            self.flush();
-        }
-        let c = self
-            .current
-            .get_or_insert_with(|| (folder, Stats::default(), Qual::default()));
-        (&mut c.1, &mut c.2)
+        self.record(id).subtree.incomplete = true;
     }
 
     /// A file (or one link of a hard-linked file) in folder `folder`: `canonical_dir`
@@ -137,96 +136,96 @@ impl FolderNotes {
         }
         let row = tiers::file_row(category, self.kind, name, kind);
         let old = meta.mtime < self.careful_cutoff;
-        let (s, q) = self.stats(folder);
-        s.mark(category, row.tier, meta.mtime);
+        let n = self.record(folder);
+        n.subtree.mark(category, row.tier, meta.mtime);
         if counted {
-            s.count(meta.size, meta.allocated, false);
+            n.subtree.count(meta.size, meta.allocated, false);
         }
-        q.add(row.tier, meta.size, old, counted && meta.nlink <= 1);
+        n.own
+            .qual
+            .add(row.tier, meta.size, old, counted && meta.nlink <= 1);
         row.tier
     }
 
-    /// Take another worker's notes.
+    /// Take another worker's notes (their parts as they are).
     pub(crate) fn merge(&mut self, mut other: FolderNotes) {
-        other.flush();
-        self.flush();
-        self.met.append(&mut other.met);
-        self.own.append(&mut other.own);
-        self.incomplete.append(&mut other.incomplete);
+        if other.names.len() > self.names.len() {
+            std::mem::swap(&mut self.nodes, &mut other.nodes);
+            std::mem::swap(&mut self.names, &mut other.names);
+        }
+        let shift = self.names.len();
+        for n in other.nodes.iter_mut().flatten() {
+            match u32::try_from(n.name_at as usize + shift) {
+                Ok(at) => n.name_at = at,
+                Err(_) => n.name_len = 0,
+            }
+        }
+        self.names.append(&mut other.names);
+        self.nodes.append(&mut other.nodes);
     }
 
     /// Put the notes together. `roots`: per root its place and own `lstat`;
     /// `linked`: per hard-linked inode, the folder it is counted in, its links'
     /// folders, and its facts.
     pub(crate) fn build(
-        mut self,
+        self,
         roots: Vec<(RootPlace, DirMeta)>,
         linked: SettledLinks,
     ) -> FolderTree {
-        self.flush();
-        let met = std::mem::take(&mut self.met);
-        let max = met
-            .iter()
-            .flat_map(|l| l.met.iter())
-            .map(|m| m.id as usize + 1)
-            .max()
-            .unwrap_or(0)
-            .max(roots.len());
-        let mut nodes: Vec<Node> = (0..max)
-            .map(|_| Node {
-                parent: NONE,
-                root: NONE,
-                name_at: 0,
-                name_len: 0,
-                meta: DirMeta::default(),
-                own: Own::default(),
-                subtree: Stats::default(),
-                first_child: NONE,
-                next_sibling: NONE,
-            })
-            .collect();
-        let mut places = Vec::with_capacity(roots.len());
-        for (i, (place, meta)) in roots.into_iter().enumerate() {
-            nodes[i].root = i as u32;
-            nodes[i].meta = meta;
-            places.push(place);
+        let FolderNotes {
+            nodes: parts,
+            mut names,
+            careful_cutoff,
+            ..
+        } = self;
+        // The parts end to end (each freed once moved).
+        let mut nodes: Vec<Node> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            nodes.extend(part);
         }
-        // Names into one list (each part's freed as it goes).
-        let mut names: Vec<u8> = Vec::with_capacity(met.iter().map(|l| l.names.len()).sum());
-        for part in met {
-            for m in part.met {
-                let (a, b) = (
-                    m.name_at as usize,
-                    m.name_at as usize + usize::from(m.name_len),
-                );
-                let (Some(n), Some(bytes), Ok(at)) = (
-                    nodes.get_mut(m.id as usize),
-                    part.names.get(a..b),
-                    u32::try_from(names.len()),
-                ) else {
-                    continue;
-                };
-                n.parent = m.parent;
-                n.name_at = at;
-                n.name_len = m.name_len;
-                n.meta = m.meta;
-                names.extend_from_slice(bytes);
+        // By walk id, a folder's placed record first; a folder's records merged.
+        nodes.sort_unstable_by_key(|n| (n.root, n.next_sibling));
+        nodes.dedup_by(|later, first| {
+            if later.root != first.root {
+                return false;
             }
-        }
-        // Own stats: whole in `subtree` for now (the sum below starts from them).
-        for part in std::mem::take(&mut self.own) {
-            for (id, s, q) in part {
-                if let Some(n) = nodes.get_mut(id as usize) {
-                    n.subtree.merge(&s);
-                    n.own.qual.merge(&q);
+            first.subtree.merge(&later.subtree);
+            first.own.qual.merge(&later.own.qual);
+            true
+        });
+        let max = nodes
+            .last()
+            .map_or(0, |n| n.root as usize + 1)
+            .max(roots.len());
+        if nodes.len() != max {
+            // Ids without a record (none in a scan): blank places, each record moved
+            // to its id (ids only grow, so from the end every target is a blank).
+            let have = nodes.len();
+            nodes.resize(max, blank(NONE));
+            for i in (0..have).rev() {
+                let id = nodes[i].root as usize;
+                if id != i {
+                    nodes.swap(i, id);
                 }
             }
         }
-        for id in std::mem::take(&mut self.incomplete) {
-            if let Some(n) = nodes.get_mut(id as usize) {
-                n.subtree.incomplete = true;
-            }
+        for n in &mut nodes {
+            n.root = NONE;
+            n.first_child = NONE;
+            n.next_sibling = NONE;
         }
+        let mut places = Vec::with_capacity(roots.len());
+        for (i, (place, meta)) in roots.into_iter().enumerate() {
+            if let Some(n) = nodes.get_mut(i) {
+                n.root = i as u32;
+                n.parent = NONE;
+                n.name_at = 0;
+                n.name_len = 0;
+                n.meta = meta;
+            }
+            places.push(place);
+        }
+        names.shrink_to_fit();
         // Hard-linked inodes: sized where counted.
         let SettledLinks {
             linked: mut linked_out,
@@ -339,7 +338,7 @@ impl FolderNotes {
             linked: linked_out,
             link_folders,
             names,
-            careful_cutoff: self.careful_cutoff,
+            careful_cutoff,
         }
     }
 }
@@ -362,5 +361,82 @@ impl SettledLinks {
         self.folders.extend_from_slice(folders);
         self.linked.push(l);
         self.counted.push(counted);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(size: u64, mtime: i64) -> FileMeta {
+        FileMeta {
+            size,
+            allocated: size,
+            mtime,
+            mtime_nsec: 0,
+            dev: 1,
+            ino: 1,
+            nlink: 1,
+        }
+    }
+
+    fn dir(ino: u64) -> DirMeta {
+        DirMeta {
+            dev: 1,
+            ino,
+            size: 64,
+            mtime: 5,
+            nlink: 2,
+        }
+    }
+
+    fn root() -> Vec<(RootPlace, DirMeta)> {
+        let place = RootPlace {
+            path: b"/r".to_vec(),
+            canonical: String::new(),
+            rel: String::new(),
+        };
+        vec![(place, dir(100))]
+    }
+
+    /// Two workers' records in walk order (ids not in name order, a folder's files
+    /// split over two records, a folder that could not be read) come out as one tree
+    /// numbered depth-first with children by name.
+    #[test]
+    fn records_of_several_workers_make_one_tree() {
+        let mut a = FolderNotes::new(0);
+        let mut b = FolderNotes::new(0);
+        a.folder(0, NONE, b"", &DirMeta::default());
+        a.file(0, "", "x.log", Category::Caches, "", &file(10, 7), true);
+        a.folder(2, 0, b"b", &dir(2));
+        a.file(2, "b", "y.log", Category::Caches, "", &file(20, 9), true);
+        b.folder(1, 0, b"a", &dir(1));
+        b.folder(3, 1, b"z", &dir(3));
+        b.incomplete(3);
+        // More files of folder 2, noted by a caller that interleaves folders.
+        b.file(2, "b", "w.log", Category::Caches, "", &file(30, 3), true);
+        a.merge(b);
+        let t = a.build(root(), SettledLinks::default());
+        let names: Vec<String> = (0..t.nodes.len() as u32).map(|i| t.canonical(i)).collect();
+        assert_eq!(names, ["", "a", "a/z", "b"]);
+        let parents: Vec<u32> = t.nodes.iter().map(|n| n.parent).collect();
+        assert_eq!(parents, [NONE, 0, 1, 0]);
+        assert_eq!(t.nodes[0].meta, dir(100));
+        assert_eq!((t.nodes[0].name_at, t.nodes[0].name_len), (0, 0));
+        assert_eq!(t.nodes[2].meta, dir(3));
+        assert_eq!(t.nodes[3].meta, dir(2));
+        // Own and subtree figures.
+        assert_eq!((t.nodes[3].own.files, t.nodes[3].own.apparent), (2, 50));
+        assert_eq!((t.nodes[0].own.files, t.nodes[0].own.apparent), (1, 10));
+        let s = t.nodes[0].subtree;
+        assert_eq!((s.files, s.apparent, s.newest, s.oldest), (3, 60, 9, 3));
+        assert!(s.incomplete && t.nodes[1].subtree.incomplete && t.nodes[2].subtree.incomplete);
+        assert!(!t.nodes[3].subtree.incomplete);
+        assert_eq!(t.children(0).collect::<Vec<_>>(), [1, 3]);
+    }
+
+    #[test]
+    fn node_is_184_bytes() {
+        assert_eq!(std::mem::size_of::<Node>(), 184);
     }
 }

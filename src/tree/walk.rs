@@ -27,6 +27,7 @@
 //! sub-folder ([`Visitor::enter`]), for a search that knows where to look.
 
 use crate::escape::escape_cow;
+use crate::model::folders::{DirMeta, NONE};
 use crate::model::Issue;
 use crate::tree::progress::Progress;
 use crate::tree::sniff::{extension, Sniff, HEAD_LEN};
@@ -114,17 +115,14 @@ pub struct FileEntry<'a> {
     pub dir: &'a Path,
     /// Its unescaped name (`dir.join(os_name)` opens it).
     pub os_name: &'a OsStr,
-    /// The folder it is in (see [`DirEntry::id`]).
+    /// The folder it is in (see [`FolderStart::id`]).
     pub folder: u32,
 }
 
 /// One sub-folder, as the visitors see it (besides its [`Visitor::dir`] count).
 #[derive(Debug)]
 pub struct DirEntry<'a> {
-    #[expect(
-        dead_code,
-        reason = "for visitors that place folders; today's read ids and names"
-    )]
+    #[expect(dead_code, reason = "for visitors that tell roots apart")]
     pub root: usize,
     /// Escaped, relative to the report's base.
     pub rel: &'a str,
@@ -132,14 +130,19 @@ pub struct DirEntry<'a> {
     pub canonical: &'a str,
     /// Escaped folder name.
     pub name: &'a str,
-    /// Its unescaped name.
-    pub os_name: &'a OsStr,
-    /// Its own `lstat`.
-    pub meta: &'a FileMeta,
+}
+
+/// A folder whose reading starts, as the visitors see it.
+#[derive(Debug)]
+pub struct FolderStart<'a> {
     /// Its number in this walk (roots are `0..roots`, then one per folder met, in no
-    /// particular order), and its parent's.
+    /// particular order), and its parent's ([`NONE`] for a root).
     pub id: u32,
     pub parent: u32,
+    /// Its unescaped name (empty for a root).
+    pub name: &'a [u8],
+    /// Its own `lstat` (all zero for a root: the caller has it).
+    pub meta: &'a DirMeta,
 }
 
 /// Receives what one worker finds. One visitor per worker; the caller merges them.
@@ -150,6 +153,10 @@ pub trait Visitor: Send {
     fn dir(&mut self, root: usize, meta: &FileMeta);
     /// A sub-folder's names (after [`Visitor::dir`]; not called for the roots).
     fn named_dir(&mut self, _entry: &DirEntry<'_>) {}
+    /// A folder's reading starts (each root, each sub-folder walked into; also when it
+    /// cannot be opened): called before any of its entries, which then all go to this
+    /// visitor, and before [`Visitor::incomplete`] for it.
+    fn folder_start(&mut self, _folder: &FolderStart<'_>) {}
     /// Whether to walk into this sub-folder (after [`Visitor::named_dir`]).
     fn enter(&mut self, _entry: &DirEntry<'_>) -> bool {
         true
@@ -160,7 +167,7 @@ pub trait Visitor: Send {
     fn special(&mut self, root: usize, meta: &FileMeta);
     /// A per-entry problem.
     fn issue(&mut self, issue: Issue);
-    /// Folder `id` (see [`DirEntry::id`]) could not be read whole: it could not be
+    /// Folder `id` (see [`FolderStart::id`]) could not be read whole: it could not be
     /// opened or listed, or an entry vanished or failed its `lstat`.
     fn incomplete(&mut self, _id: u32) {}
 }
@@ -188,8 +195,11 @@ impl From<&crate::tree::locate::Root> for WalkRoot {
 
 struct Job {
     root: usize,
-    /// Its number (see [`DirEntry::id`]).
+    /// Its number (see [`FolderStart::id`]) and its parent's ([`NONE`] for a root).
     id: u32,
+    parent_id: u32,
+    /// Its own `lstat`, as met in its parent (all zero for a root).
+    meta: DirMeta,
     /// A root the user named (may be reached through a symlink); sub-folders never are.
     is_root: bool,
     path: PathBuf,
@@ -395,6 +405,8 @@ where
             .map(|(i, r)| Job {
                 root: i,
                 id: u32::try_from(i).unwrap_or(u32::MAX),
+                parent_id: NONE,
+                meta: DirMeta::default(),
                 is_root: true,
                 path: r.path.clone(),
                 rel: r.rel.clone(),
@@ -745,6 +757,22 @@ struct Read {
     took: Duration,
 }
 
+/// A visitor from the pool, told that `job`'s folder starts.
+fn start<'p, V: Visitor>(pool: &'p Pool<V>, job: &Job) -> Lent<'p, V> {
+    let mut visitor = pool.take();
+    let name = match (job.is_root, job.path.file_name()) {
+        (false, Some(name)) => name.as_bytes(),
+        _ => &[],
+    };
+    visitor.folder_start(&FolderStart {
+        id: job.id,
+        parent: job.parent_id,
+        name,
+        meta: &job.meta,
+    });
+    visitor
+}
+
 /// Read one folder.
 fn read_dir<V: Visitor>(
     job: &Job,
@@ -755,12 +783,12 @@ fn read_dir<V: Visitor>(
     buf: &mut Vec<u8>,
     listed: &mut Listed,
 ) -> Read {
-    let start = Instant::now();
+    let began = Instant::now();
     let fd = match open_dir(job) {
         Ok(fd) => fd,
         Err(e) => {
-            let took = start.elapsed();
-            let mut visitor = pool.take();
+            let took = began.elapsed();
+            let mut visitor = start(pool, job);
             visitor.issue(issue(&job.rel, &e));
             visitor.incomplete(job.id);
             return Read {
@@ -828,7 +856,7 @@ fn read_dir<V: Visitor>(
         listed.items.push(item);
         // Names are at most 255 bytes (1 KiB escaped), so the buffer stays far below 4 GiB.
         if listed.items.len() >= HAND_OVER {
-            let visitor = lent.get_or_insert_with(|| pool.take());
+            let visitor = lent.get_or_insert_with(|| start(pool, job));
             let (files, size) = hand_over(
                 job,
                 listed,
@@ -841,8 +869,8 @@ fn read_dir<V: Visitor>(
             totals = (totals.0 + files, totals.1 + size);
         }
     });
-    let took = start.elapsed();
-    let mut visitor = lent.unwrap_or_else(|| pool.take());
+    let took = began.elapsed();
+    let mut visitor = lent.unwrap_or_else(|| start(pool, job));
     let (files, size) = hand_over(
         job,
         listed,
@@ -891,27 +919,31 @@ fn hand_over<V: Visitor>(
         let fm = &item.meta;
         if item.kind == FileType::Directory {
             visitor.dir(job.root, fm);
-            // Saturates at u32::MAX (four billion folders): later ones share that number.
-            let id = ids
-                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1))
-                .unwrap_or(u32::MAX);
             let d = DirEntry {
                 root: job.root,
                 rel,
                 canonical,
                 name: &name,
-                os_name,
-                meta: fm,
-                id,
-                parent: job.id,
             };
             visitor.named_dir(&d);
             if !visitor.enter(&d) {
                 continue;
             }
+            // Saturates at u32::MAX (four billion folders): later ones share that number.
+            let id = ids
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1))
+                .unwrap_or(u32::MAX);
             found.push(Job {
                 root: job.root,
                 id,
+                parent_id: job.id,
+                meta: DirMeta {
+                    dev: fm.dev,
+                    ino: fm.ino,
+                    size: fm.size,
+                    mtime: fm.mtime,
+                    nlink: fm.nlink,
+                },
                 is_root: false,
                 path: job.path.join(os_name),
                 rel: rel.to_string(),

@@ -10,8 +10,8 @@
 //!   4.x tree of the same account (the 3.x account folder is named md5 of the 4.x
 //!   wxid), on another inode.
 //!
-//! Memory: one 48-byte record per candidate name (4.x chat files with an md5 name,
-//! received files of both trees), at most [`MAX_NAMES`] (about 19 MB) in all: the
+//! Memory: one 32-byte record per candidate name (4.x chat files with an md5 name,
+//! received files of both trees), at most [`MAX_NAMES`] (about 13 MB) in all: the
 //! workers draw from one shared [`NameBudget`], so the walk never holds more than the
 //! merge keeps; past it the name figures are lower bounds and the report says so
 //! (`complete: false`).
@@ -63,27 +63,40 @@ const BUDGET_STEP: usize = 4096;
 /// Records moved at a time when two workers' lists are merged.
 const MERGE_STEP: usize = 16_384;
 
-/// Which figure a record is for.
+/// Which figure a record is for (in [`Rec::kind`]).
 const MD5_NAME: u8 = 0;
 const OVERLAP: u8 = 1;
+/// In [`Rec::kind`]: a 3.x file (else 4.x).
+const V3: u8 = 2;
 
-/// One candidate name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// One candidate name (32 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Rec {
-    figure: u8,
-    /// The first 8 bytes of the md5 of the name (MD5_NAME), or of the account's wxid
-    /// (OVERLAP): two different names share them once in 2^64 pairs, and the record
-    /// is 48 bytes instead of 56.
-    key: u64,
-    /// The rest of the name (MD5_NAME), or the name and size (OVERLAP), hashed.
-    rest: u64,
-    layout: u8,
-    dev: u64,
+    /// The name: the first 8 bytes of the md5 of the name (MD5_NAME) or of the
+    /// account's wxid (OVERLAP), xor the hash of the rest of the name (MD5_NAME) or of
+    /// the name and size (OVERLAP). The md5 bytes are random, so two different names
+    /// share it once in 2^64 pairs.
+    name: u64,
     ino: u64,
     size: u64,
     /// Index into the owners.
     owner: u32,
+    /// Index into the devices.
+    dev: u16,
+    /// The figure ([`MD5_NAME`], [`OVERLAP`]), and [`V3`].
+    kind: u8,
     category: u8,
+}
+
+impl Rec {
+    fn figure(&self) -> u8 {
+        self.kind & OVERLAP
+    }
+
+    /// 0 = 4.x, 1 = 3.x.
+    fn layout(&self) -> u8 {
+        u8::from(self.kind & V3 != 0)
+    }
 }
 
 /// An account and chat, interned.
@@ -101,6 +114,9 @@ pub(super) struct Hints {
     owner_ids: Map<Owner, u32>,
     /// The owner found last.
     last_owner: u32,
+    /// The devices of the records' files, and the one found last.
+    devs: Vec<u64>,
+    last_dev: u16,
     full: bool,
     /// Linked bytes, added when the hard links settle.
     linked: Figures,
@@ -219,6 +235,22 @@ impl Hints {
         Some(id)
     }
 
+    fn dev(&mut self, dev: u64) -> Option<u16> {
+        if self.devs.get(usize::from(self.last_dev)) == Some(&dev) {
+            return Some(self.last_dev);
+        }
+        let at = match self.devs.iter().position(|&d| d == dev) {
+            Some(at) => at,
+            None => {
+                self.devs.push(dev);
+                self.devs.len() - 1
+            }
+        };
+        let at = u16::try_from(at).ok()?;
+        self.last_dev = at;
+        Some(at)
+    }
+
     /// One file met by the walk (every link of it).
     pub(super) fn file(&mut self, p: &Placement<'_>, name: &str, meta: &FileMeta) {
         let account = p.account.unwrap_or(SHARED);
@@ -257,12 +289,12 @@ impl Hints {
                 return;
             }
         }
-        let Some(owner) = self.owner(account, p.chat) else {
+        let (Some(owner), Some(dev)) = (self.owner(account, p.chat), self.dev(meta.dev)) else {
             self.full = true;
             return;
         };
         let (figure, key, rest) = rec;
-        let key = key_of(&key);
+        let name = key_of(&key) ^ rest;
         self.allowed -= 1;
         if self.recs.len() == self.recs.capacity() {
             // Doubling, but never past what one worker can hold.
@@ -271,14 +303,12 @@ impl Hints {
             self.recs.reserve_exact(more);
         }
         self.recs.push(Rec {
-            figure,
-            key,
-            rest,
-            layout: u8::from(p.layout == Layout::Wechat3),
-            dev: meta.dev,
+            name,
             ino: meta.ino,
             size: meta.size,
             owner,
+            dev,
+            kind: figure | if p.layout == Layout::Wechat3 { V3 } else { 0 },
             category: u8::try_from(p.category.index()).unwrap_or(u8::MAX),
         });
     }
@@ -316,6 +346,7 @@ impl Hints {
             .iter()
             .map(|(a, c)| self.owner(a, c.as_deref()))
             .collect();
+        let devs: Vec<Option<u16>> = other.devs.iter().map(|&d| self.dev(d)).collect();
         self.full |= other.full;
         // Moved a slice at a time from the end, the other list shrinking as this one
         // grows: the peak holds both lists once, not the other one twice.
@@ -329,11 +360,14 @@ impl Hints {
                     self.full = true;
                     break;
                 }
-                let Some(Some(owner)) = map.get(r.owner as usize) else {
+                let (Some(Some(owner)), Some(Some(dev))) =
+                    (map.get(r.owner as usize), devs.get(usize::from(r.dev)))
+                else {
                     self.full = true;
                     continue;
                 };
                 r.owner = *owner;
+                r.dev = *dev;
                 self.recs.push(r);
             }
             theirs.shrink_to_fit();
@@ -344,16 +378,17 @@ impl Hints {
     pub(super) fn into_model(mut self) -> DupeHints {
         let mut recs = std::mem::take(&mut self.recs);
         // A name's records together; in one, chats by name, then inodes.
+        let dev = |r: &Rec| self.devs.get(usize::from(r.dev)).copied().unwrap_or(0);
         recs.sort_unstable_by(|a, b| {
-            (a.figure, a.key, a.rest)
-                .cmp(&(b.figure, b.key, b.rest))
+            (a.figure(), a.name)
+                .cmp(&(b.figure(), b.name))
                 .then_with(|| self.owner_name(a).cmp(&self.owner_name(b)))
-                .then_with(|| (a.layout, a.dev, a.ino).cmp(&(b.layout, b.dev, b.ino)))
+                .then_with(|| (a.layout(), dev(a), a.ino).cmp(&(b.layout(), dev(b), b.ino)))
         });
         let mut figures = std::mem::take(&mut self.linked);
-        for same in recs.chunk_by(|a, b| (a.figure, a.key, a.rest) == (b.figure, b.key, b.rest)) {
+        for same in recs.chunk_by(|a, b| (a.figure(), a.name) == (b.figure(), b.name)) {
             let first = same[0];
-            match first.figure {
+            match first.figure() {
                 MD5_NAME => {
                     let chats = same.iter().any(|r| r.owner != first.owner);
                     if !chats {
@@ -373,9 +408,9 @@ impl Hints {
                 }
                 _ => {
                     // layout 0 = 4.x, 1 = 3.x (sorted 4.x first).
-                    let v4: Vec<(u64, u64)> = same
+                    let v4: Vec<(u16, u64)> = same
                         .iter()
-                        .filter(|r| r.layout == 0)
+                        .filter(|r| r.layout() == 0)
                         .map(|r| (r.dev, r.ino))
                         .collect();
                     if v4.is_empty() {
@@ -383,7 +418,7 @@ impl Hints {
                     }
                     for r in same
                         .iter()
-                        .filter(|r| r.layout == 1 && !v4.contains(&(r.dev, r.ino)))
+                        .filter(|r| r.layout() == 1 && !v4.contains(&(r.dev, r.ino)))
                     {
                         let size = r.size;
                         figures.add(&[self.place(r)], |f| {
@@ -469,8 +504,8 @@ mod tests {
     }
 
     #[test]
-    fn record_is_48_bytes() {
-        assert_eq!(std::mem::size_of::<Rec>(), 48);
+    fn record_is_32_bytes() {
+        assert_eq!(std::mem::size_of::<Rec>(), 32);
     }
 
     #[test]

@@ -228,7 +228,7 @@ type FolderAt = (u32, u32, u32);
 struct Folders {
     text: Vec<String>,
     at: Vec<FolderAt>,
-    /// The walk's number of each folder ([`crate::tree::walk::DirEntry::id`]).
+    /// The walk's number of each folder ([`crate::tree::walk::FolderStart::id`]).
     tree: Vec<u32>,
 }
 

@@ -31,9 +31,8 @@ use crate::tree::classify::{Category, FolderClassifier, Layout};
 use crate::tree::folders::{FolderNotes, SettledLinks};
 use crate::tree::sniff::{file_type, image_variant, Variant};
 use crate::tree::stores::{self, FoundStore};
-use crate::tree::walk::{DirEntry, FileEntry, FileMeta, Visitor};
+use crate::tree::walk::{DirEntry, FileEntry, FileMeta, FolderStart, Visitor};
 use std::collections::HashMap;
-use std::os::unix::ffi::OsStrExt;
 
 use dat::dat_scheme_id;
 
@@ -386,8 +385,10 @@ impl Visitor for Accumulator {
                 self.logins.push(wxid.to_string());
             }
         }
-        self.folders
-            .folder(d.id, d.parent, d.os_name.as_bytes(), d.meta);
+    }
+
+    fn folder_start(&mut self, f: &FolderStart<'_>) {
+        self.folders.folder(f.id, f.parent, f.name, f.meta);
     }
 
     fn incomplete(&mut self, id: u32) {
