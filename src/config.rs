@@ -402,9 +402,8 @@ fn parse_now(arg: Option<&str>) -> Result<DateTime<Utc>> {
 /// Default worker count. A worker waiting on the disk holds no visitor (the visitors,
 /// which hold the report's maps, stay at one per core: see `tree::walk`), so workers
 /// are I/O depth: on Linux 32 (or the cores, if more; at most 64), which keeps a cold
-/// disk busy; the walk lets them all read only once folders are slow to read, so a
-/// warm scan runs one per core and pays about 0.2 MiB per idle worker (measured in
-/// BENCHMARKS.md). On macOS the cores, at most 8, as before: APFS metadata calls get
+/// disk busy; the walk starts them all only once folders are slow to read, so a warm
+/// scan runs one per core (measured in BENCHMARKS.md). On macOS the cores, at most 8, as before: APFS metadata calls get
 /// slower with more threads (peers.md: dua's 16-thread numbers), not measured again.
 pub fn default_threads() -> usize {
     let cores = std::thread::available_parallelism()
