@@ -609,18 +609,14 @@ fn worker<'scope, 'env, V: Visitor + 'env>(
         }
         // This worker takes one of the jobs it pushed itself: wake one waiting worker
         // per other job, no more (a wake-up with nothing to take is a wasted switch).
-        let wake = if q.done {
-            usize::MAX
-        } else {
-            pushed.saturating_sub(1).min(q.waiting)
-        };
+        let (done, wake) = (q.done, pushed.saturating_sub(1).min(q.waiting));
         drop(q);
         if deepen {
             for _ in sync.first..sync.threads {
                 scope.spawn(move || worker(scope, sync, sniff, progress, pool, ids));
             }
         }
-        if wake == usize::MAX {
+        if done {
             sync.ready.notify_all();
         } else {
             for _ in 0..wake {

@@ -160,11 +160,7 @@ fn split<'p, 'a>(segs: &'p [&'a str]) -> Split<'p, 'a> {
 /// Classify one regular file by its canonical (container-relative, `/`-separated) path.
 pub fn classify(canonical: &str) -> Placement<'_> {
     let (mut stack, mut heap) = ([""; STACK_SEGS], Vec::new());
-    let segs = collect_segs(
-        canonical.split('/').filter(|s| !s.is_empty()),
-        &mut stack,
-        &mut heap,
-    );
+    let segs = path_segs(canonical, &mut stack, &mut heap);
     let parts = split(segs);
     let found = first_match(segs, &parts, (0..rules::RULES.len()).map(|i| (i, false)));
     place(&parts, found)
@@ -175,12 +171,16 @@ pub fn classify(canonical: &str) -> Placement<'_> {
 /// only this, once per folder; tested equal to `classify`'s).
 pub fn owner(canonical: &str) -> Placement<'_> {
     let (mut stack, mut heap) = ([""; STACK_SEGS], Vec::new());
-    let segs = collect_segs(
-        canonical.split('/').filter(|s| !s.is_empty()),
-        &mut stack,
-        &mut heap,
-    );
-    place(&split(segs), None)
+    place(&split(path_segs(canonical, &mut stack, &mut heap)), None)
+}
+
+/// A canonical path's non-empty segments, gathered by [`collect_segs`].
+fn path_segs<'s, 'a>(
+    canonical: &'a str,
+    stack: &'s mut [&'a str; STACK_SEGS],
+    heap: &'s mut Vec<&'a str>,
+) -> &'s [&'a str] {
+    collect_segs(canonical.split('/').filter(|s| !s.is_empty()), stack, heap)
 }
 
 /// Path segments kept on the stack (deeper paths go to the heap).
