@@ -13,9 +13,9 @@
 //! | [`dupes`] | duplicate content | size groups → head + tail sample → full hash, read-only |
 //! | [`render`] | output | every format of every report (table, JSON, CSV, HTML, hosts, diff and dupes views) on a `&mut dyn Write` |
 //!
-//! [`escape`] (printable names), [`error`] and [`exit`] are shared by all stages. Only
-//! `tree`, `readers`, `dupes` and `commands` touch the filesystem, and nothing ever writes
-//! under a scanned folder.
+//! [`escape`] (printable names), [`error`], [`exit`] and [`threads`] (threads the system
+//! may refuse) are shared by all stages. Only `tree`, `readers`, `dupes` and `commands`
+//! touch the filesystem, and nothing ever writes under a scanned folder.
 //!
 //! Most modules are crate-private; read these docs with
 //! `cargo doc --document-private-items`, where every link below resolves.
@@ -38,4 +38,5 @@ pub mod model;
 pub mod plan;
 pub mod readers;
 pub mod render;
+pub mod threads;
 pub mod tree;

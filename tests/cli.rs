@@ -457,7 +457,7 @@ fn timings_go_to_stderr_only_when_asked() {
     let (out, err) = run(&["--timings"]);
     // One line, even with --quiet, and the report itself unchanged.
     let re = predicates::str::is_match(
-        r"^timings: walk [0-9.]+ ms \([^)]*workers[^)]*\), totals [0-9.]+ ms, databases and plists [0-9.]+ ms \([0-9]+ files\), findings [0-9.]+ ms, hosts stores [0-9.]+ ms \(0 read\), report [0-9.]+ ms\n$",
+        r"^timings: walk [0-9.]+ ms \([^)]*worker[^)]*\), totals [0-9.]+ ms, databases and plists [0-9.]+ ms \([0-9]+ files\), findings [0-9.]+ ms, hosts stores [0-9.]+ ms \(0 read\), report [0-9.]+ ms\n$",
     )
     .unwrap();
     assert!(re.eval(&err), "{err:?}");

@@ -1044,3 +1044,77 @@ mod classifier_never_panics {
         }
     }
 }
+
+/// A machine out of threads (a per-user process limit, a full cgroup): every command
+/// works on the threads it gets, at worst only its own, and prints what it prints with
+/// threads to spare. No panic, no hang.
+#[test]
+fn no_thread_to_spare_is_no_panic_and_the_same_report() {
+    let test = "no_thread_to_spare_is_no_panic_and_the_same_report";
+    let Some(prlimit) = require_tool("prlimit", test) else {
+        return;
+    };
+    let (t, root, _secret) = tree_with_a_locked_folder();
+    // As `nobody` when root (a per-user limit does not bind root).
+    let prefix = if is_root() {
+        match as_nobody() {
+            Ok(p) => p,
+            Err(why) => {
+                println!("SKIPPED: running as root and cannot drop privileges ({why})");
+                return;
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    let binary = public_binary(t.path());
+    let root = root.to_str().unwrap();
+    // Wall-clock stamps differ from run to run.
+    let unstamped = |out: &[u8]| {
+        let text = String::from_utf8_lossy(out).into_owned();
+        let mut kept = String::new();
+        for line in text.lines() {
+            if !line.contains("generated_at") && !line.contains("written 20") {
+                kept.push_str(line);
+                kept.push('\n');
+            }
+        }
+        kept
+    };
+    let commands: &[&[&str]] = &[
+        &["scan", root, "--format", "json"],
+        &["scan", root, "--format", "json", "--threads", "64"],
+        &["scan", root, "--format", "html"],
+        &["plan", root],
+        &["hosts", root, "--format", "json"],
+        &["dbs", root, "--format", "json"],
+        &["plists", root, "--format", "json"],
+        &["dupes", root],
+    ];
+    for args in commands {
+        let run = |limited: bool| {
+            let mut all: Vec<String> = prefix.clone();
+            if limited {
+                all.extend([prlimit.display().to_string(), "--nproc=1".into()]);
+            }
+            all.push(binary.display().to_string());
+            let mut cmd = Command::new(&all[0]);
+            cmd.args(&all[1..]).args(*args).current_dir("/");
+            run_with_timeout(&mut cmd, LIMIT)
+        };
+        let (free, starved) = (run(false), run(true));
+        let said = String::from_utf8_lossy(&starved.stderr);
+        assert_eq!(
+            starved.status.code(),
+            free.status.code(),
+            "{args:?}: {said}"
+        );
+        assert!(!said.contains("panicked"), "{args:?}: {said}");
+        assert_eq!(
+            unstamped(&starved.stdout),
+            unstamped(&free.stdout),
+            "{args:?}"
+        );
+        assert!(!starved.stdout.is_empty(), "{args:?}");
+    }
+}

@@ -197,7 +197,8 @@ pub(crate) fn with_engine_progress<T>(
         bar.set_style(style);
     }
     std::thread::scope(|s| {
-        s.spawn(|| {
+        // No progress line if the system gives no thread for it.
+        crate::threads::try_spawn(s, || {
             while !done.load(Ordering::Relaxed) {
                 bar.set_message(progress.snapshot().line());
                 bar.tick();

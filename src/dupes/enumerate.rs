@@ -43,31 +43,21 @@ pub fn enumerate<T: Clone + Send + Sync>(
     };
     let min_size = candidates.min_size();
     let threads = threads.max(1);
-    let results: Vec<(Candidates<T>, Vec<Issue>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let (queue, tag, problem) = (&queue, &tag, &problem);
-                s.spawn(move || {
-                    let mut mine = Candidates::new(min_size);
-                    let mut issues = Vec::new();
-                    let mut found = Vec::new();
-                    while let Some(dir) = queue.pop() {
-                        read_folder(&dir, tag, &mut mine, &mut found, &mut |p, e| {
-                            issues.push(problem(p, e))
-                        });
-                        queue.done(&mut found);
-                    }
-                    (mine, issues)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+    let results = crate::threads::run_on(threads, || {
+        let mut mine = Candidates::new(min_size);
+        let mut issues = Vec::new();
+        let mut found = Vec::new();
+        while let Some(dir) = queue.pop() {
+            read_folder(&dir, &tag, &mut mine, &mut found, &mut |p, e| {
+                issues.push(problem(p, e))
+            });
+            queue.done(&mut found);
+        }
+        (mine, issues)
     });
     let mut issues = Vec::new();
-    for (mine, mut more) in results {
+    for r in results {
+        let (mine, mut more) = r.unwrap_or_else(|p| std::panic::resume_unwind(p));
         candidates.append(mine);
         issues.append(&mut more);
     }

@@ -398,25 +398,18 @@ fn par_each<J: Send>(
     }
     let queue = Mutex::new(jobs.chunks_mut(chunk.max(1)));
     let (queue, work) = (&queue, &work);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(move || {
-                    let mut w = Worker::new();
-                    loop {
-                        let next = queue.lock().unwrap_or_else(|p| p.into_inner()).next();
-                        let Some(jobs) = next else { break };
-                        jobs.iter_mut().for_each(|j| work(&mut w, j));
-                    }
-                    w
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+    crate::threads::run_on(threads, || {
+        let mut w = Worker::new();
+        loop {
+            let next = queue.lock().unwrap_or_else(|p| p.into_inner()).next();
+            let Some(jobs) = next else { break };
+            jobs.iter_mut().for_each(|j| work(&mut w, j));
+        }
+        w
     })
+    .into_iter()
+    .map(|r| r.unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    .collect()
 }
 
 #[cfg(test)]

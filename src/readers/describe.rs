@@ -186,29 +186,17 @@ fn par_map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + 
         return items.iter().map(&f).collect();
     }
     let next = AtomicUsize::new(0);
-    let mut parts: Vec<Vec<(usize, R)>> = Vec::new();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        mine.push((i, f(item)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        for h in handles {
-            // A worker that panicked loses its items; the rest of the report stands.
-            if let Ok(v) = h.join() {
-                parts.push(v);
-            }
+    let parts = crate::threads::run_on(threads, || {
+        let mut mine = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            mine.push((i, f(item)));
         }
+        mine
     });
-    let mut all: Vec<(usize, R)> = parts.into_iter().flatten().collect();
+    // A worker that panicked loses its items; the rest of the report stands.
+    let mut all: Vec<(usize, R)> = parts.into_iter().flatten().flatten().collect();
     all.sort_by_key(|(i, _)| *i);
     all.into_iter().map(|(_, r)| r).collect()
 }

@@ -58,7 +58,8 @@ pub fn with_progress<T>(show: bool, work: impl FnOnce(Option<&Progress>) -> T) -
         bar.set_style(style);
     }
     std::thread::scope(|s| {
-        s.spawn(|| {
+        // No progress line if the system gives no thread for it.
+        crate::threads::try_spawn(s, || {
             while !progress.done.load(Ordering::Relaxed) {
                 bar.set_message(progress.line());
                 bar.tick();

@@ -268,6 +268,8 @@ struct Depth {
     /// When the walk started, and when it went deep.
     start: Instant,
     deep_at: Mutex<Option<Duration>>,
+    /// Workers the system refused to start.
+    refused: AtomicUsize,
 }
 
 /// A folder read is slow when it took at least this long...
@@ -355,6 +357,9 @@ pub struct Walked<V> {
     /// Workers that read from the start (one per core), and in all.
     pub first_workers: usize,
     pub workers: usize,
+    /// Workers the system refused to start (a limit on threads): `workers` less these
+    /// read at most.
+    pub refused: usize,
     /// When every worker was let in, because folders were slow to read ([`Depth`]).
     pub deep_at: Option<Duration>,
 }
@@ -362,15 +367,27 @@ pub struct Walked<V> {
 impl<V> Walked<V> {
     /// How many workers read folders, for `--timings`.
     pub fn describe(&self) -> String {
+        let said = self.describe_plan();
+        match self.refused {
+            0 => said,
+            n => format!("{said}; the system refused {n} of them a thread"),
+        }
+    }
+
+    fn describe_plan(&self) -> String {
+        let workers = |n: usize| match n {
+            1 => "1 worker".to_string(),
+            n => format!("{n} workers"),
+        };
         match self.deep_at {
-            _ if self.first_workers >= self.workers => format!("{} workers", self.workers),
+            _ if self.first_workers >= self.workers => workers(self.workers),
             None => format!(
                 "{} of {} workers: no folder was slow to read",
                 self.first_workers, self.workers
             ),
             Some(at) => format!(
-                "{} workers, then {} from {:.1} ms on: folders were slow to read",
-                self.first_workers,
+                "{}, then {} from {:.1} ms on: folders were slow to read",
+                workers(self.first_workers),
                 self.workers,
                 at.as_secs_f64() * 1000.0
             ),
@@ -423,6 +440,7 @@ where
         deep: AtomicBool::new(false),
         start: Instant::now(),
         deep_at: Mutex::new(None),
+        refused: AtomicUsize::new(0),
     };
     let ids = AtomicU32::new(u32::try_from(roots.len()).unwrap_or(u32::MAX));
     let pool = Pool::new((0..threads.min(cores)).map(|_| make()).collect());
@@ -439,7 +457,7 @@ where
     }
 
     let first = threads.min(cores);
-    std::thread::scope(|s| {
+    let first_started = std::thread::scope(|s| {
         let sync = Shared {
             queue: &queue,
             ready: &ready,
@@ -448,14 +466,25 @@ where
             threads,
         };
         let (pool, ids) = (&pool, &ids);
-        for _ in 0..first {
-            s.spawn(move || worker(s, sync, sniff, progress, pool, ids));
+        // The calling thread is one of the workers, so the walk runs even when the
+        // system gives no thread at all.
+        let mut started = 1;
+        for _ in 1..first {
+            let more = move || worker(s, sync, sniff, progress, pool, ids);
+            if crate::threads::try_spawn(s, more).is_some() {
+                started += 1;
+            } else {
+                depth.refused.fetch_add(1, Ordering::Relaxed);
+            }
         }
+        worker(s, sync, sniff, progress, pool, ids);
+        started
     });
     Walked {
         visitors: pool.into_visitors(),
-        first_workers: threads.min(cores),
+        first_workers: first_started,
         workers: threads,
+        refused: depth.refused.into_inner(),
         deep_at: depth
             .deep_at
             .into_inner()
@@ -613,7 +642,11 @@ fn worker<'scope, 'env, V: Visitor + 'env>(
         drop(q);
         if deepen {
             for _ in sync.first..sync.threads {
-                scope.spawn(move || worker(scope, sync, sniff, progress, pool, ids));
+                let more = move || worker(scope, sync, sniff, progress, pool, ids);
+                // Fewer workers if the system refuses some.
+                if crate::threads::try_spawn(scope, more).is_none() {
+                    sync.depth.refused.fetch_add(1, Ordering::Relaxed);
+                }
             }
         }
         if done {
@@ -987,6 +1020,7 @@ mod tests {
             deep: AtomicBool::new(false),
             start: Instant::now(),
             deep_at: Mutex::new(None),
+            refused: AtomicUsize::new(0),
         }
     }
 
@@ -1034,9 +1068,11 @@ mod tests {
             visitors: Vec::new(),
             first_workers: first,
             workers: all,
+            refused: 0,
             deep_at: at,
         };
         assert_eq!(w(8, 8, None).describe(), "8 workers");
+        assert_eq!(w(1, 1, None).describe(), "1 worker");
         assert_eq!(
             w(2, 32, None).describe(),
             "2 of 32 workers: no folder was slow to read"
@@ -1044,6 +1080,15 @@ mod tests {
         assert_eq!(
             w(2, 32, Some(Duration::from_micros(12_500))).describe(),
             "2 workers, then 32 from 12.5 ms on: folders were slow to read"
+        );
+        let refused = Walked {
+            refused: 29,
+            ..w(1, 32, Some(Duration::from_micros(12_500)))
+        };
+        assert_eq!(
+            refused.describe(),
+            "1 worker, then 32 from 12.5 ms on: folders were slow to read; \
+             the system refused 29 of them a thread"
         );
     }
 }

@@ -731,12 +731,10 @@ fn run(walk: &Walk<'_>, items: Vec<Item>, objects: usize, threads: usize) -> Vec
     if threads == 1 {
         return vec![worker(walk, &q, objects)];
     }
-    std::thread::scope(|s| {
-        let hs: Vec<_> = (0..threads)
-            .map(|_| s.spawn(|| worker(walk, &q, objects)))
-            .collect();
-        hs.into_iter().filter_map(|h| h.join().ok()).collect()
-    })
+    crate::threads::run_on(threads, || worker(walk, &q, objects))
+        .into_iter()
+        .filter_map(Result::ok)
+        .collect()
 }
 
 /// A decoded `sqlite_schema` row (the columns this module uses).
