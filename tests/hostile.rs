@@ -1118,3 +1118,50 @@ fn no_thread_to_spare_is_no_panic_and_the_same_report() {
         assert!(!starved.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// A low open-file limit (`ulimit -n`; macOS's default is 256) on a deep tree with a
+/// side folder at every level: the walk keeps fewer folders open and starts fewer
+/// workers, and misses nothing (before: "too many open files" issues and files left
+/// out under 64 descriptors).
+#[test]
+fn a_low_open_file_limit_misses_nothing() {
+    let test = "a_low_open_file_limit_misses_nothing";
+    let Some(prlimit) = require_tool("prlimit", test) else {
+        return;
+    };
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("container");
+    let mut dir = root.join(a4("msg/file"));
+    for _ in 0..200 {
+        for side in ["a", "b"] {
+            fs::create_dir_all(dir.join(side)).unwrap();
+            fs::write(dir.join(side).join("f.pdf"), b"x").unwrap();
+        }
+        dir.push("c");
+    }
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("last.pdf"), b"xy").unwrap();
+    let scan = |limit: Option<u32>| {
+        let mut cmd = match limit {
+            Some(n) => {
+                let mut c = Command::new(&prlimit);
+                c.arg(format!("--nofile={n}"))
+                    .arg(env!("CARGO_BIN_EXE_wechat-inspect"));
+                c
+            }
+            None => bin(),
+        };
+        cmd.arg("scan").arg(&root).args(["--format", "json"]);
+        let out = run_with_timeout(&mut cmd, LIMIT);
+        let said = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(0), "{limit:?}: {said}");
+        let mut r = json(&out);
+        r.as_object_mut().unwrap().remove("generated_at");
+        r
+    };
+    let free = scan(None);
+    assert_eq!(free["totals"]["files"], 401);
+    for limit in [12, 20, 32, 64] {
+        assert_eq!(scan(Some(limit)), free, "--nofile={limit}");
+    }
+}

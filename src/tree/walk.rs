@@ -6,7 +6,9 @@
 //! the kernel never re-resolves the whole path per file. Sub-folders are opened
 //! relative to their open parent too (`openat`), which needs no full path at all (so
 //! trees deeper than `PATH_MAX` are read); at most `MAX_PARENT_FDS` (64) parents are
-//! kept open, past that a folder is opened by its full path. FIFOs, sockets and devices
+//! kept open, past that a folder is opened by its full path. A low open-file limit
+//! (`ulimit -n`) lowers both that and the workers ([`fd_budget`]), so the walk never
+//! runs out of descriptors (a folder it could not open would be missing). FIFOs, sockets and devices
 //! are counted and never opened; a few regular files are opened (`openat`, read-only,
 //! non-blocking, no-follow) to read their first bytes for [`crate::tree::sniff`].
 //! On Linux a folder's entries are read with `getdents64` into one buffer per worker,
@@ -215,6 +217,34 @@ struct Job {
 /// limit is 256 per process); past it, folders are opened by their full path.
 const MAX_PARENT_FDS: usize = 64;
 static PARENT_FDS: AtomicUsize = AtomicUsize::new(0);
+/// [`MAX_PARENT_FDS`], or less under a low open-file limit ([`fd_budget`]).
+static PARENT_FDS_CAP: AtomicUsize = AtomicUsize::new(MAX_PARENT_FDS);
+
+/// Descriptors left for everything but the walk: the standard streams, the `-o`
+/// file, the signal handler's pipe, the databases the caller holds open.
+const FD_RESERVE: u64 = 16;
+
+/// What an open-file limit of `soft` descriptors (`None`: no limit) leaves the walk:
+/// how many workers at most (each holds up to two: its folder and one file's head)
+/// and how many parent folders it may keep open. Half of what is left goes to the
+/// workers, half to the parents; under 20 descriptors, one worker and no parent
+/// (every folder opened by its full path).
+fn fd_budget(soft: Option<u64>) -> (usize, usize) {
+    let Some(soft) = soft else {
+        return (usize::MAX, MAX_PARENT_FDS);
+    };
+    let left = soft.saturating_sub(FD_RESERVE);
+    let workers = usize::try_from(left / 4).unwrap_or(usize::MAX).max(1);
+    let parents = usize::try_from(left / 2)
+        .unwrap_or(usize::MAX)
+        .min(MAX_PARENT_FDS);
+    (workers, parents)
+}
+
+/// The process's open-file limit (`RLIMIT_NOFILE`, soft), `None` if there is none.
+fn open_file_limit() -> Option<u64> {
+    rustix::process::getrlimit(rustix::process::Resource::Nofile).current
+}
 
 /// An open folder kept for opening its sub-folders; counted against
 /// [`MAX_PARENT_FDS`] until the last sub-folder job that needs it is done.
@@ -223,7 +253,7 @@ struct ParentFd(OwnedFd);
 impl ParentFd {
     /// A duplicate of `dir` (so the parent's own stream can close), if the budget allows.
     fn keep(dir: BorrowedFd<'_>) -> Option<Arc<ParentFd>> {
-        if PARENT_FDS.fetch_add(1, Ordering::Relaxed) >= MAX_PARENT_FDS {
+        if PARENT_FDS.fetch_add(1, Ordering::Relaxed) >= PARENT_FDS_CAP.load(Ordering::Relaxed) {
             PARENT_FDS.fetch_sub(1, Ordering::Relaxed);
             return None;
         }
@@ -360,6 +390,8 @@ pub struct Walked<V> {
     /// Workers the system refused to start (a limit on threads): `workers` less these
     /// read at most.
     pub refused: usize,
+    /// `workers` is fewer than asked for, to stay within the open-file limit.
+    pub files_limit: bool,
     /// When every worker was let in, because folders were slow to read ([`Depth`]).
     pub deep_at: Option<Duration>,
 }
@@ -367,7 +399,13 @@ pub struct Walked<V> {
 impl<V> Walked<V> {
     /// How many workers read folders, for `--timings`.
     pub fn describe(&self) -> String {
-        let said = self.describe_plan();
+        let mut said = self.describe_plan();
+        if self.files_limit {
+            said.push_str(&format!(
+                "; {} at most under the open-file limit",
+                self.workers
+            ));
+        }
         match self.refused {
             0 => said,
             n => format!("{said}; the system refused {n} of them a thread"),
@@ -410,7 +448,10 @@ where
     V: Visitor,
     F: Fn() -> V + Sync,
 {
-    let threads = threads.max(1);
+    let (fd_workers, fd_parents) = fd_budget(open_file_limit());
+    PARENT_FDS_CAP.store(fd_parents, Ordering::Relaxed);
+    let files_limit = threads > fd_workers;
+    let threads = threads.clamp(1, fd_workers);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let queue = Mutex::new(Queue {
         stack: roots
@@ -485,6 +526,7 @@ where
         first_workers: first_started,
         workers: threads,
         refused: depth.refused.into_inner(),
+        files_limit,
         deep_at: depth
             .deep_at
             .into_inner()
@@ -1063,12 +1105,33 @@ mod tests {
     }
 
     #[test]
+    fn the_open_file_limit_bounds_workers_and_kept_parents() {
+        assert_eq!(fd_budget(None), (usize::MAX, MAX_PARENT_FDS));
+        // Linux's usual 1,024 and above: the defaults stand.
+        assert_eq!(fd_budget(Some(1024)), (252, 64));
+        assert_eq!(fd_budget(Some(u64::MAX)).1, 64);
+        // macOS's default 256: 60 workers (the macOS cap is 8), 64 parents.
+        assert_eq!(fd_budget(Some(256)), (60, 64));
+        assert_eq!(fd_budget(Some(64)), (12, 24));
+        // Nearly nothing: one worker, every folder by its full path.
+        assert_eq!(fd_budget(Some(16)), (1, 0));
+        assert_eq!(fd_budget(Some(0)), (1, 0));
+        // Workers and parents together stay within what is left.
+        for soft in 0..2000u64 {
+            let (w, p) = fd_budget(Some(soft));
+            let used = (2 * w + p) as u64 + FD_RESERVE;
+            assert!(w == 1 || used <= soft, "{soft}: {w} workers, {p} parents");
+        }
+    }
+
+    #[test]
     fn timings_say_how_many_workers_read() {
         let w = |first, all, at| Walked::<()> {
             visitors: Vec::new(),
             first_workers: first,
             workers: all,
             refused: 0,
+            files_limit: false,
             deep_at: at,
         };
         assert_eq!(w(8, 8, None).describe(), "8 workers");
