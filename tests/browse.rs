@@ -602,3 +602,45 @@ fn browse_in_tmux_writes_the_plan_file() {
     }
     assert_eq!(before, snapshot_tree(&f.path("Data")));
 }
+
+/// No thread to spare (a process limit): the scan runs on the browser's own thread
+/// and the browser opens as usual (before: exit 2, "cannot write <terminal>").
+#[test]
+fn browse_with_no_thread_to_spare() {
+    let test = "browse_with_no_thread_to_spare";
+    let Some(prlimit) = require_tool("prlimit", test) else {
+        return;
+    };
+    // As `nobody` when root (a per-user limit does not bind root).
+    let prefix = if is_root() {
+        match as_nobody() {
+            Ok(p) => p.join(" "),
+            Err(why) => {
+                println!("SKIPPED: running as root and cannot drop privileges ({why})");
+                return;
+            }
+        }
+    } else {
+        String::new()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    chmod(dir.path(), 0o755);
+    let binary = public_binary(dir.path());
+    let file = dir.path().join("c").join(a4("msg/file/2024-05/a.pdf"));
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, vec![b'x'; 3000]).unwrap();
+    let cmd = format!(
+        "{prefix} '{}' --nproc=1 '{}' browse '{}'; echo \"EXIT=$?\"; sleep 60",
+        prlimit.display(),
+        binary.display(),
+        dir.path().join("c").display(),
+    );
+    let Some(t) = tmux_session(test, &cmd) else {
+        return;
+    };
+    t.wait_for("? help");
+    t.wait_for("Received files");
+    t.run(&["send-keys", "-t", "t", "q"]);
+    let after = t.wait_for("EXIT=");
+    assert!(after.contains("EXIT=0"), "{after}");
+}

@@ -200,6 +200,8 @@ fn stdout_err(source: std::io::Error) -> Error {
 }
 
 /// Scan on a thread; draw its progress until it is done. `None`: the user quit first.
+/// If the system gives no thread for it (a process limit), the scan runs here, with
+/// its first frame drawn and no progress after it.
 fn scan_with_frames(
     tui: &mut Tui,
     roots: Vec<locate::Root>,
@@ -207,10 +209,18 @@ fn scan_with_frames(
 ) -> Result<Option<Report>> {
     let progress = Arc::new(Progress::default());
     let p = Arc::clone(&progress);
-    let worker = std::thread::Builder::new()
+    let job = Arc::new((roots, opts));
+    let on_thread = Arc::clone(&job);
+    let spawned = std::thread::Builder::new()
         .name("browse-scan".into())
-        .spawn(move || scan::scan(&roots, &opts, Some(&p)).report)
-        .map_err(tui_err)?;
+        .spawn(move || scan::scan(&on_thread.0, &on_thread.1, Some(&p)).report);
+    let Ok(worker) = spawned else {
+        let line = progress.line();
+        tui.terminal
+            .draw(|f| view::draw_progress(f, &line))
+            .map_err(tui_err)?;
+        return Ok(Some(scan::scan(&job.0, &job.1, None).report));
+    };
     loop {
         let line = progress.line();
         tui.terminal
