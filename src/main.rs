@@ -12,17 +12,24 @@ use wechat_inspect::exit::Exit;
 /// SIGINT (Ctrl-C), SIGTERM (`kill`) and SIGHUP (the terminal went away): stop at
 /// once with 128 + the signal's number, as a shell reports it, and leave nothing
 /// behind: the `-o` temporary file is removed first. (No database copies exist to
-/// remove: databases are read in place or in memory.) If the handler cannot be
-/// installed, the default applies (die at once) and only the temporary file could
-/// remain.
+/// remove: databases are read in place or in memory.) The handler is installed by
+/// the thread that waits for the signals, and the work starts once it is: if the
+/// system gives no thread (a process limit) or the handler cannot be installed, the
+/// default applies (die at once; a handler nobody waits on would swallow Ctrl-C), and
+/// `-o` then creates its temporary file only when the report is ready
+/// ([`wechat_inspect::commands::output::signals_watched`]).
 fn on_signals() {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
-        return;
-    };
-    let _ = std::thread::Builder::new()
+    let (installed, told) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
+            let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])
+            else {
+                let _ = installed.send(false);
+                return;
+            };
+            let _ = installed.send(true);
             if let Some(sig) = signals.forever().next() {
                 // `browse`: the terminal back to normal first.
                 wechat_inspect::browse::terminal::restore();
@@ -30,6 +37,9 @@ fn on_signals() {
                 std::process::exit(128 + sig);
             }
         });
+    if spawned.is_ok() && told.recv() == Ok(true) {
+        wechat_inspect::commands::output::signals_watched();
+    }
 }
 
 /// Whether standard output was closed (`>&-`). Rust's runtime opens `/dev/null`

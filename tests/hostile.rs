@@ -1165,3 +1165,64 @@ fn a_low_open_file_limit_misses_nothing() {
         assert_eq!(scan(Some(limit)), free, "--nofile={limit}");
     }
 }
+
+/// With no thread to spare, no thread would wait for Ctrl-C: the default applies (the
+/// scan stops at once) and `-o` leaves nothing behind, its temporary file made only
+/// for the write (before: Ctrl-C and `kill` were caught and never acted on, and the
+/// scan ran on to the end).
+#[test]
+fn no_thread_to_spare_ctrl_c_still_stops_and_leaves_nothing() {
+    use std::os::unix::process::ExitStatusExt;
+    let test = "no_thread_to_spare_ctrl_c_still_stops_and_leaves_nothing";
+    let Some(prlimit) = require_tool("prlimit", test) else {
+        return;
+    };
+    let mut argv: Vec<String> = if is_root() {
+        match as_nobody() {
+            Ok(p) => p,
+            Err(why) => {
+                println!("SKIPPED: running as root and cannot drop privileges ({why})");
+                return;
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    let t = tempfile::tempdir().unwrap();
+    chmod(t.path(), 0o755);
+    argv.extend([prlimit.display().to_string(), "--nproc=1".into()]);
+    argv.push(public_binary(t.path()).display().to_string());
+    let root = t.path().join("flat");
+    fs::create_dir(&root).unwrap();
+    for i in 0..60_000 {
+        fs::write(root.join(format!("f{i}")), b"").unwrap();
+    }
+    let out = t.path().join("out");
+    fs::create_dir(&out).unwrap();
+    chmod(&out, 0o777);
+    for (sig, number) in [("INT", 2), ("TERM", 15)] {
+        let mut child = Command::new(&argv[0])
+            .args(&argv[1..])
+            .arg("scan")
+            .arg(&root)
+            .args(["--any", "--format", "json", "--threads", "1", "-o"])
+            .arg(out.join("r.json"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(40));
+        if child.try_wait().unwrap().is_some() {
+            println!("note: the scan ended before SIG{sig}; nothing to interrupt");
+            let _ = fs::remove_file(out.join("r.json"));
+            continue;
+        }
+        let status = signal_and_wait(&mut child, sig, Duration::from_secs(2));
+        assert!(
+            status.signal() == Some(number) || status.code() == Some(128 + number),
+            "SIG{sig}: {status:?}"
+        );
+        let left: Vec<_> = fs::read_dir(&out).unwrap().collect();
+        assert!(left.is_empty(), "SIG{sig} left {left:?}");
+    }
+}

@@ -10,7 +10,11 @@
 //! proves the folder is writable before the scan; the report is written into it, given
 //! the mode the target had (a new file gets the usual `0666` less the umask) and
 //! renamed over the target. A signal while it exists removes it ([`abandon`]), and so
-//! does an error or an early return ([`Pending`]'s `Drop`).
+//! does an error or an early return ([`Pending`]'s `Drop`). When no thread watches for
+//! signals ([`signals_watched`] was not called: the system gave none), a signal kills
+//! the process at once, so the temporary file is only tried and removed before the
+//! scan, and made for good when the report is ready: it exists for the few
+//! milliseconds of the write, not the whole scan.
 
 use crate::config::Output;
 use crate::error::{Error, Result};
@@ -18,10 +22,20 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 /// The temporary file that exists, if any, so a signal handler can remove it.
 static PENDING: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Whether a thread waits for signals and removes the temporary file ([`abandon`]).
+static WATCHED: AtomicBool = AtomicBool::new(false);
+
+/// A signal handler is in place and calls [`abandon`]: the temporary file may then
+/// exist for the whole run.
+pub fn signals_watched() {
+    WATCHED.store(true, Ordering::Relaxed);
+}
 
 fn pending() -> MutexGuard<'static, Option<PathBuf>> {
     PENDING.lock().unwrap_or_else(|p| p.into_inner())
@@ -53,6 +67,9 @@ pub struct Pending {
     target: PathBuf,
     tmp: PathBuf,
     file: Option<File>,
+    /// The temporary file is made only by [`Pending::commit`] (no thread watches for
+    /// signals, see the module docs).
+    deferred: bool,
     mode: u32,
 }
 
@@ -169,32 +186,50 @@ pub fn prepare(out: &Output, roots: &[PathBuf]) -> Result<Sink> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "report".into());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let file = {
+    let file = create_tmp(&tmp).map_err(output_err(path))?;
+    let file = if WATCHED.load(Ordering::Relaxed) {
+        Some(file)
+    } else {
+        // Nobody would remove it on a signal: proven creatable, made again at the end.
+        drop(file);
         let mut guard = pending();
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-            .open(&tmp)
-            .map_err(output_err(path))?;
-        *guard = Some(tmp.clone());
-        file
+        let _ = fs::remove_file(&tmp);
+        *guard = None;
+        None
     };
     Ok(Sink::File(Pending {
         target: path.clone(),
         tmp,
-        file: Some(file),
+        deferred: file.is_none(),
+        file,
         mode,
     }))
+}
+
+/// Create the temporary file `tmp` (new, private, never through a link) and note it
+/// for [`abandon`].
+fn create_tmp(tmp: &Path) -> io::Result<File> {
+    let mut guard = pending();
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(tmp)?;
+    *guard = Some(tmp.to_path_buf());
+    Ok(file)
 }
 
 impl Pending {
     /// Write with `render` into the temporary file, then give it the target's mode
     /// and rename it over the target. On any error the temporary file is removed.
     pub fn commit(mut self, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
-        let Some(file) = self.file.take() else {
-            return Err(refuse(&self.target, "already written"));
+        let file = match self.file.take() {
+            Some(file) => file,
+            None if std::mem::take(&mut self.deferred) => {
+                create_tmp(&self.tmp).map_err(output_err(&self.target))?
+            }
+            None => return Err(refuse(&self.target, "already written")),
         };
         let result = (|| -> io::Result<()> {
             let mut w = BufWriter::new(file);
