@@ -611,18 +611,10 @@ fn browse_with_no_thread_to_spare() {
     let Some(prlimit) = require_tool("prlimit", test) else {
         return;
     };
-    // As `nobody` when root (a per-user limit does not bind root).
-    let prefix = if is_root() {
-        match as_nobody() {
-            Ok(p) => p.join(" "),
-            Err(why) => {
-                println!("SKIPPED: running as root and cannot drop privileges ({why})");
-                return;
-            }
-        }
-    } else {
-        String::new()
+    let Some(prefix) = unprivileged_prefix() else {
+        return;
     };
+    let prefix = prefix.join(" ");
     let dir = tempfile::tempdir().unwrap();
     chmod(dir.path(), 0o755);
     let binary = public_binary(dir.path());

@@ -1055,17 +1055,8 @@ fn no_thread_to_spare_is_no_panic_and_the_same_report() {
         return;
     };
     let (t, root, _secret) = tree_with_a_locked_folder();
-    // As `nobody` when root (a per-user limit does not bind root).
-    let prefix = if is_root() {
-        match as_nobody() {
-            Ok(p) => p,
-            Err(why) => {
-                println!("SKIPPED: running as root and cannot drop privileges ({why})");
-                return;
-            }
-        }
-    } else {
-        Vec::new()
+    let Some(prefix) = unprivileged_prefix() else {
+        return;
     };
     let binary = public_binary(t.path());
     let root = root.to_str().unwrap();
@@ -1177,16 +1168,8 @@ fn no_thread_to_spare_ctrl_c_still_stops_and_leaves_nothing() {
     let Some(prlimit) = require_tool("prlimit", test) else {
         return;
     };
-    let mut argv: Vec<String> = if is_root() {
-        match as_nobody() {
-            Ok(p) => p,
-            Err(why) => {
-                println!("SKIPPED: running as root and cannot drop privileges ({why})");
-                return;
-            }
-        }
-    } else {
-        Vec::new()
+    let Some(mut argv) = unprivileged_prefix() else {
+        return;
     };
     let t = tempfile::tempdir().unwrap();
     chmod(t.path(), 0o755);

@@ -464,6 +464,22 @@ pub fn as_nobody() -> Result<Vec<String>, String> {
     Err(why.join("; "))
 }
 
+/// The words to put before a command so that a per-user limit (`prlimit --nproc`)
+/// binds it: none as a user, [`as_nobody`]'s as root (such a limit does not bind
+/// root). `None`: root and no way to drop privileges (printed; the caller skips).
+pub fn unprivileged_prefix() -> Option<Vec<String>> {
+    if !is_root() {
+        return Some(Vec::new());
+    }
+    match as_nobody() {
+        Ok(p) => Some(p),
+        Err(why) => {
+            println!("SKIPPED: running as root and cannot drop privileges ({why})");
+            None
+        }
+    }
+}
+
 /// A copy of the binary that any user can run (the build folder may not be reachable).
 pub fn public_binary(dir: &Path) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
