@@ -8,9 +8,10 @@
 //! trees deeper than `PATH_MAX` are read); at most `MAX_PARENT_FDS` (64) parents are
 //! kept open, past that a folder is opened by its full path. A low open-file limit
 //! (`ulimit -n`) lowers both that and the workers ([`fd_budget`]), so the walk never
-//! runs out of descriptors (a folder it could not open would be missing). FIFOs, sockets and devices
-//! are counted and never opened; a few regular files are opened (`openat`, read-only,
-//! non-blocking, no-follow) to read their first bytes for [`crate::tree::sniff`].
+//! runs out of descriptors (a folder it could not open would be missing). FIFOs,
+//! sockets and devices are counted and never opened; a few regular files are opened
+//! (`openat`, read-only, non-blocking, no-follow) to read their first bytes for
+//! [`crate::tree::sniff`].
 //! On Linux a folder's entries are read with `getdents64` into one buffer per worker,
 //! reused for every folder (`rustix::fs::RawDir`), so listing allocates nothing.
 //!
