@@ -20,13 +20,10 @@ use crate::tree::classify::{classify, Layout};
 use crate::tree::locate::{self, Root};
 use crate::tree::progress;
 use crate::tree::walk::{walk, DirEntry, FileEntry, FileMeta, Visitor, WalkRoot};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 /// Run `dupes`.
 pub(crate) fn run(c: &DupesConfig, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Exit> {
@@ -191,25 +188,11 @@ pub(crate) fn with_engine_progress<T>(
         return work(None);
     }
     let progress = dupes::Progress::default();
-    let done = AtomicBool::new(false);
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(10));
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
-        bar.set_style(style);
-    }
-    std::thread::scope(|s| {
-        // No progress line if the system gives no thread for it.
-        crate::threads::try_spawn(s, || {
-            while !done.load(Ordering::Relaxed) {
-                bar.set_message(progress.snapshot().line());
-                bar.tick();
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        });
-        let out = work(Some(&progress));
-        done.store(true, Ordering::Relaxed);
-        bar.finish_and_clear();
-        out
-    })
+    progress::drawn(
+        "{spinner} {msg}",
+        || progress.snapshot().line(),
+        || work(Some(&progress)),
+    )
 }
 
 /// The report: each group's paths relative to the base, placed by the scan's

@@ -66,16 +66,27 @@ pub enum Sink {
 pub struct Pending {
     target: PathBuf,
     tmp: PathBuf,
-    file: Option<File>,
-    /// The temporary file is made only by [`Pending::commit`] (no thread watches for
-    /// signals, see the module docs).
-    deferred: bool,
+    tmp_file: Tmp,
     mode: u32,
+}
+
+/// The temporary file of a [`Pending`].
+#[derive(Debug)]
+enum Tmp {
+    Open(File),
+    /// To be made by [`Pending::commit`] (no thread watches for signals, see the
+    /// module docs).
+    Later,
+    /// Renamed into place, or removed.
+    Gone,
 }
 
 impl Drop for Pending {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
+        if matches!(
+            std::mem::replace(&mut self.tmp_file, Tmp::Gone),
+            Tmp::Open(_)
+        ) {
             let mut guard = pending();
             let _ = fs::remove_file(&self.tmp);
             *guard = None;
@@ -187,21 +198,20 @@ pub fn prepare(out: &Output, roots: &[PathBuf]) -> Result<Sink> {
         .unwrap_or_else(|| "report".into());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let file = create_tmp(&tmp).map_err(output_err(path))?;
-    let file = if WATCHED.load(Ordering::Relaxed) {
-        Some(file)
+    let tmp_file = if WATCHED.load(Ordering::Relaxed) {
+        Tmp::Open(file)
     } else {
         // Nobody would remove it on a signal: proven creatable, made again at the end.
         drop(file);
         let mut guard = pending();
         let _ = fs::remove_file(&tmp);
         *guard = None;
-        None
+        Tmp::Later
     };
     Ok(Sink::File(Pending {
         target: path.clone(),
         tmp,
-        deferred: file.is_none(),
-        file,
+        tmp_file,
         mode,
     }))
 }
@@ -224,12 +234,10 @@ impl Pending {
     /// Write with `render` into the temporary file, then give it the target's mode
     /// and rename it over the target. On any error the temporary file is removed.
     pub fn commit(mut self, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
-        let file = match self.file.take() {
-            Some(file) => file,
-            None if std::mem::take(&mut self.deferred) => {
-                create_tmp(&self.tmp).map_err(output_err(&self.target))?
-            }
-            None => return Err(refuse(&self.target, "already written")),
+        let file = match std::mem::replace(&mut self.tmp_file, Tmp::Gone) {
+            Tmp::Open(file) => file,
+            Tmp::Later => create_tmp(&self.tmp).map_err(output_err(&self.target))?,
+            Tmp::Gone => return Err(refuse(&self.target, "already written")),
         };
         let result = (|| -> io::Result<()> {
             let mut w = BufWriter::new(file);

@@ -19,7 +19,6 @@ pub struct Progress {
     files: AtomicU64,
     bytes: AtomicU64,
     folder: Mutex<String>,
-    done: AtomicBool,
 }
 
 impl Progress {
@@ -53,21 +52,36 @@ pub fn with_progress<T>(show: bool, work: impl FnOnce(Option<&Progress>) -> T) -
         return work(None);
     }
     let progress = Progress::default();
+    drawn(
+        "{spinner} scanning {msg}",
+        || progress.line(),
+        || work(Some(&progress)),
+    )
+}
+
+/// Run `work` while a thread redraws `line()` (as `{msg}` of `template`) on standard
+/// error ten times a second; the line is cleared at the end. No line if the system
+/// gives no thread for it.
+pub(crate) fn drawn<T>(
+    template: &str,
+    line: impl Fn() -> String + Sync,
+    work: impl FnOnce() -> T,
+) -> T {
+    let done = AtomicBool::new(false);
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(10));
-    if let Ok(style) = ProgressStyle::with_template("{spinner} scanning {msg}") {
+    if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
     std::thread::scope(|s| {
-        // No progress line if the system gives no thread for it.
         crate::threads::try_spawn(s, || {
-            while !progress.done.load(Ordering::Relaxed) {
-                bar.set_message(progress.line());
+            while !done.load(Ordering::Relaxed) {
+                bar.set_message(line());
                 bar.tick();
                 std::thread::sleep(Duration::from_millis(100));
             }
         });
-        let out = work(Some(&progress));
-        progress.done.store(true, Ordering::Relaxed);
+        let out = work();
+        done.store(true, Ordering::Relaxed);
         bar.finish_and_clear();
         out
     })
