@@ -6,7 +6,7 @@
 
 use crate::commands::diff::{parse, read_bounded, MAX_REPORT_BYTES};
 use crate::error::{Error, Result};
-use crate::model::folders::{DirMeta, FolderTree, Node, Own, RootPlace, Stats, NONE};
+use crate::model::folders::{FolderTree, Node, Own, RootPlace, Stats, NONE};
 use crate::model::Report;
 use crate::tree::classify::tiers::Tier;
 use crate::tree::classify::Category;
@@ -102,7 +102,6 @@ fn tree(r: &Report) -> std::result::Result<FolderTree, String> {
             name_at: at as u32,
             name_len: u16::try_from(name.len())
                 .map_err(|_| format!("folder {i}: name too long"))?,
-            meta: DirMeta::default(),
             own: Own {
                 files: f.own_files,
                 apparent: f.own_apparent_bytes,

@@ -41,6 +41,7 @@ pub fn scan_options(
         },
         before: None,
         same_bytes: None,
+        folder_metas: true,
         now,
     }
 }

@@ -45,6 +45,7 @@ pub(crate) fn run(c: &PlanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
         before: None,
         now: c.now.timestamp(),
         same_bytes: c.dupes,
+        folder_metas: true,
     };
     let scanned = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
     let mut report = scanned.report;

@@ -37,6 +37,7 @@ pub(crate) fn run(c: &ScanConfig, stdout: &mut dyn Write, stderr: &mut dyn Write
         before: c.before,
         now: c.now.timestamp(),
         same_bytes: None,
+        folder_metas: false,
     };
     let scanned = progress::with_progress(!c.quiet, |p| scan::scan(&roots, &opts, p));
     let (mut report, timings) = (scanned.report, scanned.timings);

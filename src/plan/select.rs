@@ -703,6 +703,9 @@ fn describe(
         let item = match ch {
             Chosen::Folder(id) => {
                 let node = &tree.nodes[id as usize];
+                // Kept by every scan that makes a plan; without it the zeros make
+                // the script skip the folder.
+                let meta = tree.meta(id).copied().unwrap_or_default();
                 let c = &context.ctx[id as usize];
                 let s = &node.subtree;
                 let row = folder_row(node, c);
@@ -731,11 +734,11 @@ fn describe(
                     files: s.files,
                     bytes: bytes[k],
                     unique_bytes: unique[k],
-                    dev: node.meta.dev,
-                    ino: node.meta.ino,
-                    size: node.meta.size,
-                    mtime: node.meta.mtime,
-                    nlink: node.meta.nlink,
+                    dev: meta.dev,
+                    ino: meta.ino,
+                    size: meta.size,
+                    mtime: meta.mtime,
+                    nlink: meta.nlink,
                 }
             }
             Chosen::File {

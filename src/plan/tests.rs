@@ -72,7 +72,7 @@ fn build(
     let dirs = dirs();
     let mut ids: BTreeMap<String, u32> = BTreeMap::new();
     ids.insert("Data".into(), 0);
-    let mut notes = FolderNotes::new(Age::Months(CAREFUL_DEFAULT_MONTHS).before(NOW));
+    let mut notes = FolderNotes::new(Age::Months(CAREFUL_DEFAULT_MONTHS).before(NOW), true);
     let mut uniq: BTreeMap<String, (i64, u64)> = BTreeMap::new();
     for &(d, n, t, s) in files {
         uniq.insert(format!("{}/{}", dirs[d], NAMES[n]), (TIMES[t], s));

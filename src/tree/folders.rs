@@ -27,7 +27,6 @@ fn blank(id: u32) -> Node {
         root: id,
         name_at: 0,
         name_len: 0,
-        meta: DirMeta::default(),
         own: Own::default(),
         subtree: Stats::default(),
         first_child: NONE,
@@ -53,6 +52,9 @@ pub(crate) struct FolderNotes {
     names: Vec<u8>,
     /// Files last written before this are `careful_old` ([`crate::model::folders::Qual`]).
     careful_cutoff: i64,
+    /// Keep each folder's own `lstat` ([`FolderTree::metas`]), here by walk id.
+    keep_metas: bool,
+    metas: Vec<(u32, DirMeta)>,
     /// The folder whose kind is known, its canonical path and folder kind.
     kind_at: Option<u32>,
     kind_for: String,
@@ -60,10 +62,12 @@ pub(crate) struct FolderNotes {
 }
 
 impl FolderNotes {
-    /// Empty notes; `careful_cutoff`: see [`crate::model::folders::Qual::careful_old`].
-    pub(crate) fn new(careful_cutoff: i64) -> FolderNotes {
+    /// Empty notes; `careful_cutoff`: see [`crate::model::folders::Qual::careful_old`];
+    /// `keep_metas`: see [`FolderTree::metas`].
+    pub(crate) fn new(careful_cutoff: i64, keep_metas: bool) -> FolderNotes {
         FolderNotes {
             careful_cutoff,
+            keep_metas,
             ..FolderNotes::default()
         }
     }
@@ -80,9 +84,11 @@ impl FolderNotes {
             n.name_len = name.len() as u16;
         }
         n.parent = parent;
-        n.meta = *meta;
         n.next_sibling = PLACED;
         self.push(n);
+        if self.keep_metas {
+            self.metas.push((id, *meta));
+        }
     }
 
     fn push(&mut self, n: Node) {
@@ -162,6 +168,8 @@ impl FolderNotes {
         }
         self.names.append(&mut other.names);
         self.nodes.append(&mut other.nodes);
+        self.keep_metas |= other.keep_metas;
+        self.metas.append(&mut other.metas);
     }
 
     /// Put the notes together. `roots`: per root its place and own `lstat`;
@@ -176,6 +184,8 @@ impl FolderNotes {
             nodes: parts,
             mut names,
             careful_cutoff,
+            keep_metas,
+            metas: walk_metas,
             ..
         } = self;
         // The parts end to end (each freed once moved).
@@ -215,15 +225,16 @@ impl FolderNotes {
             n.next_sibling = NONE;
         }
         let mut places = Vec::with_capacity(roots.len());
+        let mut root_metas = Vec::with_capacity(roots.len());
         for (i, (place, meta)) in roots.into_iter().enumerate() {
             if let Some(n) = nodes.get_mut(i) {
                 n.root = i as u32;
                 n.parent = NONE;
                 n.name_at = 0;
                 n.name_len = 0;
-                n.meta = meta;
             }
             places.push(place);
+            root_metas.push(meta);
         }
         names.shrink_to_fit();
         // Hard-linked inodes: sized where counted.
@@ -331,6 +342,21 @@ impl FolderNotes {
         for f in &mut link_folders {
             *f = map(*f);
         }
+        let mut metas = Vec::new();
+        if keep_metas {
+            metas = vec![DirMeta::default(); nodes.len()];
+            let ids = walk_metas.into_iter().chain(
+                root_metas
+                    .into_iter()
+                    .enumerate()
+                    .map(|(r, m)| (r as u32, m)),
+            );
+            for (id, m) in ids {
+                if let Some(slot) = metas.get_mut(map(id) as usize) {
+                    *slot = m;
+                }
+            }
+        }
         FolderTree {
             roots: places,
             root_ids,
@@ -339,6 +365,7 @@ impl FolderNotes {
             link_folders,
             names,
             careful_cutoff,
+            metas,
         }
     }
 }
@@ -404,8 +431,8 @@ mod tests {
     /// numbered depth-first with children by name.
     #[test]
     fn records_of_several_workers_make_one_tree() {
-        let mut a = FolderNotes::new(0);
-        let mut b = FolderNotes::new(0);
+        let mut a = FolderNotes::new(0, true);
+        let mut b = FolderNotes::new(0, true);
         a.folder(0, NONE, b"", &DirMeta::default());
         a.file(0, "", "x.log", Category::Caches, "", &file(10, 7), true);
         a.folder(2, 0, b"b", &dir(2));
@@ -421,10 +448,11 @@ mod tests {
         assert_eq!(names, ["", "a", "a/z", "b"]);
         let parents: Vec<u32> = t.nodes.iter().map(|n| n.parent).collect();
         assert_eq!(parents, [NONE, 0, 1, 0]);
-        assert_eq!(t.nodes[0].meta, dir(100));
+        assert_eq!(t.meta(0), Some(&dir(100)));
         assert_eq!((t.nodes[0].name_at, t.nodes[0].name_len), (0, 0));
-        assert_eq!(t.nodes[2].meta, dir(3));
-        assert_eq!(t.nodes[3].meta, dir(2));
+        assert_eq!(t.meta(2), Some(&dir(3)));
+        assert_eq!(t.meta(3), Some(&dir(2)));
+        assert_eq!(t.meta(1), Some(&dir(1)));
         // Own and subtree figures.
         assert_eq!((t.nodes[3].own.files, t.nodes[3].own.apparent), (2, 50));
         assert_eq!((t.nodes[0].own.files, t.nodes[0].own.apparent), (1, 10));
@@ -435,8 +463,24 @@ mod tests {
         assert_eq!(t.children(0).collect::<Vec<_>>(), [1, 3]);
     }
 
+    /// Without `keep_metas` (a `scan`), the same tree, and no folder's `lstat`.
     #[test]
-    fn node_is_184_bytes() {
-        assert_eq!(std::mem::size_of::<Node>(), 184);
+    fn metas_are_kept_only_when_asked() {
+        let notes = |keep| {
+            let mut a = FolderNotes::new(0, keep);
+            a.folder(0, NONE, b"", &DirMeta::default());
+            a.folder(1, 0, b"b", &dir(1));
+            a.folder(2, 0, b"a", &dir(2));
+            a.build(root(), SettledLinks::default())
+        };
+        let (kept, not) = (notes(true), notes(false));
+        assert_eq!(kept.metas, [dir(100), dir(2), dir(1)]);
+        assert!(not.metas.is_empty() && not.meta(0).is_none());
+        assert_eq!(kept.nodes, not.nodes);
+    }
+
+    #[test]
+    fn node_is_144_bytes() {
+        assert_eq!(std::mem::size_of::<Node>(), 144);
     }
 }

@@ -35,6 +35,8 @@ pub struct ScanOptions {
     pub now: i64,
     /// Also gather the duplicate engine's candidates of at least this many bytes.
     pub same_bytes: Option<u64>,
+    /// Keep each folder's own `lstat` (what a plan's folder items carry).
+    pub folder_metas: bool,
 }
 
 /// Where a root is on disk (absolute) and its own `lstat` (the path itself may be a
@@ -96,6 +98,7 @@ pub fn scan(roots: &[Root], opts: &ScanOptions, progress: Option<&Progress>) -> 
         careful_cutoff: crate::plan::Age::Months(crate::plan::CAREFUL_DEFAULT_MONTHS)
             .before(opts.now),
         same_bytes: opts.same_bytes,
+        folder_metas: opts.folder_metas,
         name_budget: Default::default(),
     };
     let walked_with = walk(

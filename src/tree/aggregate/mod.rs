@@ -66,6 +66,9 @@ pub struct Options {
     /// Also gather the duplicate engine's candidates: files of at least this many bytes
     /// (`plan --dupes`).
     pub same_bytes: Option<u64>,
+    /// Keep each folder's own `lstat` in the tree (a plan needs them;
+    /// [`crate::model::folders::FolderTree::metas`]).
+    pub folder_metas: bool,
     /// The duplicate hints' name records all workers may still keep (shared by the
     /// clones, see [`hints`]).
     pub name_budget: NameBudget,
@@ -132,7 +135,7 @@ impl Accumulator {
             stores: Vec::new(),
             logins: Vec::new(),
             classifier: FolderClassifier::default(),
-            folders: FolderNotes::new(opts.careful_cutoff),
+            folders: FolderNotes::new(opts.careful_cutoff, opts.folder_metas),
             before: opts.before,
             same_bytes: opts.same_bytes.map(crate::dupes::Collector::new),
         }
