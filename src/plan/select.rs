@@ -671,9 +671,11 @@ fn describe(
             continue;
         }
         totals.bytes += l.size;
-        let first = touching[0];
+        // The bytes it frees go to the first item by item order, whatever order the
+        // walk met its links in.
         touching.sort_unstable();
         touching.dedup();
+        let first = touching[0];
         for &k in &touching {
             bytes[k as usize] += l.size;
         }

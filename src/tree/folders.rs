@@ -342,6 +342,13 @@ impl FolderNotes {
         for f in &mut link_folders {
             *f = map(*f);
         }
+        // Each inode's link folders in tree order (the walk met them in any order).
+        for l in &linked_out {
+            let (a, b) = (l.start as usize, l.start as usize + l.len as usize);
+            if let Some(folders) = link_folders.get_mut(a..b) {
+                folders.sort_unstable();
+            }
+        }
         let mut metas = Vec::new();
         if keep_metas {
             metas = vec![DirMeta::default(); nodes.len()];
@@ -461,6 +468,34 @@ mod tests {
         assert!(s.incomplete && t.nodes[1].subtree.incomplete && t.nodes[2].subtree.incomplete);
         assert!(!t.nodes[3].subtree.incomplete);
         assert_eq!(t.children(0).collect::<Vec<_>>(), [1, 3]);
+    }
+
+    /// An inode's link folders come out in tree order, whichever order the workers
+    /// met its links in (a plan's per-item figures follow that order).
+    #[test]
+    fn link_folders_are_in_tree_order() {
+        let tree = |walk_order: [u32; 2]| {
+            let mut a = FolderNotes::new(0, false);
+            a.folder(0, NONE, b"", &DirMeta::default());
+            a.folder(1, 0, b"b", &dir(1));
+            a.folder(2, 0, b"a", &dir(2));
+            let mut linked = SettledLinks::default();
+            let l = Linked {
+                dev: 1,
+                ino: 9,
+                size: 5,
+                allocated: 8,
+                nlink: 2,
+                start: 0,
+                len: 0,
+            };
+            linked.push(l, walk_order[0], &walk_order);
+            a.build(root(), linked)
+        };
+        for order in [[1, 2], [2, 1]] {
+            let t = tree(order);
+            assert_eq!(t.link_folders(&t.linked[0]), [1, 2], "walk order {order:?}");
+        }
     }
 
     /// Without `keep_metas` (a `scan`), the same tree, and no folder's `lstat`.
