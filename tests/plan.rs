@@ -663,3 +663,52 @@ fn dupes_plans_every_copy_but_one_and_frees_what_they_hold() {
     // Without --dupes the plan is the tiers' alone.
     assert_eq!(plan_json(&f, &[])["request"]["dupes"], Value::Null);
 }
+
+/// One file hard-linked into many old chat months (all planned whole): every run,
+/// whatever the threads did, gives each item the same unique bytes, and the linked
+/// file's bytes go to the first item in plan order. (They went to the item of the link
+/// the walk happened to meet first.)
+#[test]
+fn unique_bytes_of_hard_links_do_not_depend_on_thread_timing() {
+    let f = moved_mac_for_plan();
+    let first = m4("msg/attach/00000000000000000000000000000000/2022-01/Img/same.dat");
+    f.sized(&first, 7777).mtime(&first, JAN_2022);
+    for i in 1..24 {
+        let link = m4(&format!("msg/attach/{i:032x}/2022-01/Img/same.dat"));
+        f.hardlink(&first, &link);
+    }
+    let args = ["--tier", "safe,careful,confirm", "--older-than", "1y"];
+    let runs: Vec<Value> = ["1", "8", "32", "8", "2", "32"]
+        .iter()
+        .map(|j| plan_json(&f, &[&args[..], &["-j", j]].concat()))
+        .collect();
+    let figures = |p: &Value| -> Vec<(String, u64, u64)> {
+        p["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| {
+                let n = |k: &str| i[k].as_u64().expect("number");
+                (
+                    i["path"].as_str().expect("path").to_string(),
+                    n("bytes"),
+                    n("unique_bytes"),
+                )
+            })
+            .collect()
+    };
+    let want = figures(&runs[0]);
+    for (k, p) in runs.iter().enumerate() {
+        assert_eq!(figures(p), want, "run {k}");
+    }
+    // Each chat is planned whole: the file counts in each item's bytes, and frees
+    // its bytes only with all 24, so they go to the first.
+    let holding: Vec<&(String, u64, u64)> = want
+        .iter()
+        .filter(|(p, ..)| p.contains("/msg/attach/00000000000000000000000000"))
+        .collect();
+    assert_eq!(holding.len(), 24, "{want:?}");
+    assert!(holding.iter().all(|i| i.1 == 7777), "{holding:?}");
+    assert_eq!(holding[0].2, 7777, "{holding:?}");
+    assert!(holding[1..].iter().all(|i| i.2 == 0), "{holding:?}");
+}
