@@ -1,6 +1,7 @@
 //! The folder tree, built during the walk: the worker that reads a folder writes its
-//! record (name, parent, own `lstat`, and what its files add up to: sizes, times,
-//! categories, tiers) straight into a [`Node`], one per folder, no second copy; at
+//! record (name, parent, and what its files add up to: sizes, times, categories,
+//! tiers) straight into a [`Node`], one per folder, no second copy (its own `lstat`
+//! goes to a side list, and only when a plan may need it); at
 //! the end the workers' records are put together in place into a [`FolderTree`],
 //! numbered depth-first with children by name (so the same tree gets the same numbers
 //! whatever the threads did). Hard-linked files are sized in the folder of the link the
@@ -388,6 +389,16 @@ pub(crate) struct SettledLinks {
 }
 
 impl SettledLinks {
+    /// Room for `inodes` inodes with `links` links in all: filled once, never copied
+    /// to grow (a doubling copy left the old block in the allocator at the peak).
+    pub(crate) fn with_capacity(inodes: usize, links: usize) -> SettledLinks {
+        SettledLinks {
+            linked: Vec::with_capacity(inodes),
+            counted: Vec::with_capacity(inodes),
+            folders: Vec::with_capacity(links),
+        }
+    }
+
     /// One inode (`l.start` and `l.len` are set here).
     pub(crate) fn push(&mut self, mut l: Linked, counted: u32, folders: &[u32]) {
         l.start = u32::try_from(self.folders.len()).unwrap_or(u32::MAX);

@@ -701,6 +701,13 @@ impl Links {
         self.here.clear();
     }
 
+    /// How many inodes [`Links::settle`] hands over, and how many links they have
+    /// in all (so that what it fills is sized once, not doubled as it grows).
+    pub(super) fn counts(&self) -> (usize, usize) {
+        let inodes = self.inodes.iter().filter(|(_, n)| n.seen != 0).count();
+        (inodes, self.links.len())
+    }
+
     /// The walk is over: what the links share, and each inode, counted once, handed to
     /// `each`.
     pub(super) fn settle(self, mut each: impl FnMut(Settled<'_>)) -> model::HardLinks {

@@ -197,7 +197,8 @@ impl Accumulator {
             &mut self.dat_images,
             &mut self.hints,
         );
-        let mut linked = SettledLinks::default();
+        let (inodes, link_count) = links.counts();
+        let mut linked = SettledLinks::with_capacity(inodes, link_count);
         let hard_links = links.settle(|s| {
             hints.linked(s.facts.meta.size, &s.places);
             linked.push(
