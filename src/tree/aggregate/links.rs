@@ -115,6 +115,16 @@ impl<T> Chunked<T> {
         u32::try_from(base).ok()
     }
 
+    /// Every record with its index, each chunk freed once passed.
+    fn into_iter_indexed(self) -> impl Iterator<Item = (u32, T)> {
+        self.chunks.into_iter().enumerate().flat_map(|(c, chunk)| {
+            chunk
+                .into_iter()
+                .enumerate()
+                .map(move |(s, v)| ((c << CHUNK_BITS | s) as u32, v))
+        })
+    }
+
     /// Every record in one vector, without holding two copies (the chunks go one by one).
     fn into_vec(self) -> Vec<T> {
         let mut all = Vec::with_capacity(self.len());
@@ -728,7 +738,9 @@ impl Links {
         let mut rest = &links[..];
         let mut path = String::new();
         let mut link_folders: Vec<u32> = Vec::new();
-        for (i, node) in inodes.iter() {
+        // The inodes' chunks are freed as they are settled: what `each` builds grows
+        // while they go.
+        for (i, node) in inodes.into_iter_indexed() {
             if node.seen == 0 {
                 continue; // a forward
             }
