@@ -197,6 +197,33 @@ fn browse_marks_screen_and_plan() {
     assert!(paths.iter().all(|p| p.starts_with(dir)), "{paths:?}");
 }
 
+/// A folder marked whole is a folder item that carries the folder's own `lstat` for
+/// the script to re-check (the browser's scan keeps them; `scan`'s does not).
+#[test]
+fn browse_plan_folder_items_carry_the_folders_lstat() {
+    use std::os::unix::fs::MetadataExt;
+    let (_f, mut s) = moved();
+    key(&mut s, 't');
+    open(&mut s, "Library/");
+    open(&mut s, "Caches/");
+    open(&mut s, "com.tencent.xinWeChat/");
+    go_to(&mut s, "fsCachedData/");
+    key(&mut s, ' ');
+    let now = chrono::DateTime::parse_from_rfc3339(NOW)
+        .unwrap()
+        .timestamp();
+    let plan = s.plan_from_disk(now);
+    assert_eq!(plan.items.len(), 1, "{:?}", plan.items);
+    let i = &plan.items[0];
+    assert_eq!(i.kind, "folder", "{i:?}");
+    assert!(i.path.ends_with("/fsCachedData"), "{i:?}");
+    let m = std::fs::symlink_metadata(&i.path).expect("the folder");
+    assert_eq!(
+        (i.dev, i.ino, i.size, i.mtime, i.nlink),
+        (m.dev(), m.ino(), m.size(), m.mtime(), m.nlink())
+    );
+}
+
 fn check_plan_schema(plan: &serde_json::Value) {
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(
