@@ -16,6 +16,13 @@ fn state_of(path: &Path) -> State {
     State::from_report(&mut report, true, false)
 }
 
+/// [`NOW`] in seconds since the epoch.
+fn now_secs() -> i64 {
+    chrono::DateTime::parse_from_rfc3339(NOW)
+        .unwrap()
+        .timestamp()
+}
+
 fn key(s: &mut State, c: char) {
     s.press(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
 }
@@ -178,10 +185,7 @@ fn browse_marks_screen_and_plan() {
         s.status()
     );
     insta::assert_snapshot!("browse_marks", screen(&mut s, 100, 24));
-    let now = chrono::DateTime::parse_from_rfc3339(NOW)
-        .unwrap()
-        .timestamp();
-    let plan = s.plan_from_disk(now);
+    let plan = s.plan_from_disk(now_secs());
     let json = serde_json::to_value(&plan).unwrap();
     check_plan_schema(&json);
     let paths: Vec<String> = plan.items.iter().map(|i| i.path.clone()).collect();
@@ -209,10 +213,7 @@ fn browse_plan_folder_items_carry_the_folders_lstat() {
     open(&mut s, "com.tencent.xinWeChat/");
     go_to(&mut s, "fsCachedData/");
     key(&mut s, ' ');
-    let now = chrono::DateTime::parse_from_rfc3339(NOW)
-        .unwrap()
-        .timestamp();
-    let plan = s.plan_from_disk(now);
+    let plan = s.plan_from_disk(now_secs());
     assert_eq!(plan.items.len(), 1, "{:?}", plan.items);
     let i = &plan.items[0];
     assert_eq!(i.kind, "folder", "{i:?}");
@@ -284,10 +285,7 @@ fn browse_journey_meaning_marks_become_a_plan() {
     assert_eq!(s.rows().0, "all categories");
     code(&mut s, KeyCode::Backspace);
     assert_eq!(s.status(), "at the top");
-    let now = chrono::DateTime::parse_from_rfc3339(NOW)
-        .unwrap()
-        .timestamp();
-    let plan = s.plan_from_disk(now);
+    let plan = s.plan_from_disk(now_secs());
     check_plan_schema(&serde_json::to_value(&plan).unwrap());
     assert!(
         plan.items.iter().any(|i| i.category == "logs"),
