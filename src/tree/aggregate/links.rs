@@ -27,6 +27,8 @@
 //! into shards that grow one at a time, and each worker fills its own [`Links`]. Merging
 //! two of them moves the smaller one's chunks into the larger one whole; an inode both
 //! have is combined into the larger one's record and the moved copy left as a forward.
+//! Settling frees the inode records a chunk at a time while the tree's copy of them
+//! grows, so the two are never both whole.
 
 use super::dat::DAT_SCHEMES;
 use super::{Facts, Map};
