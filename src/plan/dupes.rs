@@ -177,7 +177,7 @@ pub(crate) fn add(
                     category: p.category.id().into(),
                     categories: vec![p.category.id().into()],
                     tier: Tier::Confirm,
-                    reason: format!("{}: {kept_path}", DUPLICATE.reason),
+                    reason: format!("{}: {kept_path}", DUPLICATE.reason).into(),
                     side_effect: DUPLICATE.side_effect.into(),
                     account: p.account.clone(),
                     chat: p.chat.clone(),

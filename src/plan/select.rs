@@ -4,7 +4,7 @@
 
 use super::Age;
 use super::{
-    Lister, Plan, PlanItem, PlanOptions, PlanRequest, PlanTotals, CAREFUL_DEFAULT_MONTHS,
+    Lister, Plan, PlanItem, PlanOptions, PlanRequest, PlanTotals, Text, CAREFUL_DEFAULT_MONTHS,
     ESTIMATE_NOTE, PLAN_SCHEMA_VERSION,
 };
 use crate::escape::{escape_bytes, escape_cow};
@@ -711,7 +711,7 @@ fn describe(
                 let c = &context.ctx[id as usize];
                 let s = &node.subtree;
                 let row = folder_row(node, c);
-                let cats: Vec<String> = s.category_list().map(|c| c.id().to_string()).collect();
+                let cats: Vec<Text> = s.category_list().map(|c| c.id().into()).collect();
                 let tier = tiers_in(promote(s.tiers, c.leftover))
                     .filter(|t| *t != Tier::Never)
                     .max()

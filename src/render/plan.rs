@@ -97,7 +97,7 @@ fn table(p: &Plan, w: &mut dyn Write) -> io::Result<()> {
     }
     let mut by: BTreeMap<(u8, &str), (u64, u64, u64)> = BTreeMap::new();
     for it in &p.items {
-        let e = by.entry((it.tier as u8, it.category.as_str())).or_default();
+        let e = by.entry((it.tier as u8, &*it.category)).or_default();
         e.0 += 1;
         e.1 += it.bytes;
         e.2 += it.unique_bytes;
