@@ -50,6 +50,14 @@ fn open(s: &mut State, name: &str) {
     key(s, 'l');
 }
 
+/// The folders view (`t`), opened down `steps` from the top.
+fn folders_at(s: &mut State, steps: &[&str]) {
+    key(s, 't');
+    for step in steps {
+        open(s, step);
+    }
+}
+
 /// The screen as text: one line per row, a wide character's second cell left out.
 fn screen(s: &mut State, w: u16, h: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
@@ -152,10 +160,7 @@ fn browse_help_screen() {
 #[test]
 fn browse_hostile_and_wide_names_are_escaped_and_cut_by_width() {
     let (_f, mut s) = moved();
-    key(&mut s, 't');
-    for step in ["Library/", "Caches/", "com.tencent.xinWeChat/"] {
-        open(&mut s, step);
-    }
+    folders_at(&mut s, &["Library/", "Caches/", "com.tencent.xinWeChat/"]);
     key(&mut s, 'n');
     let wide = screen(&mut s, 100, 24);
     insta::assert_snapshot!("browse_hostile_names", wide);
@@ -171,9 +176,7 @@ fn browse_hostile_and_wide_names_are_escaped_and_cut_by_width() {
 #[test]
 fn browse_marks_screen_and_plan() {
     let (f, mut s) = moved();
-    key(&mut s, 't');
-    open(&mut s, "Library/");
-    open(&mut s, "Caches/");
+    folders_at(&mut s, &["Library/", "Caches/"]);
     // The caches folder holds Cache.db (never): marked, but the database stays out.
     go_to(&mut s, "com.tencent.xinWeChat/");
     assert_eq!(s.cursor().map(|c| c.1), Some("never"));
@@ -207,10 +210,7 @@ fn browse_marks_screen_and_plan() {
 fn browse_plan_folder_items_carry_the_folders_lstat() {
     use std::os::unix::fs::MetadataExt;
     let (_f, mut s) = moved();
-    key(&mut s, 't');
-    open(&mut s, "Library/");
-    open(&mut s, "Caches/");
-    open(&mut s, "com.tencent.xinWeChat/");
+    folders_at(&mut s, &["Library/", "Caches/", "com.tencent.xinWeChat/"]);
     go_to(&mut s, "fsCachedData/");
     key(&mut s, ' ');
     let plan = s.plan_from_disk(now_secs());
@@ -251,10 +251,7 @@ fn browse_never_rows_cannot_be_marked() {
         s.status()
     );
     // A never-tier file cannot be marked either.
-    key(&mut s, 't');
-    for step in ["Library/", "Caches/", "com.tencent.xinWeChat/"] {
-        open(&mut s, step);
-    }
+    folders_at(&mut s, &["Library/", "Caches/", "com.tencent.xinWeChat/"]);
     go_to(&mut s, "Cache.db");
     key(&mut s, ' ');
     assert_eq!(s.mark_count(), 0);
