@@ -157,23 +157,30 @@ fn make(report: &crate::model::Report, c: &PlanConfig) -> crate::plan::Plan {
 }
 
 /// Each item's chat name: the report's label for (account, chat), from the contact
-/// databases or the system chats.
+/// databases or the system chats (each label one string, shared by its items).
 fn label_items(plan: &mut crate::plan::Plan, report: &crate::model::Report) {
     use std::collections::HashMap;
-    let labels: HashMap<(&str, String), &str> = report
+    use std::sync::Arc;
+    let labels: HashMap<(&str, String), Arc<str>> = report
         .chats
         .iter()
         .filter_map(|c| {
             let l = c.label.as_deref()?;
-            Some(((c.account.as_str(), c.chat.to_ascii_lowercase()), l))
+            Some(((c.account.as_str(), c.chat.to_ascii_lowercase()), l.into()))
         })
         .collect();
+    let mut system: HashMap<&'static str, Arc<str>> = HashMap::new();
     for it in &mut plan.items {
         if let (Some(a), Some(ch)) = (&it.account, &it.chat) {
             it.chat_label = labels
-                .get(&(a.as_str(), ch.to_ascii_lowercase()))
-                .map(|l| (*l).to_string())
-                .or_else(|| crate::model::names::system_chat(ch).map(|s| s.label.to_string()));
+                .get(&(&**a, ch.to_ascii_lowercase()))
+                .cloned()
+                .or_else(|| {
+                    let label = crate::model::names::system_chat(ch)?.label;
+                    Some(Arc::clone(
+                        system.entry(label).or_insert_with(|| label.into()),
+                    ))
+                });
         }
     }
 }

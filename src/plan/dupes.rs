@@ -12,13 +12,14 @@
 //! frees nothing). Unique bytes: the inode's size when every one of its links (its
 //! `st_nlink`) is in the group, else nothing.
 
-use super::select::{is_chat_media, month_of};
-use super::{Plan, PlanItem, PlanOptions};
+use super::select::is_chat_media;
+use super::{Categories, Month, Plan, PlanItem, PlanOptions};
 use crate::dupes::names::original_name;
 use crate::escape::escape_bytes;
 use crate::tree::classify::tiers::{self, Tier, DUPLICATE};
 use crate::tree::classify::{classify, Layout};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// One path of a group, placed.
 #[derive(Debug, Clone)]
@@ -59,8 +60,8 @@ struct Placed<'a> {
     tier: Tier,
     layout: Layout,
     category: crate::tree::classify::Category,
-    account: Option<String>,
-    chat: Option<String>,
+    account: Option<Arc<str>>,
+    chat: Option<Arc<str>>,
 }
 
 fn place<'a>(copy: &'a Copy, databases: &HashSet<String>, items: &HashSet<String>) -> Placed<'a> {
@@ -83,8 +84,8 @@ fn place<'a>(copy: &'a Copy, databases: &HashSet<String>, items: &HashSet<String
         tier: row.tier,
         layout: p.layout,
         category: p.category,
-        account: p.account.map(str::to_string),
-        chat: p.chat.map(str::to_string),
+        account: p.account.map(Arc::from),
+        chat: p.chat.map(Arc::from),
     }
 }
 
@@ -175,14 +176,14 @@ pub(crate) fn add(
                     path: p.path.clone(),
                     kind: "file".into(),
                     category: p.category.id().into(),
-                    categories: vec![p.category.id().into()],
+                    categories: Categories::one(p.category),
                     tier: Tier::Confirm,
                     reason: format!("{}: {kept_path}", DUPLICATE.reason).into(),
                     side_effect: DUPLICATE.side_effect.into(),
                     account: p.account.clone(),
                     chat: p.chat.clone(),
                     chat_label: None,
-                    month: month_of(c.mtime()),
+                    month: Month::of(c.mtime()),
                     files: 1,
                     // A hard-linked file's bytes once, on its first link.
                     bytes: if first { c.size } else { 0 },
@@ -204,7 +205,8 @@ pub(crate) fn add(
         plan.totals.unique_bytes += i.unique_bytes;
     }
     plan.items.extend(added);
-    plan.items.sort_by(|a, b| a.path.cmp(&b.path));
+    // Unique paths (a copy already in the plan is never added): in place.
+    plan.items.sort_unstable_by(|a, b| a.path.cmp(&b.path));
     n
 }
 

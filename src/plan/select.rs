@@ -4,8 +4,8 @@
 
 use super::Age;
 use super::{
-    Lister, Plan, PlanItem, PlanOptions, PlanRequest, PlanTotals, Text, CAREFUL_DEFAULT_MONTHS,
-    ESTIMATE_NOTE, PLAN_SCHEMA_VERSION,
+    Categories, Lister, Month, Plan, PlanItem, PlanOptions, PlanRequest, PlanTotals,
+    CAREFUL_DEFAULT_MONTHS, ESTIMATE_NOTE, PLAN_SCHEMA_VERSION,
 };
 use crate::escape::{escape_bytes, escape_cow};
 use crate::model::accounts;
@@ -15,6 +15,7 @@ use crate::tree::classify::tiers::{self, Tier, TierRow};
 use crate::tree::classify::{classify, owner, Category, Layout};
 use crate::tree::walk::FileMeta;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 /// What a folder's path says about the files in it (strings as indices into
 /// [`Context::name`], [`NONE`] for none).
@@ -31,9 +32,10 @@ pub(crate) struct Ctx {
 /// Per folder: its [`Ctx`]; and the 3.x accounts that moved to 4.x.
 pub(crate) struct Context {
     pub(crate) ctx: Vec<Ctx>,
-    /// Account and chat folder names, numbered.
-    names: Vec<Box<str>>,
-    ids: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
+    /// Account and chat folder names, numbered (shared with the plan items that name
+    /// them).
+    names: Vec<Arc<str>>,
+    ids: HashMap<Arc<str>, u32, foldhash::fast::RandomState>,
     /// 3.x account folders (md5) whose account is in 4.x too, with that 4.x folder.
     pub(crate) leftover: HashMap<String, String>,
 }
@@ -131,9 +133,15 @@ impl Context {
             return id;
         }
         let id = self.names.len() as u32;
-        self.names.push(s.into());
-        self.ids.insert(s.into(), id);
+        let s: Arc<str> = s.into();
+        self.names.push(Arc::clone(&s));
+        self.ids.insert(s, id);
         id
+    }
+
+    /// The string behind an id, shared.
+    fn shared(&self, id: u32) -> Option<Arc<str>> {
+        self.names.get(id as usize).cloned()
     }
 
     /// The string behind an id.
@@ -157,20 +165,42 @@ pub(crate) enum Files<'a> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Within(pub(crate) Option<Vec<u32>>);
 
-/// One chosen thing, before it is described.
+/// One chosen thing, before it is described (a file's name is in [`Choice::names`]).
 #[derive(Debug, Clone)]
 enum Chosen {
     Folder(u32),
     File {
         folder: u32,
-        name: Vec<u8>,
+        name_at: usize,
+        name_len: u16,
         meta: FileMeta,
         category: Category,
         tier: Tier,
         row: &'static TierRow,
-        chat: Option<String>,
-        account: Option<String>,
+        chat: Option<Arc<str>>,
+        account: Option<Arc<str>>,
     },
+}
+
+/// What a selection chose: the things, the files' names end to end, and each chat and
+/// account name once (every item of a chat shares it).
+#[derive(Debug, Default)]
+struct Choice {
+    chosen: Vec<Chosen>,
+    names: Vec<u8>,
+    strings: HashSet<Arc<str>, foldhash::fast::RandomState>,
+}
+
+impl Choice {
+    fn string(&mut self, s: Option<&str>) -> Option<Arc<str>> {
+        let s = s?;
+        if let Some(have) = self.strings.get(s) {
+            return Some(Arc::clone(have));
+        }
+        let new: Arc<str> = s.into();
+        self.strings.insert(Arc::clone(&new));
+        Some(new)
+    }
 }
 
 /// The cut-off for a tier: files must be older (modified before) this.
@@ -339,7 +369,7 @@ pub(crate) fn select_in(
         }
         chat_ok(chat, s.categories)
     };
-    let mut chosen: Vec<Chosen> = Vec::new();
+    let mut choice = Choice::default();
     let mut loose = (0u64, 0u64);
     let mut kept_unattributed = 0u64;
     // Depth-first from each root.
@@ -353,7 +383,7 @@ pub(crate) fn select_in(
             continue;
         }
         if whole(i) {
-            chosen.push(Chosen::Folder(id));
+            choice.chosen.push(Chosen::Folder(id));
             continue;
         }
         let c = &context.ctx[i];
@@ -377,7 +407,7 @@ pub(crate) fn select_in(
                     o,
                     (id, only),
                     &mut **lister,
-                    (&mut chosen, &mut loose, keep),
+                    (&mut choice, &mut loose, keep),
                     &mut kept_unattributed,
                 ),
                 Files::Tallied { inexact } => {
@@ -390,7 +420,7 @@ pub(crate) fn select_in(
         let kids: Vec<u32> = tree.children(id).collect();
         stack.extend(kids.into_iter().rev());
     }
-    let (mut items, mut totals) = describe(tree, context, chosen, keep);
+    let (mut items, mut totals) = describe(tree, context, choice, keep);
     totals.files += loose.0;
     totals.bytes += loose.1;
     totals.unique_bytes += loose.1;
@@ -483,7 +513,7 @@ fn list_files(
     o: &PlanOptions,
     (id, only): (u32, Option<&HashSet<Vec<u8>>>),
     lister: &mut dyn Lister,
-    (chosen, loose, keep): (&mut Vec<Chosen>, &mut (u64, u64), bool),
+    (choice, loose, keep): (&mut Choice, &mut (u64, u64), bool),
     kept_unattributed: &mut u64,
 ) {
     let Some(mut files) = lister.list(&tree.disk_path(id)) else {
@@ -542,9 +572,10 @@ fn list_files(
                 loose.1 += f.meta.size;
                 continue;
             }
-            chosen.push(Chosen::File {
+            choice.chosen.push(Chosen::File {
                 folder: id,
-                name: Vec::new(),
+                name_at: 0,
+                name_len: 0,
                 meta: f.meta,
                 category: p.category,
                 tier,
@@ -554,15 +585,21 @@ fn list_files(
             });
             continue;
         }
-        chosen.push(Chosen::File {
+        // Names are at most 255 bytes (1,020 on some file systems): u16 holds them.
+        let name = &f.name[..f.name.len().min(usize::from(u16::MAX))];
+        let name_at = choice.names.len();
+        choice.names.extend_from_slice(name);
+        let (chat, account) = (choice.string(p.chat), choice.string(p.account));
+        choice.chosen.push(Chosen::File {
             folder: id,
-            name: f.name,
+            name_at,
+            name_len: name.len() as u16,
             meta: f.meta,
             category: p.category,
             tier,
             row,
-            chat: p.chat.map(str::to_string),
-            account: p.account.map(str::to_string),
+            chat,
+            account,
         });
     }
 }
@@ -573,10 +610,6 @@ fn join(dir: &str, name: &str) -> String {
     } else {
         format!("{dir}/{name}")
     }
-}
-
-pub(crate) fn month_of(t: i64) -> Option<String> {
-    chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m").to_string())
 }
 
 /// The row that explains a folder item.
@@ -599,9 +632,16 @@ fn folder_row(node: &Node, c: &Ctx) -> &'static TierRow {
 fn describe(
     tree: &FolderTree,
     context: &Context,
-    chosen: Vec<Chosen>,
+    choice: Choice,
     keep: bool,
 ) -> (Vec<PlanItem>, PlanTotals) {
+    let Choice {
+        mut chosen,
+        mut names,
+        strings,
+    } = choice;
+    // The items hold the shared names now.
+    drop(strings);
     let n = tree.nodes.len();
     // The item covering each folder (folders are in depth-first order).
     let mut covered = vec![NONE; n];
@@ -700,8 +740,17 @@ fn describe(
         totals.items = chosen.len() as u64;
         return (Vec::new(), totals);
     }
+    // The items are made from the end of the list, each thing (and its file's name)
+    // dropped as its item is made and the lists shrunk every [`SHRINK_EVERY`], so that
+    // both are never whole at once (the order does not matter: the items are sorted by
+    // path).
     let mut items = Vec::with_capacity(chosen.len());
-    for (k, ch) in chosen.into_iter().enumerate() {
+    while let Some(ch) = chosen.pop() {
+        let k = chosen.len();
+        if k % SHRINK_EVERY == 0 {
+            chosen.shrink_to_fit();
+            names.shrink_to_fit();
+        }
         let item = match ch {
             Chosen::Folder(id) => {
                 let node = &tree.nodes[id as usize];
@@ -711,26 +760,27 @@ fn describe(
                 let c = &context.ctx[id as usize];
                 let s = &node.subtree;
                 let row = folder_row(node, c);
-                let cats: Vec<Text> = s.category_list().map(|c| c.id().into()).collect();
+                let cats = Categories(s.categories);
+                let mut each = cats.iter();
+                let category = match (each.next(), each.next()) {
+                    (Some(one), None) => one.id(),
+                    _ => "mixed",
+                };
                 let tier = tiers_in(promote(s.tiers, c.leftover))
                     .filter(|t| *t != Tier::Never)
                     .max()
                     .unwrap_or(Tier::Confirm);
-                let (m1, m2) = (month_of(s.newest), month_of(s.oldest));
+                let (m1, m2) = (Month::of(s.newest), Month::of(s.oldest));
                 PlanItem {
                     path: escape_bytes(&tree.disk_path(id)).0,
                     kind: "folder".into(),
-                    category: if cats.len() == 1 {
-                        cats[0].clone()
-                    } else {
-                        "mixed".into()
-                    },
+                    category: category.into(),
                     categories: cats,
                     tier,
                     reason: row.reason.into(),
                     side_effect: row.side_effect.into(),
-                    account: context.name(c.account).map(str::to_string),
-                    chat: context.name(c.chat).map(str::to_string),
+                    account: context.shared(c.account),
+                    chat: context.shared(c.chat),
                     chat_label: None,
                     month: if m1 == m2 { m1 } else { None },
                     files: s.files,
@@ -745,7 +795,8 @@ fn describe(
             }
             Chosen::File {
                 folder,
-                name,
+                name_at,
+                name_len,
                 meta,
                 category,
                 tier,
@@ -757,19 +808,21 @@ fn describe(
                 if !path.ends_with(b"/") {
                     path.push(b'/');
                 }
-                path.extend_from_slice(&name);
+                path.extend_from_slice(name(&names, name_at, name_len));
+                // Names were added in the order of the list: this is the last one.
+                names.truncate(name_at);
                 PlanItem {
                     path: escape_bytes(&path).0,
                     kind: "file".into(),
                     category: category.id().into(),
-                    categories: vec![category.id().into()],
+                    categories: Categories::one(category),
                     tier,
                     reason: row.reason.into(),
                     side_effect: row.side_effect.into(),
                     account,
                     chat,
                     chat_label: None,
-                    month: month_of(meta.mtime),
+                    month: Month::of(meta.mtime),
                     files: 1,
                     bytes: bytes[k],
                     unique_bytes: unique[k],
@@ -785,8 +838,18 @@ fn describe(
     }
     totals.items = items.len() as u64;
     totals.unique_bytes = unique.iter().sum();
-    items.sort_by(|a, b| a.path.cmp(&b.path));
+    // Paths are unique (an item is a folder or a file, each listed once), so an
+    // in-place sort gives the one order (a stable sort would copy half the items).
+    items.sort_unstable_by(|a, b| a.path.cmp(&b.path));
     (items, totals)
+}
+
+/// How often [`describe`] gives back the room of the things it has made items of.
+const SHRINK_EVERY: usize = 65_536;
+
+/// A file's name in [`Choice::names`].
+fn name(names: &[u8], at: usize, len: u16) -> &[u8] {
+    names.get(at..at + usize::from(len)).unwrap_or(&[])
 }
 
 /// A whole plan.

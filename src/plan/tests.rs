@@ -314,3 +314,80 @@ proptest! {
         prop_assert_eq!(&covered, &want);
     }
 }
+
+// An item's month and categories are kept as numbers and bits, and written as the
+// strings the items carried before: chrono's `%Y-%m`, the ids in report order.
+
+proptest! {
+    #[test]
+    fn a_month_is_written_as_chrono_writes_it_and_reads_back(t in any::<i64>()) {
+        let chrono = chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m").to_string());
+        let month = super::Month::of(t);
+        prop_assert_eq!(month.map(|m| m.to_string()), chrono.clone());
+        if let (Some(m), Some(text)) = (month, chrono) {
+            prop_assert_eq!(text.parse::<super::Month>(), Ok(m));
+            prop_assert_eq!(serde_json::to_value(m).unwrap(), serde_json::json!(text));
+        }
+    }
+}
+
+#[test]
+fn months_at_the_edges_of_the_calendar() {
+    let edges = [
+        i64::MIN,
+        chrono::DateTime::<chrono::Utc>::MIN_UTC.timestamp(),
+        -62_135_596_801, // the last second of year 0
+        -1,
+        0,
+        253_402_300_799, // 9999-12-31T23:59:59
+        253_402_300_800, // 10000-01-01
+        chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp(),
+        i64::MAX,
+    ];
+    let written: Vec<Option<String>> = edges
+        .iter()
+        .map(|&t| super::Month::of(t).map(|m| m.to_string()))
+        .collect();
+    let chrono: Vec<Option<String>> = edges
+        .iter()
+        .map(|&t| chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m").to_string()))
+        .collect();
+    assert_eq!(written, chrono);
+    assert_eq!(written[2].as_deref(), Some("0000-12"));
+    assert_eq!(written[6].as_deref(), Some("+10000-01"));
+    for bad in [
+        "",
+        "2024",
+        "2024-13",
+        "2024-00",
+        "2024-1",
+        "x-01",
+        "2024-01-01",
+    ] {
+        assert!(bad.parse::<super::Month>().is_err(), "{bad:?}");
+    }
+}
+
+#[test]
+fn categories_are_written_as_their_ids_in_report_order_and_read_back() {
+    let c = super::Categories(
+        1 << Category::Logs.index()
+            | 1 << Category::Caches.index()
+            | 1 << Category::ChatImages.index(),
+    );
+    let ids: Vec<&str> = Category::ALL
+        .into_iter()
+        .filter(|x| matches!(x, Category::Logs | Category::Caches | Category::ChatImages))
+        .map(|x| x.id())
+        .collect();
+    assert_eq!(c.ids(), ids);
+    let v = serde_json::to_value(c).unwrap();
+    assert_eq!(v, serde_json::json!(ids));
+    let back: super::Categories = serde_json::from_value(v).unwrap();
+    assert_eq!(back, c);
+    assert_eq!(
+        super::Categories::one(Category::Logs).ids(),
+        vec![Category::Logs.id()]
+    );
+    assert!(serde_json::from_value::<super::Categories>(serde_json::json!(["no-such"])).is_err());
+}
