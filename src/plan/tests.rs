@@ -391,3 +391,9 @@ fn categories_are_written_as_their_ids_in_report_order_and_read_back() {
     );
     assert!(serde_json::from_value::<super::Categories>(serde_json::json!(["no-such"])).is_err());
 }
+
+/// A plan holds every item until it is written: a field more is a choice, not a drift.
+#[test]
+fn a_plan_item_stays_within_256_bytes_and_its_path() {
+    assert!(std::mem::size_of::<super::PlanItem>() <= 256);
+}
