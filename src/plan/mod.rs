@@ -216,12 +216,13 @@ impl<'de> Deserialize<'de> for Categories {
     }
 }
 
-/// A calendar month (UTC), written `YYYY-MM` as chrono writes `%Y-%m`.
+/// A calendar month (UTC), written `YYYY-MM` as chrono writes `%Y-%m`. Made only from
+/// a time ([`Month::of`]) or its own text, so it is always a real month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Month {
-    pub year: i32,
+    year: i32,
     /// 1 to 12.
-    pub month: u8,
+    month: u8,
 }
 
 impl Month {
@@ -237,6 +238,7 @@ impl Month {
 
 impl std::fmt::Display for Month {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Always a real date (see the type), so the fallback is never taken.
         match chrono::NaiveDate::from_ymd_opt(self.year, u32::from(self.month), 1) {
             Some(d) => write!(f, "{}", d.format("%Y-%m")),
             None => write!(f, "{:04}-{:02}", self.year, self.month),
@@ -253,16 +255,20 @@ impl Serialize for Month {
 impl std::str::FromStr for Month {
     type Err = String;
 
-    /// `YYYY-MM` (a year outside 0 to 9999 as chrono writes it: `+10000-01`, `-0001-12`).
+    /// `YYYY-MM` exactly as [`Month`] writes it (a year outside 0 to 9999 as chrono
+    /// writes it: `+10000-01`, `-0001-12`); nothing else.
     fn from_str(s: &str) -> Result<Month, String> {
         let bad = || format!("not a month (YYYY-MM): {s:?}");
         let (y, m) = s.rsplit_once('-').ok_or_else(bad)?;
         let month: u8 = m.parse().map_err(|_| bad())?;
         let year: i32 = y.parse().map_err(|_| bad())?;
-        if !(1..=12).contains(&month) || m.len() != 2 {
+        chrono::NaiveDate::from_ymd_opt(year, u32::from(month), 1).ok_or_else(bad)?;
+        let parsed = Month { year, month };
+        // One text per month: `+2024-01` or `24-01` would be written back otherwise.
+        if parsed.to_string() != s {
             return Err(bad());
         }
-        Ok(Month { year, month })
+        Ok(parsed)
     }
 }
 

@@ -363,8 +363,23 @@ fn months_at_the_edges_of_the_calendar() {
         "2024-1",
         "x-01",
         "2024-01-01",
+        "+2024-01",
+        "24-01",
+        "2024-+1",
+        "-0-01",
+        "10000-01",
+        "300000-01",
     ] {
         assert!(bad.parse::<super::Month>().is_err(), "{bad:?}");
+    }
+    // Every month the tool writes is one the plan schema allows.
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../docs/plan-schema.json")).unwrap();
+    let month = &schema["properties"]["items"]["items"]["properties"]["month"];
+    assert!(month.is_object(), "the schema's item month moved");
+    let v = jsonschema::validator_for(month).unwrap();
+    for m in written.iter().flatten() {
+        assert!(v.is_valid(&serde_json::json!(m)), "{m}");
     }
 }
 

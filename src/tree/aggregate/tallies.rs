@@ -444,8 +444,15 @@ fn month_bounds(key: i64) -> Option<(i64, i64)> {
     Some((start(key)?, start(key.checked_add(1)?)?))
 }
 
+/// `YYYY-MM` of month `key` ([`month_key`]); a year before 0 as `-0001` (at least four
+/// digits after the sign, as the report schema says), one after 9999 with five digits.
 fn month_label(key: i64) -> String {
-    format!("{:04}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1)
+    let (year, month) = (key.div_euclid(12), key.rem_euclid(12) + 1);
+    if year < 0 {
+        format!("-{:04}-{month:02}", year.unsigned_abs())
+    } else {
+        format!("{year:04}-{month:02}")
+    }
 }
 
 #[cfg(test)]
@@ -456,6 +463,41 @@ mod tests {
     fn months() {
         assert_eq!(month_label(month_key(0)), "1970-01");
         assert_eq!(month_label(month_key(1_676_858_120)), "2023-02");
+    }
+
+    /// Whatever a file's time, its month is what the report schema allows (a hostile
+    /// copy on a file system with 64-bit seconds can hold years before 0 and after 9999).
+    #[test]
+    fn every_month_label_fits_the_report_schema() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../../docs/report-schema.json")).unwrap();
+        let month = &schema["$defs"]["month_or_null"];
+        let v = jsonschema::validator_for(month).unwrap();
+        let year = |y: i32| chrono::NaiveDate::from_ymd_opt(y, 6, 1).unwrap();
+        let edges = [
+            i64::MIN,
+            chrono::DateTime::<chrono::Utc>::MIN_UTC.timestamp(),
+            year(-1000)
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp(),
+            year(-1).and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp(),
+            year(0).and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp(),
+            -1,
+            0,
+            253_402_300_799,
+            253_402_300_800,
+            chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp(),
+            i64::MAX,
+        ];
+        let labels: Vec<String> = edges.iter().map(|&t| month_label(month_key(t))).collect();
+        for l in &labels {
+            assert!(v.is_valid(&serde_json::json!(l)), "{l}");
+        }
+        assert_eq!(labels[3], "-0001-06");
+        assert_eq!(labels[4], "0000-06");
+        assert_eq!(labels[8], "10000-01");
     }
 
     #[test]
