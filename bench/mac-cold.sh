@@ -41,7 +41,11 @@ while [[ $# -gt 0 ]]; do
     esac
     shift
 done
-case "$FILES$ROUNDS" in *[!0-9]*) echo "mac-cold.sh: --files and --rounds take whole numbers" >&2; exit 2 ;; esac
+case "$FILES$ROUNDS" in *[!0-9]*|"") echo "mac-cold.sh: --files and --rounds take whole numbers" >&2; exit 2 ;; esac
+# Base 10 (a leading zero would read as octal), and no more than 8 digits.
+if [[ ${#FILES} -gt 8 || ${#ROUNDS} -gt 8 ]]; then echo "mac-cold.sh: --rounds 1 to 100, --files 1000 to 10000000" >&2; exit 2; fi
+FILES=$((10#$FILES))
+ROUNDS=$((10#$ROUNDS))
 if [[ $ROUNDS -lt 1 || $ROUNDS -gt 100 || $FILES -lt 1000 || $FILES -gt 10000000 ]]; then
     echo "mac-cold.sh: --rounds 1 to 100, --files 1000 to 10000000" >&2
     exit 2
@@ -77,15 +81,17 @@ fi
 attached=0
 detach() {
     if [[ $attached == 1 ]]; then
-        $HDIUTIL detach "$MNT" >/dev/null 2>&1 || $HDIUTIL detach -force "$MNT" >/dev/null
+        $HDIUTIL detach "$MNT" </dev/null >/dev/null 2>&1 || $HDIUTIL detach -force "$MNT" </dev/null >/dev/null
         attached=0
     fi
 }
-attach() { # $1: -readonly or nothing
-    $HDIUTIL attach -nobrowse ${1:+"$1"} -mountpoint "$MNT" "$IMG.sparseimage" >/dev/null
+attach() { # $1: the image; $2: -readonly or nothing
+    $HDIUTIL attach -nobrowse ${2:+"$2"} -mountpoint "$MNT" "$1" </dev/null >/dev/null
     attached=1
 }
 trap 'detach; [[ -z $keeper ]] || kill "$keeper" 2>/dev/null' EXIT
+# An image a killed run left attached would make the first attach fail.
+$HDIUTIL detach "$MNT" </dev/null >/dev/null 2>&1 || true
 
 if [[ -z ${WECHAT_INSPECT:-} ]]; then
     log "building the release binary and the synth generator"
@@ -99,20 +105,28 @@ if [[ ! -e "$IMG.sparseimage" ]]; then
     # Sparse files take a block each; 64 KiB per file is room to spare for the metadata.
     size_mb=$((FILES / 16 + 1024))
     log "making $IMG.sparseimage (${size_mb} MB at most) with the synth tree of $FILES files"
-    $HDIUTIL create -size "${size_mb}m" -type SPARSE -fs APFS -volname wi-cold "$IMG" >/dev/null
-    attach ""
-    "$SYNTH" --files "$FILES" --seed 1 "$MNT/tree" >"$IMG.summary"
+    # Built under another name and renamed once whole, so an interrupted build is
+    # never taken for a finished tree.
+    rm -rf "$IMG.part.sparseimage" "$IMG.part.summary"
+    $HDIUTIL create -size "${size_mb}m" -type SPARSE -fs APFS -volname wi-cold "$IMG.part" </dev/null >/dev/null
+    attach "$IMG.part.sparseimage" ""
+    # No Spotlight on the volume: indexing after each attach would read the tree.
+    touch "$MNT/.metadata_never_index"
+    mdutil -i off "$MNT" </dev/null >/dev/null 2>&1 || true
+    "$SYNTH" --files "$FILES" --seed 1 "$MNT/tree" >"$IMG.part.summary"
     detach
+    mv "$IMG.part.summary" "$IMG.summary"
+    mv "$IMG.part.sparseimage" "$IMG.sparseimage"
 fi
 
 # The commands, one per line: a label, a tab, the command, shell-quoted (the tree's path is appended).
 WI=$(printf %q "$WECHAT_INSPECT")
 TREE=$(printf %q "$MNT/tree")
-CMDS="scan	$WI scan --format json -o /dev/null"
+CMDS="scan	$WI scan --quiet --format json -o /dev/null"
 for j in $JOBS; do
     case "$j" in *[!0-9]*|"") echo "mac-cold.sh: --jobs takes whole numbers" >&2; exit 2 ;; esac
     CMDS="$CMDS
-scan-j$j	$WI scan -j $j --format json -o /dev/null"
+scan-j$j	$WI scan --quiet -j $j --format json -o /dev/null"
 done
 CMDS="$CMDS
 du	du -sk"
@@ -157,8 +171,8 @@ timed() {
 run_cold() {
     detach
     sync
-    eval "$PURGE"
-    attach -readonly
+    eval "$PURGE" </dev/null
+    attach "$IMG.sparseimage" -readonly
     timed "$1"
 }
 
@@ -186,7 +200,7 @@ detach
 
 awk -F'\t' '
     FNR == 1 { next }
-    FILENAME ~ /warm/ { warm[$1] = $2; next }
+    FNR == NR { warm[$1] = $2; next }
     { t[$2, $1] = $3; n[$2]++; if (!($2 in seen)) { seen[$2] = 1; order[++k] = $2 } }
     function median(a, m,   i, j, x) {
         for (i = 2; i <= m; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
