@@ -810,6 +810,7 @@ fn describe(
                 }
                 path.extend_from_slice(name(&names, name_at, name_len));
                 // Names were added in the order of the list: this is the last one.
+                debug_assert_eq!(name_at + usize::from(name_len), names.len());
                 names.truncate(name_at);
                 PlanItem {
                     path: escape_bytes(&path).0,
