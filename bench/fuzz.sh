@@ -33,11 +33,22 @@ seed() {
     binary_cookies)
       find "$sample" -name '*.binarycookies' -exec cp {} "$dir"/ \; ;;
     url_cache_db)
-      find "$sample" -name 'Cache.db' -size -1M -exec cp {} "$dir"/ \; ;;
+      # The target takes one self-contained image: each Cache.db with its -wal folded in,
+      # made from a copy (sqlite3 would leave a -shm next to the sample's own).
+      local tmp n=0
+      tmp=$(mktemp -d)
+      while IFS= read -r db; do
+        n=$((n + 1))
+        cp "$db" "$tmp/c$n.db"
+        [ ! -e "$db-wal" ] || cp "$db-wal" "$tmp/c$n.db-wal"
+        sqlite3 "$tmp/c$n.db" "VACUUM INTO '$PWD/$dir/cache$n.db'" || cp "$db" "$dir/cache$n.db"
+      done < <(find "$sample" -name 'Cache.db' -size -1024k)
+      rm -rf "$tmp" ;;
     sqlite_header)
       find "$sample" -name '*.db' -size -8M -exec sh -c 'head -c 100 "$1" > "$2/$(basename "$1").head"' _ {} "$dir" \; ;;
     wal)
-      find "$sample" -name '*-wal' -size -1M -exec cp {} "$dir"/ \; ;;
+      # (`-size -1M` would mean empty: find rounds sizes up to whole units.)
+      find "$sample" -name '*-wal' -size -1024k -exec cp {} "$dir"/ \; ;;
     report_json)
       ( cd .. && cargo run -q -- scan sample_container --format json --now 2024-05-01T00:00:00Z ) > "$dir/sample.json" || true ;;
     url_cache_rows)
