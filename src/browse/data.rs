@@ -94,8 +94,7 @@ fn month(t: i64) -> String {
     if t == i64::MIN {
         return "(no files)".into();
     }
-    chrono::DateTime::from_timestamp(t, 0)
-        .map_or_else(|| "(unknown)".into(), |d| d.format("%Y-%m").to_string())
+    crate::model::month::Month::of(t).map_or_else(|| "(unknown)".into(), |m| m.to_string())
 }
 
 impl Data {

@@ -44,8 +44,7 @@ fn month(t: i64) -> String {
     if t == i64::MIN {
         return String::new();
     }
-    chrono::DateTime::from_timestamp(t, 0)
-        .map_or_else(String::new, |d| d.format("%Y-%m").to_string())
+    crate::model::month::Month::of(t).map_or_else(String::new, |m| m.to_string())
 }
 
 /// The progress frame shown while the scan runs.

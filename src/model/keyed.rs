@@ -114,7 +114,7 @@ fn month(t: i64) -> Option<String> {
     if !(0..=253_402_300_799).contains(&t) {
         return None;
     }
-    chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m").to_string())
+    crate::model::month::Month::of(t).map(|m| m.to_string())
 }
 
 /// The row of chat `h` of `account` in `chats`, added when only the databases know it.

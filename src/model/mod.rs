@@ -14,6 +14,7 @@ pub mod dupes;
 pub mod folders;
 pub mod hosts;
 pub(crate) mod keyed;
+pub mod month;
 pub mod names;
 pub(crate) mod redact;
 

@@ -129,8 +129,7 @@ pub(crate) fn spec(id: &str, tree: &FolderTree, context: &Context, now: i64) -> 
 }
 
 fn month(t: i64) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .map_or_else(|| "?".into(), |d| d.format("%Y-%m").to_string())
+    super::Month::of(t).map_or_else(|| "?".into(), |m| m.to_string())
 }
 
 /// Work out every finding, largest first, at most [`MAX_FINDINGS`], none empty.
